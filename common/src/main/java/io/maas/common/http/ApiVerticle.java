@@ -5,12 +5,16 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Base of every service's HTTP API verticle: mounts health and metrics, lets the service add
  * its readiness procedures and routes, then listens on the service's port.
  */
 public abstract class ApiVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
 
   private final int port;
   private volatile int actualPort = -1;
@@ -34,7 +38,10 @@ public abstract class ApiVerticle extends VerticleBase {
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(port)
-        .onSuccess(server -> actualPort = server.actualPort())
+        .onSuccess(server -> {
+          actualPort = server.actualPort();
+          LOG.info("{} listening on port {}", getClass().getSimpleName(), actualPort);
+        })
         .map(HttpServer::actualPort);
   }
 

@@ -1,0 +1,32 @@
+package io.maas.ingest;
+
+import io.maas.common.config.MaasConfig;
+import io.maas.common.kafka.KafkaAdminVerticle;
+import io.maas.common.kafka.KafkaClients;
+import io.maas.common.kafka.Topics;
+import io.maas.common.runtime.ServiceLauncher;
+import io.maas.ingest.http.IngestApiVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/** ingest-service: where requests enter over HTTP; writes {@code maas.requests.<model>} and {@code maas.dlq}. */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    ServiceLauncher.launch("ingest-service", MaasConfig::from, Main::deploy, MaasConfig.DEFAULTS);
+  }
+
+  /** Deploys the service's verticles in order; the result is the started HTTP API. */
+  public static Future<IngestApiVerticle> deploy(Vertx vertx, MaasConfig config) {
+    KafkaAdminVerticle kafka = new KafkaAdminVerticle(new KafkaClients(config.kafkaBootstrapServers(), "ingest"),
+        List.of(Topics.deadLettersSpec()));
+    IngestApiVerticle api = new IngestApiVerticle(config.ingestPort(), kafka::health);
+    return vertx.deployVerticle(kafka)
+        .compose(id -> vertx.deployVerticle(api))
+        .map(id -> api);
+  }
+}

@@ -1,0 +1,32 @@
+package io.maas.ingest.http;
+
+import io.maas.common.http.ApiVerticle;
+import io.maas.common.http.HttpErrors;
+import io.maas.common.kafka.KafkaHealth;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/** The ingest HTTP API (contract: "ingest-service"). */
+public final class IngestApiVerticle extends ApiVerticle {
+
+  private final Supplier<KafkaHealth> kafka;
+
+  public IngestApiVerticle(int port, Supplier<KafkaHealth> kafka) {
+    super(port);
+    this.kafka = kafka;
+  }
+
+  @Override
+  protected void readiness(HealthChecks checks) {
+    checks.register("kafka", promise -> kafka.get().check(promise));
+  }
+
+  @Override
+  protected void routes(Router router) {
+    router.post("/v1/models/:model/requests").handler(HttpErrors::notImplemented);
+    // TensorFlow Serving's ":predict" suffix is not a path segment, so these routes are regular expressions.
+    router.postWithRegex("/v1/models/([^/:]+):predict").handler(HttpErrors::notImplemented);
+    router.postWithRegex("/v1/models/([^/:]+)/versions/([0-9]+):predict").handler(HttpErrors::notImplemented);
+  }
+}

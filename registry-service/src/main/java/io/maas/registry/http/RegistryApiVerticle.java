@@ -1,0 +1,36 @@
+package io.maas.registry.http;
+
+import io.maas.common.http.ApiVerticle;
+import io.maas.common.http.HttpErrors;
+import io.maas.common.kafka.KafkaHealth;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/** The registry's HTTP API (contract: "registry-service"). */
+public final class RegistryApiVerticle extends ApiVerticle {
+
+  private final Supplier<KafkaHealth> kafka;
+
+  public RegistryApiVerticle(int port, Supplier<KafkaHealth> kafka) {
+    super(port);
+    this.kafka = kafka;
+  }
+
+  @Override
+  protected void readiness(HealthChecks checks) {
+    checks.register("kafka", promise -> kafka.get().check(promise));
+  }
+
+  @Override
+  protected void routes(Router router) {
+    router.post("/v1/models/:model/versions").handler(HttpErrors::notImplemented);
+    router.get("/v1/models").handler(HttpErrors::notImplemented);
+    router.get("/v1/models/:model").handler(HttpErrors::notImplemented);
+    router.get("/v1/models/:model/versions").handler(HttpErrors::notImplemented);
+    router.get("/v1/models/:model/versions/:version").handler(HttpErrors::notImplemented);
+    router.get("/v1/models/:model/versions/:version/artifact").handler(HttpErrors::notImplemented);
+    router.put("/v1/models/:model/deployment").handler(HttpErrors::notImplemented);
+    router.post("/v1/models/:model/rollback").handler(HttpErrors::notImplemented);
+  }
+}
