@@ -24,7 +24,7 @@ public final class Main {
   public static Future<InferenceApiVerticle> deploy(Vertx vertx, MaasConfig config) {
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(new KafkaClients(config.kafkaBootstrapServers(), "inference"),
         List.of(Topics.deadLettersSpec()));
-    InferenceApiVerticle api = new InferenceApiVerticle(config.inferencePort(), kafka::health);
+    InferenceApiVerticle api = new InferenceApiVerticle(config.inferencePort(), kafka);
     return vertx.deployVerticle(kafka)
         .compose(id -> vertx.deployVerticle(api))
         .map(id -> api);

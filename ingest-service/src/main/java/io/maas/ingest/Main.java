@@ -24,7 +24,7 @@ public final class Main {
   public static Future<IngestApiVerticle> deploy(Vertx vertx, MaasConfig config) {
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(new KafkaClients(config.kafkaBootstrapServers(), "ingest"),
         List.of(Topics.deadLettersSpec()));
-    IngestApiVerticle api = new IngestApiVerticle(config.ingestPort(), kafka::health);
+    IngestApiVerticle api = new IngestApiVerticle(config.ingestPort(), kafka);
     return vertx.deployVerticle(kafka)
         .compose(id -> vertx.deployVerticle(api))
         .map(id -> api);

@@ -23,7 +23,7 @@ public final class Main {
   public static Future<MonitorApiVerticle> deploy(Vertx vertx, MaasConfig config) {
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(new KafkaClients(config.kafkaBootstrapServers(), "monitor"),
         List.of());
-    MonitorApiVerticle api = new MonitorApiVerticle(config.monitorPort(), kafka::health);
+    MonitorApiVerticle api = new MonitorApiVerticle(config.monitorPort(), kafka);
     return vertx.deployVerticle(kafka)
         .compose(id -> vertx.deployVerticle(api))
         .map(id -> api);

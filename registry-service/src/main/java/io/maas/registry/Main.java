@@ -24,7 +24,7 @@ public final class Main {
   public static Future<RegistryApiVerticle> deploy(Vertx vertx, MaasConfig config) {
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(new KafkaClients(config.kafkaBootstrapServers(), "registry"),
         List.of(Topics.modelsSpec(), Topics.registrySpec()));
-    RegistryApiVerticle api = new RegistryApiVerticle(config.registryPort(), kafka::health);
+    RegistryApiVerticle api = new RegistryApiVerticle(config.registryPort(), kafka);
     return vertx.deployVerticle(kafka)
         .compose(id -> vertx.deployVerticle(api))
         .map(id -> api);

@@ -1,5 +1,6 @@
 package io.maas.common.http;
 
+import io.maas.common.kafka.KafkaAdminVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -9,23 +10,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Base of every service's HTTP API verticle: mounts health and metrics, lets the service add
- * its readiness procedures and routes, then listens on the service's port.
+ * Base of every service's HTTP API verticle: mounts health and metrics with the Kafka
+ * readiness check, lets the service add its own checks and routes, then listens on the
+ * service's port. Deploy it after the {@link KafkaAdminVerticle} it is given.
  */
 public abstract class ApiVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
 
   private final int port;
+  private final KafkaAdminVerticle kafka;
   private volatile int actualPort = -1;
 
   /** @param port the TCP port; 0 picks a free one (tests) */
-  protected ApiVerticle(int port) {
+  protected ApiVerticle(int port, KafkaAdminVerticle kafka) {
     this.port = port;
+    this.kafka = kafka;
   }
 
-  /** Readiness procedures, beyond the event loop answering. */
-  protected abstract void readiness(HealthChecks checks);
+  /** Readiness procedures beyond Kafka's, such as "a production model is loaded". */
+  protected void readiness(HealthChecks checks) {
+  }
 
   /** The service's own routes. */
   protected abstract void routes(Router router);
@@ -33,7 +38,9 @@ public abstract class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    readiness(Observability.mount(vertx, router));
+    HealthChecks checks = Observability.mount(vertx, router);
+    checks.register("kafka", promise -> kafka.health().check(promise));
+    readiness(checks);
     routes(router);
     return vertx.createHttpServer()
         .requestHandler(router)

@@ -2,24 +2,14 @@ package io.maas.ingest.http;
 
 import io.maas.common.http.ApiVerticle;
 import io.maas.common.http.HttpErrors;
-import io.maas.common.kafka.KafkaHealth;
-import io.vertx.ext.healthchecks.HealthChecks;
+import io.maas.common.kafka.KafkaAdminVerticle;
 import io.vertx.ext.web.Router;
-import java.util.function.Supplier;
 
 /** The ingest HTTP API (contract: "ingest-service"). */
 public final class IngestApiVerticle extends ApiVerticle {
 
-  private final Supplier<KafkaHealth> kafka;
-
-  public IngestApiVerticle(int port, Supplier<KafkaHealth> kafka) {
-    super(port);
-    this.kafka = kafka;
-  }
-
-  @Override
-  protected void readiness(HealthChecks checks) {
-    checks.register("kafka", promise -> kafka.get().check(promise));
+  public IngestApiVerticle(int port, KafkaAdminVerticle kafka) {
+    super(port, kafka);
   }
 
   @Override

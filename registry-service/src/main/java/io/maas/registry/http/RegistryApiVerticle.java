@@ -2,24 +2,14 @@ package io.maas.registry.http;
 
 import io.maas.common.http.ApiVerticle;
 import io.maas.common.http.HttpErrors;
-import io.maas.common.kafka.KafkaHealth;
-import io.vertx.ext.healthchecks.HealthChecks;
+import io.maas.common.kafka.KafkaAdminVerticle;
 import io.vertx.ext.web.Router;
-import java.util.function.Supplier;
 
 /** The registry's HTTP API (contract: "registry-service"). */
 public final class RegistryApiVerticle extends ApiVerticle {
 
-  private final Supplier<KafkaHealth> kafka;
-
-  public RegistryApiVerticle(int port, Supplier<KafkaHealth> kafka) {
-    super(port);
-    this.kafka = kafka;
-  }
-
-  @Override
-  protected void readiness(HealthChecks checks) {
-    checks.register("kafka", promise -> kafka.get().check(promise));
+  public RegistryApiVerticle(int port, KafkaAdminVerticle kafka) {
+    super(port, kafka);
   }
 
   @Override
