@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A maas service's {@code main} in its own JVM, on this test's class path, with output in a
+ * A maas {@code main} (a service, the trainer) in its own JVM, on this test's class path, with output in a
  * log file: for tests of start-up, SIGTERM and kill -9.
  */
 public final class ServiceProcess implements AutoCloseable {
@@ -27,12 +27,13 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /** Starts {@code mainClass} with the given environment on top of this one, heap capped at 256 MiB. */
-  public static ServiceProcess start(Class<?> mainClass, Map<String, String> env, Path log) {
+  public static ServiceProcess start(Class<?> mainClass, Map<String, String> env, Path log, String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC",
         "-cp", System.getProperty("java.class.path"),
         mainClass.getName()));
+    command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     try {

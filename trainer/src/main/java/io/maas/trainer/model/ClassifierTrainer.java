@@ -1,0 +1,194 @@
+package io.maas.trainer.model;
+
+import io.maas.trainer.data.Example;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+
+/**
+ * Trains the classifier with Adam on softmax cross-entropy, stops early when the validation
+ * loss has not improved for {@code patience} epochs, and exports the best epoch's weights as a
+ * forward-only SavedModel: a fresh graph with only the serving pass, its variables restored
+ * from the training checkpoint, so no optimizer or gradient op reaches production.
+ */
+public final class ClassifierTrainer {
+
+  private final TrainOptions options;
+  private final List<String> classes;
+  private final Consumer<String> progress;
+
+  /** One epoch's numbers. */
+  public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy, long millis) {
+  }
+
+  /** What training produced. */
+  public record Trained(Path savedModel, List<Epoch> history, int bestEpoch) {
+  }
+
+  public ClassifierTrainer(TrainOptions options, List<String> classes, Consumer<String> progress) {
+    this.options = options;
+    this.classes = List.copyOf(classes);
+    this.progress = progress;
+  }
+
+  /** Trains on {@code train}, early-stops on {@code validation}, exports to {@code exportDir}. */
+  public Trained train(List<Example> train, List<Example> validation, Path workDir, Path exportDir) throws IOException {
+    Path checkpoint = Files.createDirectories(workDir.resolve("checkpoint")).resolve("best");
+    List<Epoch> history = new ArrayList<>();
+    int best = 0;
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      Random random = new Random(options.seed());
+      ClassifierGraph.Weights w = initialized(tf, random);
+      Placeholder<TString> text = ClassifierGraph.textInput(tf);
+      Placeholder<TFloat32> target = tf.withName("target")
+          .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, classes.size())));
+      Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options.buckets(), options.maxChars());
+      Operand<TFloat32> losses = tf.nn.softmaxCrossEntropyWithLogits(logits, target).loss();
+      Operand<TFloat32> loss = tf.math.mean(losses, tf.constant(0));
+      Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
+      Op step = new Adam(graph, options.learningRate()).minimize(loss);
+
+      try (Session session = new Session(graph, config(options.threads()))) {
+        session.initialize();
+        List<Example> order = new ArrayList<>(train);
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+          long started = System.nanoTime();
+          Collections.shuffle(order, random);
+          double sum = 0;
+          for (int from = 0; from < order.size(); from += options.batchSize()) {
+            List<Example> batch = order.subList(from, Math.min(order.size(), from + options.batchSize()));
+            try (TString texts = texts(batch); TFloat32 onehot = oneHot(batch);
+                 Result result = session.runner().feed(text, texts).feed(target, onehot)
+                     .addTarget(step).fetch(loss).run()) {
+              sum += ((TFloat32) result.get(0)).getFloat() * batch.size();
+            }
+          }
+          double[] validationScore = validate(session, text, target, losses, predicted, validation);
+          Epoch e = new Epoch(epoch, sum / order.size(), validationScore[0], validationScore[1],
+              (System.nanoTime() - started) / 1_000_000);
+          history.add(e);
+          progress.accept(String.format(java.util.Locale.ROOT,
+              "epoch %d: train loss %.4f, validation loss %.4f, validation accuracy %.4f (%d ms)",
+              e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy(), e.millis()));
+          if (e.validationLoss() < bestLoss) {
+            bestLoss = e.validationLoss();
+            best = epoch;
+            session.save(checkpoint.toString());
+          } else if (epoch - best >= options.patience()) {
+            progress.accept("early stop: no better validation loss for " + options.patience() + " epochs; keeping epoch " + best);
+            break;
+          }
+        }
+      }
+    }
+    export(checkpoint, exportDir);
+    return new Trained(exportDir, List.copyOf(history), best);
+  }
+
+  private ClassifierGraph.Weights initialized(Ops tf, Random random) {
+    int h = options.hidden();
+    int k = classes.size();
+    return new ClassifierGraph.Weights(
+        tf.withName(ClassifierGraph.EMBEDDING).variable(tf.constant(gaussian(random, options.buckets(), h, 0.05))),
+        tf.withName(ClassifierGraph.HIDDEN_BIAS).variable(tf.constant(new float[h])),
+        tf.withName(ClassifierGraph.OUTPUT_WEIGHTS).variable(tf.constant(gaussian(random, h, k, Math.sqrt(2.0 / (h + k))))),
+        tf.withName(ClassifierGraph.OUTPUT_BIAS).variable(tf.constant(new float[k])));
+  }
+
+  /** Mean loss and accuracy on the validation part, in batches. */
+  private double[] validate(Session session, Placeholder<TString> text, Placeholder<TFloat32> target,
+      Operand<TFloat32> losses, Operand<TInt64> predicted, List<Example> validation) {
+    double sum = 0;
+    int correct = 0;
+    for (int from = 0; from < validation.size(); from += 256) {
+      List<Example> batch = validation.subList(from, Math.min(validation.size(), from + 256));
+      try (TString texts = texts(batch); TFloat32 onehot = oneHot(batch);
+           Result result = session.runner().feed(text, texts).feed(target, onehot).fetch(losses).fetch(predicted).run()) {
+        TFloat32 l = (TFloat32) result.get(0);
+        TInt64 p = (TInt64) result.get(1);
+        for (int i = 0; i < batch.size(); i++) {
+          sum += l.getFloat(i);
+          if (p.getLong(i) == classes.indexOf(batch.get(i).label())) {
+            correct++;
+          }
+        }
+      }
+    }
+    return validation.isEmpty() ? new double[] {0, 0} : new double[] {sum / validation.size(), correct / (double) validation.size()};
+  }
+
+  private void export(Path checkpoint, Path exportDir) throws IOException {
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      ClassifierGraph.Weights w = ClassifierGraph.uninitialized(tf, options.buckets(), options.hidden(), classes.size());
+      Placeholder<TString> text = ClassifierGraph.textInput(tf);
+      Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options.buckets(), options.maxChars());
+      Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
+      Operand<TInt64> label = tf.withName("label").math.argMax(logits, tf.constant(1));
+      try (Session session = new Session(graph, config(1))) {
+        session.restore(checkpoint.toString());
+        Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
+            .methodName("tensorflow/serving/predict")
+            .input("text", text)
+            .output("probabilities", probabilities)
+            .output("label", label)
+            .build();
+        SavedModelBundle.exporter(exportDir.toString()).withTags("serve")
+            .withFunction(SessionFunction.create(signature, session)).export();
+      }
+    }
+  }
+
+  static ConfigProto config(int threads) {
+    return ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(threads)
+        .setInterOpParallelismThreads(threads)
+        .build();
+  }
+
+  private static TString texts(List<Example> batch) {
+    return TString.vectorOf(batch.stream().map(Example::text).toArray(String[]::new));
+  }
+
+  private TFloat32 oneHot(List<Example> batch) {
+    float[][] y = new float[batch.size()][classes.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      y[i][classes.indexOf(batch.get(i).label())] = 1f;
+    }
+    return TFloat32.tensorOf(StdArrays.ndCopyOf(y));
+  }
+
+  private static float[][] gaussian(Random random, int rows, int cols, double scale) {
+    float[][] m = new float[rows][cols];
+    for (float[] row : m) {
+      for (int j = 0; j < cols; j++) {
+        row[j] = (float) (random.nextGaussian() * scale);
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,41 @@
+package io.maas.trainer.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EvaluationTest {
+
+  @Test
+  void metricsOfASmallKnownCase() {
+    int[] truth = {0, 0, 0, 1, 1};
+    double[][] p = {{0.9, 0.1}, {0.8, 0.2}, {0.4, 0.6}, {0.3, 0.7}, {0.6, 0.4}};
+
+    Evaluation e = Evaluation.of("m", List.of("ham", "spam"), truth, p);
+
+    assertThat(e.accuracy()).isCloseTo(0.6, within(1e-12));
+    assertThat(e.confusion()).isEqualTo(new int[][] {{2, 1}, {1, 1}});
+    assertThat(e.precision()[1]).isCloseTo(0.5, within(1e-12));
+    assertThat(e.recall()[1]).isCloseTo(0.5, within(1e-12));
+    assertThat(e.f1Of("ham")).isCloseTo(2 / 3.0, within(1e-12));
+    // spam scores 0.7, 0.4 against ham's 0.1, 0.2, 0.6: 5 of 6 pairs ordered right.
+    assertThat(e.rocAuc()).isCloseTo(5 / 6.0, within(1e-12));
+    assertThat(e.toJson().getJsonObject("classes").getJsonObject("spam").getInteger("support")).isEqualTo(2);
+  }
+
+  @Test
+  void tiesCountHalf() {
+    assertThat(Evaluation.auc(new int[] {0, 1}, new double[][] {{0.5, 0.5}, {0.5, 0.5}}, 1)).isEqualTo(0.5);
+  }
+
+  @Test
+  void tableListsEveryModelAndConfusion() {
+    Evaluation e = Evaluation.of("model", List.of("ham", "spam"), new int[] {0, 1}, new double[][] {{1, 0}, {0, 1}});
+
+    String table = Evaluation.table(List.of(e));
+
+    assertThat(table).contains("| model | 1.0000 | 1.0000 |").contains("confusion of model").contains("[[1, 0], [0, 1]]");
+  }
+}
