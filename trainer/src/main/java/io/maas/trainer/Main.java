@@ -82,7 +82,7 @@ public final class Main {
           yield 2;
         }
       };
-    } catch (ConfigException | IllegalArgumentException | DatasetException e) {
+    } catch (ConfigException | IllegalArgumentException | DatasetException | io.maas.common.event.EventException e) {
       LOG.error("{}", e.getMessage());
       return 2;
     } catch (IOException | RuntimeException e) {
@@ -98,6 +98,10 @@ public final class Main {
   }
 
   private static int train(MaasConfig config, List<String> args) throws IOException {
+    if (args.contains("--help") || args.contains("-h")) {
+      System.out.println(USAGE);
+      return 0;
+    }
     Map<String, String> flags = flags(args);
     TrainOptions defaults = TrainOptions.defaults();
     TrainOptions options = new TrainOptions(

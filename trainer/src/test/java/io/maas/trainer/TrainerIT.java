@@ -1,0 +1,127 @@
+package io.maas.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.maas.testkit.ServiceProcess;
+import io.maas.trainer.data.Datasets;
+import io.maas.trainer.data.Example;
+import io.maas.trainer.model.ModelPackage;
+import io.maas.trainer.model.SavedModelClassifier;
+import io.maas.trainer.model.TrainOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+
+/**
+ * Trains on the committed fixture of real messages, exports, and checks what the registry and
+ * the inference service will rely on: the signature, the metadata, a forward-only graph, the
+ * same probabilities in a fresh JVM, and the edge cases of the in-graph preprocessing.
+ */
+class TrainerIT {
+
+  private static final int MAX_CHARS = 1000;
+
+  @TempDir
+  static Path dir;
+  static TrainCommand.Result result;
+  static Path model;
+
+  @BeforeAll
+  static void train() throws Exception {
+    Path fixture = Path.of("src/test/resources/fixtures/spam-assassin-sample.jsonl");
+    List<Example> examples = Datasets.read(fixture);
+    TrainOptions options = new TrainOptions(1 << 14, 16, 20, 16, 0.005f, MAX_CHARS, 42L, 0.2, 0.1, 3, 1);
+    result = new TrainCommand(options, line -> { }).run("spam", "fixture", examples, dir.resolve("spam.tar.gz"), "test");
+    model = dir.resolve("unpacked");
+    ModelPackage.unpack(result.archive(), model);
+  }
+
+  @Test
+  void learnsFromTheFixtureAtLeastAsWellAsTheBaseline() {
+    assertThat(result.model().accuracy()).isGreaterThanOrEqualTo(0.8);
+    assertThat(result.model().rocAuc()).isGreaterThanOrEqualTo(0.9);
+    assertThat(result.model().accuracy()).isGreaterThanOrEqualTo(result.baseline().accuracy());
+    assertThat(result.table()).contains("| model |").contains("| naive-bayes |");
+  }
+
+  @Test
+  void exportsTheContractSignatureAndNoTrainingOps() throws Exception {
+    SavedModel saved;
+    try (InputStream in = Files.newInputStream(model.resolve("saved_model.pb"))) {
+      saved = SavedModel.parseFrom(in);
+    }
+    assertThat(saved.getMetaGraphsCount()).isEqualTo(1);
+    assertThat(saved.getMetaGraphs(0).getMetaInfoDef().getTagsList()).containsExactly("serve");
+    SignatureDef signature = saved.getMetaGraphs(0).getSignatureDefOrThrow("serving_default");
+    TensorInfo text = signature.getInputsOrThrow("text");
+    assertThat(text.getDtype().name()).isEqualTo("DT_STRING");
+    assertThat(text.getTensorShape().getDimList()).extracting(d -> d.getSize()).containsExactly(-1L);
+    TensorInfo probabilities = signature.getOutputsOrThrow("probabilities");
+    assertThat(probabilities.getDtype().name()).isEqualTo("DT_FLOAT");
+    assertThat(probabilities.getTensorShape().getDimList()).extracting(d -> d.getSize()).containsExactly(-1L, 2L);
+    assertThat(signature.getOutputsOrThrow("label").getDtype().name()).isEqualTo("DT_INT64");
+
+    List<String> ops = saved.getMetaGraphs(0).getGraphDef().getNodeList().stream().map(NodeDef::getOp).toList();
+    assertThat(ops).contains("StringLower", "StaticRegexReplace", "StringSplitV2", "StringToHashBucketFast", "Softmax")
+        .noneMatch(op -> op.startsWith("Apply") || op.startsWith("Resource") && op.contains("Apply"));
+    assertThat(saved.getMetaGraphs(0).getGraphDef().getNodeList()).extracting(NodeDef::getName)
+        .noneMatch(name -> name.toLowerCase().contains("adam") || name.contains("gradients"));
+  }
+
+  @Test
+  void metadataCarriesClassesMetricsOptionsAndWarmup() throws Exception {
+    JsonObject metadata = new JsonObject(Files.readString(model.resolve("maas-model.json"), StandardCharsets.UTF_8));
+
+    assertThat(metadata.getJsonArray("classes").getList()).containsExactly("ham", "spam");
+    assertThat(metadata.getJsonObject("metrics").getDouble("accuracy")).isEqualTo(result.model().accuracy(), within(1e-6));
+    assertThat(metadata.getJsonObject("metrics").getJsonObject("baseline").getJsonObject("naiveBayes")
+        .getDouble("accuracy")).isNotNull();
+    assertThat(metadata.getJsonObject("options").getInteger("maxChars")).isEqualTo(MAX_CHARS);
+    assertThat(metadata.getJsonObject("data").getJsonObject("test").getMap()).containsKeys("ham", "spam");
+    assertThat(metadata.getJsonArray("warmup")).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(metadata.getJsonObject("trainer").getString("tensorflow")).isNotBlank();
+  }
+
+  @Test
+  void aFreshJvmGetsTheSameProbabilities() {
+    try (ServiceProcess verify = ServiceProcess.start(Main.class, Map.of(), dir.resolve("verify.log"),
+        "verify", result.archive().toString())) {
+      assertThat(verify.awaitExit(Duration.ofSeconds(120))).as(verify.log()).isZero();
+      assertThat(verify.log()).containsPattern("largest probability difference (0\\.0|[0-9.]+E-[6-9])");
+    }
+  }
+
+  @Test
+  void emptyNonAsciiAndOverlongTextsGoThroughTheGraph() {
+    String ham = "Hi team, the build of the release branch is green again; notes from the review are attached. ";
+    String pastTheCap = ham.repeat(MAX_CHARS / ham.length() + 1).substring(0, MAX_CHARS);
+    String overlong = pastTheCap + "FREE money click here viagra unsubscribe ".repeat(30_000); // about 1.2 MB
+    try (SavedModelClassifier classifier = SavedModelClassifier.load(model)) {
+      double[][] p = classifier.predict(List.of("", "   ...   ", "Ünïcødé ÄÖÜ Привет мир 你好", "ünïcødé äöü привет мир 你好",
+          overlong, pastTheCap));
+
+      for (double[] row : p) {
+        assertThat(row[0] + row[1]).isCloseTo(1.0, within(1e-5));
+      }
+      // no words: both get the biases alone
+      assertThat(p[0]).containsExactly(p[1], within(1e-7));
+      // lower-casing is Unicode-aware, in the graph
+      assertThat(p[2]).containsExactly(p[3], within(1e-7));
+      // documented: characters past maxChars are ignored, so a long tail of spam words changes nothing
+      assertThat(p[4]).containsExactly(p[5], within(1e-7));
+    }
+  }
+}
