@@ -7,8 +7,9 @@ import io.maas.trainer.data.DatasetException;
 import io.maas.trainer.data.Datasets;
 import io.maas.trainer.data.Example;
 import io.maas.trainer.data.SpamAssassinCorpus;
-import io.maas.trainer.model.ModelPackage;
-import io.maas.trainer.model.SavedModelClassifier;
+import io.maas.model.LoadedModel;
+import io.maas.model.ModelArchive;
+import io.maas.model.ModelMetadata;
 import io.maas.trainer.model.TrainOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -183,14 +183,14 @@ public final class Main {
       throw new IllegalArgumentException("usage: trainer verify MODEL.tar.gz");
     }
     Path dir = Files.createTempDirectory("maas-verify-");
-    ModelPackage.unpack(Path.of(args.get(0)), dir);
-    JsonObject metadata = new JsonObject(Files.readString(dir.resolve(ModelPackage.METADATA), StandardCharsets.UTF_8));
+    ModelArchive.unpack(Path.of(args.get(0)), dir, ModelArchive.Limits.defaults());
+    JsonObject metadata = ModelMetadata.read(dir);
     JsonArray warmup = metadata.getJsonArray("warmup");
     List<String> texts = new ArrayList<>();
     warmup.forEach(w -> texts.add(((JsonObject) w).getString("text")));
     double worst = 0;
-    try (SavedModelClassifier classifier = SavedModelClassifier.load(dir)) {
-      double[][] probabilities = classifier.predict(texts);
+    try (LoadedModel model = LoadedModel.load(dir, 1, 1)) {
+      double[][] probabilities = TrainCommand.predict(model, texts);
       for (int i = 0; i < texts.size(); i++) {
         JsonArray expected = warmup.getJsonObject(i).getJsonArray("probabilities");
         for (int c = 0; c < expected.size(); c++) {

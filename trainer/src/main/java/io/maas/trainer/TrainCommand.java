@@ -1,5 +1,6 @@
 package io.maas.trainer;
 
+import io.maas.model.LoadedModel;
 import io.maas.trainer.data.Example;
 import io.maas.trainer.data.Split;
 import io.maas.trainer.eval.Evaluation;
@@ -7,7 +8,6 @@ import io.maas.trainer.eval.NaiveBayes;
 import io.maas.trainer.eval.Tokenizer;
 import io.maas.trainer.model.ClassifierTrainer;
 import io.maas.trainer.model.ModelPackage;
-import io.maas.trainer.model.SavedModelClassifier;
 import io.maas.trainer.model.TrainOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -77,12 +77,12 @@ public final class TrainCommand {
           .train(fit, validation, work, savedModel);
       Evaluation evaluation;
       JsonArray warmup = new JsonArray();
-      try (SavedModelClassifier classifier = SavedModelClassifier.load(savedModel)) {
+      try (LoadedModel classifier = LoadedModel.load(savedModel, 1, 1)) {
         int[] truth = split.test().stream().mapToInt(e -> split.classIndex(e.label())).toArray();
         evaluation = Evaluation.of("model", split.classes(),
-            truth, classifier.predict(split.test().stream().map(Example::text).toList()));
+            truth, predict(classifier, split.test().stream().map(Example::text).toList()));
         List<String> texts = warmupTexts(split);
-        double[][] probabilities = classifier.predict(texts);
+        double[][] probabilities = predict(classifier, texts);
         for (int i = 0; i < texts.size(); i++) {
           warmup.add(new JsonObject().put("text", texts.get(i)).put("probabilities", new JsonArray(
               java.util.Arrays.stream(probabilities[i]).boxed().toList())));
@@ -98,6 +98,21 @@ public final class TrainCommand {
     } finally {
       deleteTree(work);
     }
+  }
+
+  /** Probabilities in batches of 256, widened to double for the metrics. */
+  static double[][] predict(LoadedModel model, List<String> texts) {
+    double[][] out = new double[texts.size()][];
+    for (int from = 0; from < texts.size(); from += 256) {
+      float[][] batch = model.predict(texts.subList(from, Math.min(texts.size(), from + 256)));
+      for (int i = 0; i < batch.length; i++) {
+        out[from + i] = new double[batch[i].length];
+        for (int c = 0; c < batch[i].length; c++) {
+          out[from + i][c] = batch[i][c];
+        }
+      }
+    }
+    return out;
   }
 
   private Evaluation naiveBayes(Split split) {

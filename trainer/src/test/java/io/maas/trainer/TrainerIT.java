@@ -3,11 +3,12 @@ package io.maas.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.maas.testkit.Fixtures;
 import io.maas.testkit.ServiceProcess;
 import io.maas.trainer.data.Datasets;
 import io.maas.trainer.data.Example;
-import io.maas.trainer.model.ModelPackage;
-import io.maas.trainer.model.SavedModelClassifier;
+import io.maas.model.LoadedModel;
+import io.maas.model.ModelArchive;
 import io.maas.trainer.model.TrainOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -41,12 +42,12 @@ class TrainerIT {
 
   @BeforeAll
   static void train() throws Exception {
-    Path fixture = Path.of("src/test/resources/fixtures/spam-assassin-sample.jsonl");
+    Path fixture = Fixtures.copy(Fixtures.SPAM_SAMPLE, dir);
     List<Example> examples = Datasets.read(fixture);
     TrainOptions options = new TrainOptions(1 << 14, 16, 20, 16, 0.005f, MAX_CHARS, 42L, 0.2, 0.1, 3, 1);
     result = new TrainCommand(options, line -> { }).run("spam", "fixture", examples, dir.resolve("spam.tar.gz"), "test");
     model = dir.resolve("unpacked");
-    ModelPackage.unpack(result.archive(), model);
+    ModelArchive.unpack(result.archive(), model, ModelArchive.Limits.defaults());
   }
 
   @Test
@@ -109,19 +110,19 @@ class TrainerIT {
     String ham = "Hi team, the build of the release branch is green again; notes from the review are attached. ";
     String pastTheCap = ham.repeat(MAX_CHARS / ham.length() + 1).substring(0, MAX_CHARS);
     String overlong = pastTheCap + "FREE money click here viagra unsubscribe ".repeat(30_000); // about 1.2 MB
-    try (SavedModelClassifier classifier = SavedModelClassifier.load(model)) {
-      double[][] p = classifier.predict(List.of("", "   ...   ", "Ünïcødé ÄÖÜ Привет мир 你好", "ünïcødé äöü привет мир 你好",
+    try (LoadedModel classifier = LoadedModel.load(model, 1, 1)) {
+      float[][] p = classifier.predict(List.of("", "   ...   ", "Ünïcødé ÄÖÜ Привет мир 你好", "ünïcødé äöü привет мир 你好",
           overlong, pastTheCap));
 
-      for (double[] row : p) {
-        assertThat(row[0] + row[1]).isCloseTo(1.0, within(1e-5));
+      for (float[] row : p) {
+        assertThat(row[0] + row[1]).isCloseTo(1.0f, within(1e-5f));
       }
       // no words: both get the biases alone
-      assertThat(p[0]).containsExactly(p[1], within(1e-7));
+      assertThat(p[0]).containsExactly(p[1], within(1e-7f));
       // lower-casing is Unicode-aware, in the graph
-      assertThat(p[2]).containsExactly(p[3], within(1e-7));
+      assertThat(p[2]).containsExactly(p[3], within(1e-7f));
       // documented: characters past maxChars are ignored, so a long tail of spam words changes nothing
-      assertThat(p[4]).containsExactly(p[5], within(1e-7));
+      assertThat(p[4]).containsExactly(p[5], within(1e-7f));
     }
   }
 }

@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
@@ -52,27 +50,6 @@ public final class ModelPackage {
           Files.copy(path, tar);
         }
         tar.closeArchiveEntry();
-      }
-    }
-  }
-
-  /** Unpacks a model archive into {@code dir}: regular files and folders only, never outside {@code dir}. */
-  public static void unpack(Path archive, Path dir) throws IOException {
-    Path root = dir.toAbsolutePath().normalize();
-    Files.createDirectories(root);
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(archive)))) {
-      TarArchiveEntry entry;
-      while ((entry = tar.getNextEntry()) != null) {
-        Path target = root.resolve(entry.getName()).normalize();
-        if (!target.startsWith(root) || !(entry.isFile() || entry.isDirectory())) {
-          throw new IOException(archive + " holds an entry that is not a plain file inside the model: " + entry.getName());
-        }
-        if (entry.isDirectory()) {
-          Files.createDirectories(target);
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.copy(tar, target);
-        }
       }
     }
   }
