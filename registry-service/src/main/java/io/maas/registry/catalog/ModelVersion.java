@@ -1,0 +1,63 @@
+package io.maas.registry.catalog;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One registered version: its record on {@code maas.registry} (key {@code model/version}) and
+ * what the API shows.
+ *
+ * @param details the trainer's metadata worth keeping (metrics, options, data, training, trainer)
+ */
+public record ModelVersion(
+    String model, int version, String sha256, long size, long created, String createdBy, String description,
+    List<String> tags, List<String> classes, JsonObject signature, JsonObject details) {
+
+  public ModelVersion {
+    tags = List.copyOf(tags);
+    classes = List.copyOf(classes);
+    signature = signature.copy();
+    details = details.copy();
+  }
+
+  public String key() {
+    return model + "/" + version;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("type", "version")
+        .put("model", model)
+        .put("version", version)
+        .put("sha256", sha256)
+        .put("size", size)
+        .put("created", created)
+        .put("createdBy", createdBy)
+        .put("description", description)
+        .put("tags", new JsonArray(tags))
+        .put("classes", new JsonArray(classes))
+        .put("signature", signature.copy())
+        .put("metrics", details.getJsonObject("metrics", new JsonObject()).copy())
+        .put("details", details.copy());
+  }
+
+  public static ModelVersion fromJson(JsonObject json) {
+    return new ModelVersion(
+        json.getString("model"),
+        json.getInteger("version"),
+        json.getString("sha256"),
+        json.getLong("size"),
+        json.getLong("created"),
+        json.getString("createdBy"),
+        json.getString("description", ""),
+        strings(json.getJsonArray("tags")),
+        strings(json.getJsonArray("classes")),
+        json.getJsonObject("signature", new JsonObject()),
+        json.getJsonObject("details", new JsonObject()));
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(String::valueOf).toList();
+  }
+}

@@ -1,0 +1,44 @@
+package io.maas.registry.config;
+
+import io.maas.common.config.MaasConfig;
+import io.maas.common.config.Settings;
+import io.maas.model.ModelArchive;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The registry's settings: the shared ones, plus limits on what an upload may be.
+ *
+ * @param maxArchiveBytes {@code MAAS_REGISTRY_MAX_ARCHIVE_BYTES}, largest upload (default 512 MiB); larger is 413
+ * @param limits          {@code MAAS_REGISTRY_MAX_ENTRIES} (default 10,000) and
+ *                        {@code MAAS_REGISTRY_MAX_UNPACKED_BYTES} (default 2 GiB) of the unpacked archive
+ */
+public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive.Limits limits) {
+
+  public static final String MAX_ARCHIVE_BYTES = "MAAS_REGISTRY_MAX_ARCHIVE_BYTES";
+  public static final String MAX_ENTRIES = "MAAS_REGISTRY_MAX_ENTRIES";
+  public static final String MAX_UNPACKED_BYTES = "MAAS_REGISTRY_MAX_UNPACKED_BYTES";
+
+  public static final Map<String, String> DEFAULTS;
+
+  static {
+    Map<String, String> defaults = new HashMap<>(MaasConfig.DEFAULTS);
+    defaults.put(MAX_ARCHIVE_BYTES, String.valueOf(512L * 1024 * 1024));
+    defaults.put(MAX_ENTRIES, "10000");
+    defaults.put(MAX_UNPACKED_BYTES, String.valueOf(2L * 1024 * 1024 * 1024));
+    DEFAULTS = Map.copyOf(defaults);
+  }
+
+  public static RegistryConfig from(Settings settings) {
+    return new RegistryConfig(MaasConfig.from(settings),
+        settings.longValue(MAX_ARCHIVE_BYTES, 1024, Long.MAX_VALUE),
+        new ModelArchive.Limits(settings.integer(MAX_ENTRIES, 1, 10_000_000),
+            settings.longValue(MAX_UNPACKED_BYTES, 1024, Long.MAX_VALUE)));
+  }
+
+  /** Where artifacts and uploads live: {@code $MAAS_HOME/registry}. */
+  public Path directory() {
+    return maas.home().resolve("registry");
+  }
+}
