@@ -287,6 +287,28 @@ class RegistryIT {
     assertThat(HttpProbe.get(locked, "/v1/models/" + model).statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void multipartUploadsCarryTheirMetadataPart(TestKafka kafka) throws Exception {
+    String model = TestKafka.unique("form");
+    int port = startRegistry(kafka, Map.of());
+    String boundary = "maas-boundary-42";
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n"
+        + "{\"description\":\"sent as a form\",\"tags\":[\"multipart\"]}\r\n"
+        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"b.tar.gz\"\r\n"
+        + "Content-Type: application/gzip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(Files.readAllBytes(modelB));
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<byte[]> response = request(port, "POST", "/v1/models/" + model + "/versions",
+        "multipart/form-data; boundary=" + boundary, body.toByteArray(), "Authorization", "Bearer " + TOKEN);
+
+    assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+    assertThat(json(response).getString("description")).isEqualTo("sent as a form");
+    assertThat(json(response).getJsonArray("tags").getList()).containsExactly("multipart");
+    assertThat(json(response).getString("sha256")).isEqualTo(ArtifactStore.sha256(modelB));
+  }
+
   private interface Entries {
     void write(TarArchiveOutputStream tar) throws IOException;
   }
