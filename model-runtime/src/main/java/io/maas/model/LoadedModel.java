@@ -32,11 +32,22 @@ public final class LoadedModel implements AutoCloseable {
    * @param interOpThreads TensorFlow threads across ops
    */
   public static LoadedModel load(Path savedModelDir, int intraOpThreads, int interOpThreads) {
+    return load(savedModelDir, intraOpThreads, interOpThreads, false);
+  }
+
+  /**
+   * @param gpu whether TensorFlow may place ops on a GPU (needs the build's {@code -Pgpu} native);
+   *            false hides every GPU from this model
+   */
+  public static LoadedModel load(Path savedModelDir, int intraOpThreads, int interOpThreads, boolean gpu) {
     ModelSignature signature = ModelSignature.read(savedModelDir);
-    ConfigProto config = ConfigProto.newBuilder()
+    ConfigProto.Builder builder = ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(intraOpThreads)
-        .setInterOpParallelismThreads(interOpThreads)
-        .build();
+        .setInterOpParallelismThreads(interOpThreads);
+    if (!gpu) {
+      builder.putDeviceCount("GPU", 0);
+    }
+    ConfigProto config = builder.build();
     try {
       SavedModelBundle bundle = SavedModelBundle.loader(savedModelDir.toString())
           .withTags(ModelSignature.TAG).withConfigProto(config).load();

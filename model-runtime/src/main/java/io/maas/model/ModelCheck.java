@@ -35,9 +35,19 @@ public final class ModelCheck {
    * @param classesOverride class names given with the upload, or empty to take them from the metadata
    */
   public static Checked check(Path savedModelDir, List<String> classesOverride) {
-    ModelSignature signature = ModelSignature.read(savedModelDir);
     JsonObject metadata = ModelMetadata.read(savedModelDir);
-    List<String> classes = classesOverride.isEmpty() ? ModelMetadata.classes(metadata) : classesOverride;
+    ModelSignature signature = ModelSignature.read(savedModelDir);
+    List<String> classes = classes(savedModelDir, classesOverride);
+    try (LoadedModel model = LoadedModel.load(savedModelDir, 1, 1, false)) {
+      long millis = warmUp(model, metadata, classes);
+      return new Checked(classes, signature.toJson(), metadata, millis);
+    }
+  }
+
+  /** The class names (from the override or the metadata), checked against the signature. */
+  public static List<String> classes(Path savedModelDir, List<String> classesOverride) {
+    ModelSignature signature = ModelSignature.read(savedModelDir);
+    List<String> classes = classesOverride.isEmpty() ? ModelMetadata.classes(ModelMetadata.read(savedModelDir)) : classesOverride;
     if (classes.isEmpty()) {
       throw new ModelException("missing_classes", "the class names are missing: put \"classes\" in maas-model.json or the upload's metadata");
     }
@@ -45,38 +55,41 @@ public final class ModelCheck {
       throw new ModelException("class_mismatch", "the signature returns " + signature.classes()
           + " probabilities per text but the metadata names " + classes.size() + " classes " + classes);
     }
+    return classes;
+  }
+
+  /** Runs the warm-up texts through a loaded model and checks the answers; how long it took. */
+  public static long warmUp(LoadedModel model, JsonObject metadata, List<String> classes) {
     List<String> texts = ModelMetadata.warmupTexts(metadata);
-    try (LoadedModel model = LoadedModel.load(savedModelDir, 1, 1)) {
-      long started = System.nanoTime();
-      float[][] probabilities;
-      try {
-        probabilities = model.predict(texts);
-      } catch (ModelException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new ModelException("warmup_failed", "the model failed on its warm-up texts: " + e.getMessage(), e);
-      }
-      long millis = (System.nanoTime() - started) / 1_000_000;
-      for (int i = 0; i < probabilities.length; i++) {
-        float[] row = probabilities[i];
-        if (row.length != classes.size()) {
-          throw new ModelException("class_mismatch", "the model returns " + row.length
-              + " probabilities per text but the metadata names " + classes.size() + " classes " + classes);
-        }
-        double sum = 0;
-        for (float v : row) {
-          if (Float.isNaN(v) || v < 0 || v > 1) {
-            throw new ModelException("warmup_failed", "warm-up text " + i + " got a probability of " + v);
-          }
-          sum += v;
-        }
-        if (Math.abs(sum - 1) > 1e-3) {
-          throw new ModelException("warmup_failed", "warm-up text " + i + " got probabilities summing to " + sum);
-        }
-        expect(metadata, i, row);
-      }
-      return new Checked(classes, signature.toJson(), metadata, millis);
+    long started = System.nanoTime();
+    float[][] probabilities;
+    try {
+      probabilities = model.predict(texts);
+    } catch (ModelException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ModelException("warmup_failed", "the model failed on its warm-up texts: " + e.getMessage(), e);
     }
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    for (int i = 0; i < probabilities.length; i++) {
+      float[] row = probabilities[i];
+      if (row.length != classes.size()) {
+        throw new ModelException("class_mismatch", "the model returns " + row.length
+            + " probabilities per text but the metadata names " + classes.size() + " classes " + classes);
+      }
+      double sum = 0;
+      for (float v : row) {
+        if (Float.isNaN(v) || v < 0 || v > 1) {
+          throw new ModelException("warmup_failed", "warm-up text " + i + " got a probability of " + v);
+        }
+        sum += v;
+      }
+      if (Math.abs(sum - 1) > 1e-3) {
+        throw new ModelException("warmup_failed", "warm-up text " + i + " got probabilities summing to " + sum);
+      }
+      expect(metadata, i, row);
+    }
+    return millis;
   }
 
   private static void expect(JsonObject metadata, int index, float[] row) {

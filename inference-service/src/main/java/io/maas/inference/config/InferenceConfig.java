@@ -1,0 +1,73 @@
+package io.maas.inference.config;
+
+import io.maas.common.config.MaasConfig;
+import io.maas.common.config.Settings;
+import io.maas.common.event.InferenceRequest;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The inference service's settings.
+ *
+ * @param batchSize      {@code MAAS_INFERENCE_BATCH_SIZE}, the most requests per model call (default 64)
+ * @param batchWaitMs    {@code MAAS_INFERENCE_BATCH_WAIT_MS}, the longest a request waits for its batch to fill (default 5)
+ * @param intraOpThreads {@code MAAS_INFERENCE_INTRA_OP_THREADS}, TensorFlow threads inside an op (default 1)
+ * @param interOpThreads {@code MAAS_INFERENCE_INTER_OP_THREADS}, TensorFlow threads across ops (default 1)
+ * @param device         {@code MAAS_INFERENCE_DEVICE}, {@code cpu} or {@code gpu} (needs the build's -Pgpu native)
+ * @param exactlyOnce    {@code MAAS_DELIVERY=exactly-once}: Kafka transactions; default {@code at-least-once}
+ * @param maxTextBytes   {@code MAAS_MAX_TEXT_BYTES}, longer texts are dead letters (default 1 MiB)
+ * @param groupId        {@code MAAS_INFERENCE_GROUP}, the consumer group all instances share (default maas-inference)
+ * @param worker         {@code MAAS_INFERENCE_WORKER}, this instance's name in results (default host-pid)
+ */
+public record InferenceConfig(
+    MaasConfig maas, int batchSize, int batchWaitMs, int intraOpThreads, int interOpThreads, String device,
+    boolean exactlyOnce, int maxTextBytes, String groupId, String worker) {
+
+  public static final Map<String, String> DEFAULTS;
+
+  static {
+    Map<String, String> defaults = new HashMap<>(MaasConfig.DEFAULTS);
+    defaults.put("MAAS_INFERENCE_BATCH_SIZE", "64");
+    defaults.put("MAAS_INFERENCE_BATCH_WAIT_MS", "5");
+    defaults.put("MAAS_INFERENCE_INTRA_OP_THREADS", "1");
+    defaults.put("MAAS_INFERENCE_INTER_OP_THREADS", "1");
+    defaults.put("MAAS_INFERENCE_DEVICE", "cpu");
+    defaults.put("MAAS_DELIVERY", "at-least-once");
+    defaults.put("MAAS_MAX_TEXT_BYTES", String.valueOf(InferenceRequest.DEFAULT_MAX_TEXT_BYTES));
+    defaults.put("MAAS_INFERENCE_GROUP", "maas-inference");
+    defaults.put("MAAS_INFERENCE_WORKER", defaultWorker());
+    DEFAULTS = Map.copyOf(defaults);
+  }
+
+  public static InferenceConfig from(Settings settings) {
+    return new InferenceConfig(
+        MaasConfig.from(settings),
+        settings.integer("MAAS_INFERENCE_BATCH_SIZE", 1, 4096),
+        settings.integer("MAAS_INFERENCE_BATCH_WAIT_MS", 0, 10_000),
+        settings.integer("MAAS_INFERENCE_INTRA_OP_THREADS", 0, 256),
+        settings.integer("MAAS_INFERENCE_INTER_OP_THREADS", 0, 256),
+        settings.choice("MAAS_INFERENCE_DEVICE", "cpu", "gpu"),
+        "exactly-once".equals(settings.choice("MAAS_DELIVERY", "at-least-once", "exactly-once")),
+        settings.integer("MAAS_MAX_TEXT_BYTES", 1, Integer.MAX_VALUE),
+        settings.string("MAAS_INFERENCE_GROUP"),
+        settings.string("MAAS_INFERENCE_WORKER"));
+  }
+
+  /** Downloaded artifacts and unpacked models: {@code $MAAS_HOME/inference}. */
+  public Path directory() {
+    return maas.home().resolve("inference");
+  }
+
+  private static String defaultWorker() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "inference";
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+}

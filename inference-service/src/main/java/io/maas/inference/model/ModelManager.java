@@ -1,0 +1,252 @@
+package io.maas.inference.model;
+
+import io.maas.common.event.ModelDeployment;
+import io.maas.common.event.Role;
+import io.maas.inference.config.InferenceConfig;
+import io.maas.model.LoadedModel;
+import io.maas.model.ModelArchive;
+import io.maas.model.ModelCheck;
+import io.maas.model.ModelException;
+import io.maas.model.ModelMetadata;
+import io.prometheus.client.Gauge;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every model's deployed versions loaded. For each new deployment revision it downloads
+ * the artifacts (checking their sha256), caches them under {@code $MAAS_HOME/inference}, loads
+ * and warms them up beside the versions serving now, then swaps the model's slots in one step;
+ * the replaced versions close once their in-flight batches are done. A version that fails to
+ * load leaves the previous slots serving. Deployments arrive on the Vert.x context; loading runs
+ * on worker threads; {@link #slots(String)} is safe from any thread.
+ */
+public final class ModelManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
+  static final Gauge LOADED = Gauge.build("maas_model_loaded", "1 while a model version is loaded and serving a role")
+      .labelNames("model", "version", "role").register();
+
+  private final Vertx vertx;
+  private final InferenceConfig config;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final Map<String, ServedModel.Slots> slots = new ConcurrentHashMap<>();
+  private final Map<String, String> failures = new ConcurrentHashMap<>();
+  private final Map<String, ModelDeployment> pending = new HashMap<>();
+  private final Map<String, Boolean> loading = new HashMap<>();
+
+  public ModelManager(Vertx vertx, InferenceConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** The serving slots of a model, or null while none is loaded. */
+  public ServedModel.Slots slots(String model) {
+    return slots.get(model);
+  }
+
+  /** Whether at least one model has a production version loaded. */
+  public boolean anyProductionLoaded() {
+    return slots.values().stream().anyMatch(s -> s.production() != null);
+  }
+
+  /** Called with every new deployment revision, on the Vert.x context. Loads run one at a time per model. */
+  public void deploy(ModelDeployment deployment) {
+    String model = deployment.model();
+    if (Boolean.TRUE.equals(loading.get(model))) {
+      pending.put(model, deployment);
+      return;
+    }
+    loading.put(model, true);
+    load(deployment).onComplete(ar -> {
+      loading.put(model, false);
+      ModelDeployment next = pending.remove(model);
+      if (next != null) {
+        deploy(next);
+      }
+    });
+  }
+
+  private Future<Void> load(ModelDeployment deployment) {
+    String model = deployment.model();
+    ServedModel.Slots current = slots.get(model);
+    if (deployment.production() == null) {
+      LOG.warn("Deployment revision {} of {} names no production version; keeping what serves", deployment.revision(), model);
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> new ServedModel.Slots(deployment.revision(),
+            reuseOrLoad(model, Role.PRODUCTION, deployment.production(), current),
+            deployment.canary() == null ? null : reuseOrLoad(model, Role.CANARY, deployment.canary(), current),
+            deployment.canary() == null ? 0 : deployment.canary().weight(),
+            deployment.shadow() == null ? null : reuseOrLoad(model, Role.SHADOW, deployment.shadow(), current)), false)
+        .onSuccess(next -> {
+          slots.put(model, next);
+          failures.remove(model);
+          if (current != null) {
+            current.all().stream().filter(old -> next.all().stream().noneMatch(n -> n == old)).forEach(ServedModel::retire);
+          }
+          gauges(model, current, 0);
+          gauges(model, next, 1);
+          LOG.info("Model {} revision {} serving: production v{}{}{}", model, deployment.revision(),
+              next.production().version(),
+              next.canary() == null ? "" : ", canary v" + next.canary().version() + " (" + next.canaryWeight() + ")",
+              next.shadow() == null ? "" : ", shadow v" + next.shadow().version());
+        })
+        .onFailure(e -> {
+          failures.put(model, String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+          LOG.error("Model {} revision {} failed to load: {}; {}", model, deployment.revision(), e.getMessage(),
+              current == null ? "nothing serves this model yet" : "production v" + current.production().version() + " keeps serving");
+        })
+        .mapEmpty();
+  }
+
+  private static void gauges(String model, ServedModel.Slots s, double value) {
+    if (s == null) {
+      return;
+    }
+    for (Role role : Role.values()) {
+      ServedModel served = s.of(role);
+      if (served != null) {
+        LOADED.labels(model, String.valueOf(served.version()), role.code()).set(value);
+      }
+    }
+  }
+
+  /** Blocking: a version already loaded for this model is shared, anything else is loaded. */
+  private ServedModel reuseOrLoad(String model, Role role, ModelDeployment.Slot slot, ServedModel.Slots current)
+      throws IOException {
+    if (current != null) {
+      for (ServedModel served : current.all()) {
+        if (served.version() == slot.version() && served.sha256().equals(slot.sha256())) {
+          return served;
+        }
+      }
+    }
+    Path dir = unpacked(slot);
+    List<String> classes = ModelCheck.classes(dir, List.of());
+    long started = System.nanoTime();
+    LoadedModel loaded = LoadedModel.load(dir, config.intraOpThreads(), config.interOpThreads(), "gpu".equals(config.device()));
+    try {
+      long warmup = ModelCheck.warmUp(loaded, ModelMetadata.read(dir), classes);
+      LOG.info("Model {} v{} loaded for {} in {} ms (warm-up {} ms)", model, slot.version(), role.code(),
+          (System.nanoTime() - started) / 1_000_000, warmup);
+    } catch (RuntimeException e) {
+      loaded.close();
+      throw e;
+    }
+    return new ServedModel(model, slot.version(), slot.sha256(), classes, loaded);
+  }
+
+  /** The artifact's folder, downloaded and verified first when it is not cached. */
+  private Path unpacked(ModelDeployment.Slot slot) throws IOException {
+    Path models = config.directory().resolve("models");
+    Path dir = models.resolve(slot.sha256());
+    if (Files.exists(dir.resolve(".complete"))) {
+      return dir;
+    }
+    Path archive = download(slot);
+    Path staging = Files.createDirectories(models).resolve(slot.sha256() + ".tmp-" + System.nanoTime());
+    ModelArchive.unpack(archive, staging, ModelArchive.Limits.defaults());
+    Files.writeString(staging.resolve(".complete"), slot.artifact());
+    try {
+      Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
+      // another load of the same artifact finished first; its copy is as good
+    }
+    return dir;
+  }
+
+  private Path download(ModelDeployment.Slot slot) throws IOException {
+    Path artifacts = Files.createDirectories(config.directory().resolve("artifacts"));
+    Path target = artifacts.resolve(slot.sha256() + ".tar.gz");
+    if (Files.exists(target)) {
+      return target;
+    }
+    Path part = artifacts.resolve(slot.sha256() + ".part-" + System.nanoTime());
+    HttpRequest request = HttpRequest.newBuilder(URI.create(slot.artifact())).timeout(Duration.ofMinutes(5)).GET().build();
+    HttpResponse<InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while downloading " + slot.artifact(), e);
+    }
+    if (response.statusCode() != 200) {
+      response.body().close();
+      throw new ModelException("download_failed", "GET " + slot.artifact() + " answered HTTP " + response.statusCode());
+    }
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (InputStream in = new DigestInputStream(response.body(), sha)) {
+      Files.copy(in, part);
+    }
+    String actual = HexFormat.of().formatHex(sha.digest());
+    if (!actual.equals(slot.sha256())) {
+      Files.deleteIfExists(part);
+      throw new ModelException("checksum_mismatch", "the artifact from " + slot.artifact() + " has sha256 " + actual
+          + ", the deployment says " + slot.sha256());
+    }
+    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+    return target;
+  }
+
+  /** For GET /v1/status. */
+  public JsonObject status() {
+    JsonObject models = new JsonObject();
+    Map<String, Object> names = new HashMap<>();
+    slots.keySet().forEach(m -> names.put(m, true));
+    failures.keySet().forEach(m -> names.put(m, true));
+    for (String model : new java.util.TreeSet<>(names.keySet())) {
+      ServedModel.Slots s = slots.get(model);
+      JsonArray versions = new JsonArray();
+      if (s != null) {
+        for (Role role : Role.values()) {
+          ServedModel served = s.of(role);
+          if (served != null) {
+            JsonObject v = new JsonObject().put("version", served.version()).put("role", role.code())
+                .put("state", "loaded").put("sha256", served.sha256()).put("classes", new JsonArray(served.classes()));
+            if (role == Role.CANARY) {
+              v.put("weight", s.canaryWeight());
+            }
+            versions.add(v);
+          }
+        }
+      }
+      models.put(model, new JsonObject()
+          .put("revision", s == null ? null : s.revision())
+          .put("versions", versions)
+          .put("lastError", failures.get(model)));
+    }
+    return models;
+  }
+
+  /** Closes every loaded version (on shutdown, after the pipeline stopped). */
+  public void close() {
+    slots.values().forEach(s -> s.all().forEach(ServedModel::retire));
+    slots.clear();
+  }
+}

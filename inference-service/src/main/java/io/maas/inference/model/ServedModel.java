@@ -1,0 +1,93 @@
+package io.maas.inference.model;
+
+import io.maas.common.event.Role;
+import io.maas.model.LoadedModel;
+import java.util.List;
+
+/**
+ * One loaded version serving one role. Batches {@link #acquire()} it and {@link #release()} it
+ * after their call; a retired version closes once the last in-flight batch has released it,
+ * so a swap never pulls a model from under a running batch.
+ */
+public final class ServedModel {
+
+  private final String model;
+  private final int version;
+  private final String sha256;
+  private final List<String> classes;
+  private final LoadedModel loaded;
+  private int users;
+  private boolean retired;
+  private boolean closed;
+
+  ServedModel(String model, int version, String sha256, List<String> classes, LoadedModel loaded) {
+    this.model = model;
+    this.version = version;
+    this.sha256 = sha256;
+    this.classes = List.copyOf(classes);
+    this.loaded = loaded;
+  }
+
+  /** False when the version was retired meanwhile: read the slots again. */
+  public synchronized boolean acquire() {
+    if (retired) {
+      return false;
+    }
+    users++;
+    return true;
+  }
+
+  public synchronized void release() {
+    users--;
+    closeIfIdle();
+  }
+
+  synchronized void retire() {
+    retired = true;
+    closeIfIdle();
+  }
+
+  private void closeIfIdle() {
+    if (retired && users == 0 && !closed) {
+      closed = true;
+      loaded.close();
+    }
+  }
+
+  public float[][] predict(List<String> texts) {
+    return loaded.predict(texts);
+  }
+
+  public String model() {
+    return model;
+  }
+
+  public int version() {
+    return version;
+  }
+
+  public String sha256() {
+    return sha256;
+  }
+
+  public List<String> classes() {
+    return classes;
+  }
+
+  /** The slots of one model as the latest deployment wants them; swapped as a whole. */
+  public record Slots(long revision, ServedModel production, ServedModel canary, double canaryWeight, ServedModel shadow) {
+
+    /** The version serving a role, or null. */
+    public ServedModel of(Role role) {
+      return switch (role) {
+        case PRODUCTION -> production;
+        case CANARY -> canary;
+        case SHADOW -> shadow;
+      };
+    }
+
+    List<ServedModel> all() {
+      return java.util.stream.Stream.of(production, canary, shadow).filter(java.util.Objects::nonNull).toList();
+    }
+  }
+}
