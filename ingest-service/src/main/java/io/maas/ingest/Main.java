@@ -1,10 +1,10 @@
 package io.maas.ingest;
 
-import io.maas.common.config.MaasConfig;
 import io.maas.common.kafka.KafkaAdminVerticle;
 import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.Topics;
 import io.maas.common.runtime.ServiceLauncher;
+import io.maas.ingest.config.IngestConfig;
 import io.maas.ingest.http.IngestApiVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,14 +17,14 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("ingest-service", MaasConfig::from, Main::deploy, MaasConfig.DEFAULTS);
+    ServiceLauncher.launch("ingest-service", IngestConfig::from, Main::deploy, IngestConfig.DEFAULTS);
   }
 
   /** Deploys the service's verticles in order; the result is the started HTTP API. */
-  public static Future<IngestApiVerticle> deploy(Vertx vertx, MaasConfig config) {
-    KafkaAdminVerticle kafka = new KafkaAdminVerticle(new KafkaClients(config.kafkaBootstrapServers(), "ingest"),
-        List.of(Topics.deadLettersSpec()));
-    IngestApiVerticle api = new IngestApiVerticle(config.ingestPort(), kafka);
+  public static Future<IngestApiVerticle> deploy(Vertx vertx, IngestConfig config) {
+    KafkaClients clients = new KafkaClients(config.maas().kafkaBootstrapServers(), "ingest");
+    KafkaAdminVerticle kafka = new KafkaAdminVerticle(clients, List.of(Topics.deadLettersSpec()));
+    IngestApiVerticle api = new IngestApiVerticle(config, clients, kafka);
     return vertx.deployVerticle(kafka)
         .compose(id -> vertx.deployVerticle(api))
         .map(id -> api);

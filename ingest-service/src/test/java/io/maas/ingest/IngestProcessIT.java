@@ -33,6 +33,8 @@ class IngestProcessIT {
 
   @Test
   void sigtermStopsTheServiceCleanly(TestKafka kafka, @TempDir Path dir) throws Exception {
+    // Ready means the deployments on maas.models have been read; the registry creates that topic.
+    Testbed.ensureModelsTopic(kafka);
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();

@@ -2,8 +2,6 @@ package io.maas.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.maas.common.config.MaasConfig;
-import io.maas.common.config.Settings;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
@@ -11,26 +9,28 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The service started against the real broker: health, metrics, owned topics, and 501 where the API is not built. */
+/** The service started against the real broker: health, metrics, owned topics, and its API routes. */
 @ExtendWith({VertxExtension.class, KafkaExtension.class})
 class IngestServiceIT {
 
   @Test
   void startsAgainstTheRealBroker(Vertx vertx, TestKafka kafka, @TempDir Path home) throws Exception {
-    MaasConfig config = MaasConfig.from(Settings.load(MaasConfig.DEFAULTS, Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "MAAS_INGEST_PORT", "0", "MAAS_HOME", home.toString())));
+    Testbed.ensureModelsTopic(kafka);
 
-    int port = Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).actualPort();
+    int port = Testbed.start(vertx, kafka, home, Map.of());
 
     HttpProbe.assertServesHealthAndMetrics(port);
+    assertThat(HttpProbe.get(port, "/health/ready").body()).contains("\"id\":\"deployments\"");
     assertThat(kafka.topicConfig("maas.dlq")).containsKey("retention.ms");
-    HttpProbe.assertNotImplemented(port, "POST", "/v1/models/spam/requests");
-    HttpProbe.assertNotImplemented(port, "POST", "/v1/models/spam:predict");
-    HttpProbe.assertNotImplemented(port, "POST", "/v1/models/spam/versions/3:predict");
+    String unknown = TestKafka.unique("never-deployed");
+    for (String path : new String[] {"/requests", ":predict", "/versions/3:predict"}) {
+      var response = Testbed.post(port, "/v1/models/" + unknown + path, "application/json", "{\"text\":\"hi\"}");
+      assertThat(response.statusCode()).as(path).isEqualTo(404);
+      assertThat(response.body()).as(path).contains("\"error\":\"unknown_model\"");
+    }
   }
 }

@@ -64,6 +64,12 @@ public final class TestKafka {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
           .all().get(30, TimeUnit.SECONDS);
+      // write only once every partition has a leader (see TopicProvisioner)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+          .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + topic, e);
     }
@@ -109,6 +115,19 @@ public final class TestKafka {
       }
     }
     return records;
+  }
+
+  /** The sum of a topic's end offsets: how many records (and transaction markers) it holds. */
+  public long endOffsets(String topic) {
+    Properties props = new Properties();
+    props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(info -> new TopicPartition(topic, info.partition())).toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
   }
 
   /** Topic configs as the broker reports them. */

@@ -75,8 +75,32 @@ public final class TopicProvisioner {
         // Another instance created it between our list and create: that is fine.
       }
     }
+    if (!toCreate.isEmpty()) {
+      awaitLeaders(toCreate.stream().map(NewTopic::name).toList());
+    }
     if (!present.isEmpty()) {
       reconcile(present);
+    }
+  }
+
+  /**
+   * Waits until every partition of new topics has a leader: an idempotent producer that writes
+   * while leadership is still settling can be refused with out-of-order sequence errors.
+   */
+  private void awaitLeaders(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      boolean led = descriptions.values().stream()
+          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      if (led) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("topics " + topics + " have partitions without a leader after " + TIMEOUT_SECONDS + " s");
+      }
+      Thread.sleep(50);
     }
   }
 

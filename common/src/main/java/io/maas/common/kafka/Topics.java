@@ -59,7 +59,8 @@ public final class Topics {
   /** The three data topics of one model: requests, results and shadow answers. */
   public static java.util.List<TopicSpec> modelSpecs(String model, int partitions) {
     return java.util.List.of(
-        new TopicSpec(requests(model), partitions, Map.of()),
+        // a request may carry 1 MiB of text, which JSON escaping can double
+        new TopicSpec(requests(model), partitions, Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024))),
         new TopicSpec(results(model), partitions, Map.of()),
         new TopicSpec(shadow(model), partitions, Map.of()));
   }

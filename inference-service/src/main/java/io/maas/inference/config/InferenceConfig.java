@@ -20,7 +20,9 @@ import java.util.Map;
  * @param exactlyOnce    {@code MAAS_DELIVERY=exactly-once}: Kafka transactions; default {@code at-least-once}
  * @param maxTextBytes   {@code MAAS_MAX_TEXT_BYTES}, longer texts are dead letters (default 1 MiB)
  * @param groupId        {@code MAAS_INFERENCE_GROUP}, the consumer group all instances share (default maas-inference)
- * @param worker         {@code MAAS_INFERENCE_WORKER}, this instance's name in results (default host-pid)
+ * @param worker         {@code MAAS_INFERENCE_WORKER}, this instance's name in results and its static
+ *                       group membership (default host-pid; give each instance a stable, unique name,
+ *                       such as its pod name, and a restart takes its partitions back without a rebalance)
  */
 public record InferenceConfig(
     MaasConfig maas, int batchSize, int batchWaitMs, int intraOpThreads, int interOpThreads, String device,

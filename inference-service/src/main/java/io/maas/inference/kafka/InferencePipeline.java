@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,13 +49,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The read-classify-write loop: one plain Kafka consumer (the group every instance shares,
- * subscribed to {@code maas.requests.*}) and one producer on a dedicated thread, so that
+ * subscribed to the request topics of the models it serves) and one producer on a dedicated thread, so that
  * TensorFlow never runs on an event loop and exactly-once mode can send offsets to the
  * transaction (vertx-kafka-client 5.0.7 cannot).
  *
  * <p>Micro-batching: records are queued per model as the polls bring them; a full batch
  * ({@code batchSize}) runs at once, a partial one once its oldest record has waited
- * {@code batchWaitMs}. A model without a loaded version has its partitions paused: its
+ * {@code batchWaitMs}. Only models with a loaded version are subscribed: the others'
  * requests wait in Kafka, nothing is dropped.
  *
  * <p>Delivery: results (and dead letters) are sent, and the batch's offsets committed only
@@ -66,7 +65,6 @@ import org.slf4j.LoggerFactory;
 public final class InferencePipeline implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
-  private static final Pattern REQUEST_TOPICS = Pattern.compile("maas\\.requests\\..+");
 
   static final Counter REQUESTS = Counter.build("maas_inference_requests_total",
       "Requests the inference service finished, by version, role and outcome (ok, dead_letter, error)")
@@ -115,10 +113,18 @@ public final class InferencePipeline implements AutoCloseable {
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchSize() * 4));
     // New models' request topics join the subscription within seconds.
     consumerConfig.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
+    // Static membership: an instance restarted under the same worker name takes its partitions
+    // back at once, without a rebalance; a dead one is noticed after 10 s rather than 45.
+    consumerConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.worker());
+    consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    consumerConfig.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
     Map<String, Object> producerConfig = new HashMap<>(clients.producerConfig("results"));
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     if (config.exactlyOnce()) {
+      // The same id after a restart fences the dead instance and aborts its open transaction at
+      // once; an instance that never comes back holds read-committed readers for at most 10 s.
       producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.groupId() + "-" + config.worker());
+      producerConfig.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     }
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
          KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
@@ -127,7 +133,7 @@ public final class InferencePipeline implements AutoCloseable {
       if (config.exactlyOnce()) {
         p.initTransactions();
       }
-      c.subscribe(REQUEST_TOPICS, new ConsumerRebalanceListener() {
+      ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
           // Not committed, so the next owner reads them again: drop our copies.
@@ -142,13 +148,27 @@ public final class InferencePipeline implements AutoCloseable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
           forget(partitions);
         }
-      });
+      };
+      Set<String> subscribed = Set.of();
       polling = true;
       LOG.info("Inference pipeline started: group {}, batches of up to {} waiting at most {} ms, {} delivery, worker {}",
           config.groupId(), config.batchSize(), config.batchWaitMs(), config.exactlyOnce() ? "exactly-once" : "at-least-once",
           config.worker());
       while (running) {
-        pauseUnservedModels(c);
+        // Only models with a loaded version are read: the others' requests wait in Kafka.
+        Set<String> served = models.servedModels();
+        if (!served.equals(subscribed)) {
+          subscribed = served;
+          if (served.isEmpty()) {
+            c.unsubscribe();
+          } else {
+            c.subscribe(served.stream().map(Topics::requests).toList(), listener);
+          }
+        }
+        if (subscribed.isEmpty()) {
+          Thread.sleep(100);
+          continue;
+        }
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(pollTimeoutMs()))) {
           String model = Topics.modelOfRequests(record.topic());
           if (model != null) {
@@ -159,6 +179,8 @@ public final class InferencePipeline implements AutoCloseable {
       }
     } catch (WakeupException e) {
       // closing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.error("The inference pipeline stopped on an error: {}", e.getMessage(), e);
     } finally {
@@ -171,33 +193,12 @@ public final class InferencePipeline implements AutoCloseable {
     long now = System.nanoTime();
     long timeout = 100;
     for (Map.Entry<String, ArrayDeque<Pending>> queue : queues.entrySet()) {
-      if (!queue.getValue().isEmpty() && models.slots(queue.getKey()) != null) {
+      if (!queue.getValue().isEmpty()) {
         long waitedMs = (now - queue.getValue().peekFirst().receivedNanos()) / 1_000_000;
         timeout = Math.min(timeout, Math.max(0, config.batchWaitMs() - waitedMs));
       }
     }
     return timeout;
-  }
-
-  private void pauseUnservedModels(KafkaConsumer<String, byte[]> c) {
-    Set<TopicPartition> pause = new HashSet<>();
-    Set<TopicPartition> resume = new HashSet<>();
-    Set<TopicPartition> paused = c.paused();
-    for (TopicPartition tp : c.assignment()) {
-      String model = Topics.modelOfRequests(tp.topic());
-      boolean served = model != null && models.slots(model) != null;
-      if (!served && !paused.contains(tp)) {
-        pause.add(tp);
-      } else if (served && paused.contains(tp)) {
-        resume.add(tp);
-      }
-    }
-    if (!pause.isEmpty()) {
-      c.pause(pause);
-    }
-    if (!resume.isEmpty()) {
-      c.resume(resume);
-    }
   }
 
   /** Runs every full batch, and every partial batch whose oldest request is due. */

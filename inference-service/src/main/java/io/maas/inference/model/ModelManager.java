@@ -65,6 +65,11 @@ public final class ModelManager {
     return slots.get(model);
   }
 
+  /** The models with a loaded production version. */
+  public java.util.Set<String> servedModels() {
+    return java.util.Set.copyOf(slots.keySet());
+  }
+
   /** Whether at least one model has a production version loaded. */
   public boolean anyProductionLoaded() {
     return slots.values().stream().anyMatch(s -> s.production() != null);

@@ -1,0 +1,187 @@
+package io.maas.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maas.common.config.Settings;
+import io.maas.common.event.InferenceRequest;
+import io.maas.common.event.InferenceResult;
+import io.maas.common.event.ModelDeployment;
+import io.maas.common.event.Role;
+import io.maas.common.kafka.Topics;
+import io.maas.common.kafka.TopicSpec;
+import io.maas.ingest.config.IngestConfig;
+import io.maas.testkit.HttpProbe;
+import io.maas.testkit.TestKafka;
+import io.vertx.core.Vertx;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+
+/** What the ingest tests share: a deployed test model, a started service, exact topic reads, a fake inference. */
+final class Testbed {
+
+  static final String SHA256 = "ab".repeat(32);
+
+  private Testbed() {
+  }
+
+  /** A new model with its request and results topics and a production deployment on maas.models. */
+  static String deployModel(TestKafka kafka) {
+    ensureModelsTopic(kafka);
+    String model = TestKafka.unique("m");
+    kafka.createTopic(Topics.requests(model), 3);
+    kafka.createTopic(Topics.results(model), 3);
+    ModelDeployment deployment = new ModelDeployment(model, 1,
+        new ModelDeployment.Slot(1, "http://127.0.0.1:8081/v1/models/" + model + "/versions/1/artifact", SHA256, null),
+        null, null, System.currentTimeMillis());
+    kafka.send(Topics.MODELS, model, deployment.toBuffer().getBytes());
+    return model;
+  }
+
+  /** maas.models belongs to the registry; tests without one create it as the registry would. */
+  static void ensureModelsTopic(TestKafka kafka) {
+    TopicSpec spec = Topics.modelsSpec();
+    try (Admin admin = kafka.admin()) {
+      if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(spec.name())) {
+        return;
+      }
+      admin.createTopics(List.of(new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty())
+          .configs(spec.configs()))).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create " + spec.name(), e);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create " + spec.name(), e);
+    }
+  }
+
+  /** Deploys ingest on a free port with these settings over the defaults, and waits until it is ready. */
+  static int start(Vertx vertx, TestKafka kafka, Path home, Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "MAAS_INGEST_PORT", "0", "MAAS_HOME", home.toString()));
+    env.putAll(overrides);
+    IngestConfig config = IngestConfig.from(Settings.load(IngestConfig.DEFAULTS, env));
+    int port = Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).actualPort();
+    // Ready means the deployments on maas.models have been read, so the test model is known.
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
+    return port;
+  }
+
+  static HttpResponse<String> post(int port, String path, String contentType, String body) {
+    return HttpProbe.send(port, "POST", path, contentType, body);
+  }
+
+  /** Every record on {@code topic} now: from the beginning to the end offsets of this moment. */
+  static List<ConsumerRecord<String, byte[]>> readAll(TestKafka kafka, String topic) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      return records;
+    }
+  }
+
+  static String metrics(int port) {
+    return HttpProbe.get(port, "/metrics").body();
+  }
+
+  private static KafkaConsumer<String, byte[]> consumer(TestKafka kafka) {
+    Properties props = new Properties();
+    props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * Stands in for inference-service: reads {@code maas.requests.<model>} and answers each request on
+   * {@code maas.results.<model>} with a trivial rule: "spam" when the text mentions "free", else
+   * "ham"; the version is the pinned one, else 1.
+   */
+  static final class Responder implements AutoCloseable {
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final String model;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    Responder(TestKafka kafka, String model) {
+      this.model = model;
+      this.consumer = consumer(kafka);
+      this.producer = kafka.producer();
+      String topic = Topics.requests(model);
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      thread = new Thread(this::run, "test-responder-" + model);
+      thread.start();
+    }
+
+    static String label(String text) {
+      return text.contains("free") ? "spam" : "ham";
+    }
+
+    private void run() {
+      try {
+        while (running) {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+            InferenceRequest request = InferenceRequest.decode(record.value(),
+                new InferenceRequest.Defaults(model, null, record.timestamp(), InferenceRequest.DEFAULT_MAX_TEXT_BYTES));
+            String label = label(request.text());
+            InferenceResult result = new InferenceResult(request.id(), model,
+                request.version() == null ? 1 : request.version(), Role.PRODUCTION, label,
+                label.equals("spam") ? Map.of("ham", 0.1, "spam", 0.9) : Map.of("ham", 0.8, "spam", 0.2),
+                request.ingestedAt(), System.currentTimeMillis(), 1, "test-responder");
+            producer.send(new ProducerRecord<>(Topics.results(model), request.id(), result.toBuffer().getBytes()));
+          }
+          producer.flush();
+        }
+      } catch (WakeupException e) {
+        // closing
+      } finally {
+        consumer.close();
+        producer.close();
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running = false;
+      consumer.wakeup();
+      thread.join(10_000);
+    }
+  }
+}
