@@ -110,6 +110,16 @@ final class TestPlatform implements AutoCloseable {
         .get(90, TimeUnit.SECONDS).actualPort();
   }
 
+  /** Starts an ingest instance in this JVM; its HTTP port. */
+  int startIngest(Map<String, String> extra) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    vertxes.add(vertx);
+    io.maas.ingest.config.IngestConfig config = io.maas.ingest.config.IngestConfig.from(
+        Settings.load(io.maas.ingest.config.IngestConfig.DEFAULTS, serviceEnv(extra)));
+    return io.maas.ingest.Main.deploy(vertx, config).toCompletionStage().toCompletableFuture()
+        .get(90, TimeUnit.SECONDS).actualPort();
+  }
+
   @Override
   public void close() throws Exception {
     for (int i = vertxes.size() - 1; i >= 0; i--) {

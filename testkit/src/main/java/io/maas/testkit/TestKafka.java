@@ -66,12 +66,21 @@ public final class TestKafka {
           .all().get(30, TimeUnit.SECONDS);
       // write only once every partition has a leader (see TopicProvisioner)
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-          .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()) && System.nanoTime() < deadline) {
+      while (!led(admin, topic) && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + topic, e);
+    }
+  }
+
+  private static boolean led(Admin admin, String topic) throws InterruptedException, java.util.concurrent.TimeoutException {
+    try {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+          .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (java.util.concurrent.ExecutionException e) {
+      // just created: the metadata may not know the topic yet
+      return false;
     }
   }
 

@@ -90,10 +90,14 @@ public final class TopicProvisioner {
   private void awaitLeaders(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (true) {
-      Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
-          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      boolean led = descriptions.values().stream()
-          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      boolean led;
+      try {
+        led = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      } catch (ExecutionException e) {
+        // just created: the metadata may not know the topics yet
+        led = false;
+      }
       if (led) {
         return;
       }

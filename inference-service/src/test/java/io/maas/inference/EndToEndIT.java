@@ -1,0 +1,86 @@
+package io.maas.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maas.common.event.InferenceResult;
+import io.maas.testkit.HttpProbe;
+import io.maas.testkit.KafkaExtension;
+import io.maas.testkit.TestKafka;
+import io.maas.trainer.data.Example;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HTTP in, predictions out: registry, ingest and inference on the real broker with a real model. */
+@ExtendWith(KafkaExtension.class)
+class EndToEndIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void textsOverHttpComeBackClassifiedInOrderAndBulkRequestsAreAllAnswered(TestKafka kafka) throws Exception {
+    String model = TestKafka.unique("e2e");
+    try (TestPlatform platform = new TestPlatform(kafka, dir)) {
+      platform.register(model, 1);
+      platform.deploy(model, "{\"production\":1}");
+      int inference = platform.startInference(Map.of());
+      int ingest = platform.startIngest(Map.of());
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+          HttpProbe.get(inference, "/health/ready").statusCode() == 200 && HttpProbe.get(ingest, "/health/ready").statusCode() == 200);
+
+      List<Example> sample = new ArrayList<>();
+      platform.trainingExamples.stream().filter(e -> e.label().equals("spam")).limit(3).forEach(sample::add);
+      platform.trainingExamples.stream().filter(e -> e.label().equals("ham")).limit(3).forEach(sample::add);
+      JsonArray instances = new JsonArray();
+      sample.forEach(e -> instances.add(e.text()));
+      HttpResponse<String> predicted = HttpProbe.send(ingest, "POST", "/v1/models/" + model + ":predict", "application/json",
+          new JsonObject().put("instances", instances).encode());
+      assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+      JsonArray predictions = new JsonObject(predicted.body()).getJsonArray("predictions");
+      assertThat(predictions).hasSize(sample.size());
+      for (int i = 0; i < sample.size(); i++) {
+        JsonObject p = predictions.getJsonObject(i);
+        assertThat(p.getString("label")).as("prediction %d", i).isEqualTo(sample.get(i).label());
+        assertThat(p.getInteger("version")).isEqualTo(1);
+        assertThat(p.getJsonObject("scores").fieldNames()).containsExactlyInAnyOrder("ham", "spam");
+      }
+
+      StringBuilder ndjson = new StringBuilder();
+      Set<String> ids = new HashSet<>();
+      for (int i = 0; i < 1000; i++) {
+        String id = "bulk-" + i;
+        ids.add(id);
+        ndjson.append(new JsonObject().put("id", id).put("text", sample.get(i % sample.size()).text()).encode()).append('\n');
+      }
+      HttpResponse<String> accepted = HttpProbe.send(ingest, "POST", "/v1/models/" + model + "/requests",
+          "application/x-ndjson", ndjson.toString());
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+      assertThat(new JsonObject(accepted.body()).getInteger("accepted")).isEqualTo(1000);
+
+      Set<String> answered = new HashSet<>();
+      Awaitility.await("1,000 results").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        for (ConsumerRecord<String, byte[]> r : kafka.read("maas.results." + model, 2000, Duration.ofSeconds(2))) {
+          InferenceResult result = InferenceResult.decode(r.value());
+          if (result.id().startsWith("bulk-")) {
+            answered.add(result.id());
+          }
+        }
+        return answered.size() >= 1000;
+      });
+      assertThat(answered).isEqualTo(ids);
+    }
+  }
+}
