@@ -185,4 +185,46 @@ class InferenceIT {
       }
     }
   }
+
+  @Test
+  void canaryTakesItsShareAndShadowAnswersOnlyOnTheShadowTopic(TestKafka kafka) throws Exception {
+    String model = TestKafka.unique("canary");
+    try (TestPlatform platform = new TestPlatform(kafka, dir)) {
+      platform.register(model, 1);
+      platform.register(model, 2);
+      platform.register(model, 3);
+      platform.deploy(model, "{\"production\":1,\"canary\":{\"version\":2,\"weight\":0.25},\"shadow\":3}");
+      int port = platform.startInference(Map.of());
+      awaitReady(port);
+      Awaitility.await("all three loaded").atMost(Duration.ofSeconds(60))
+          .until(() -> HttpProbe.get(port, "/metrics").body()
+              .contains("maas_model_loaded{model=\"" + model + "\",version=\"3\",role=\"shadow\",} 1.0"));
+
+      int total = 400;
+      try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
+        for (int i = 0; i < total; i++) {
+          String id = "k-" + i;
+          producer.send(new ProducerRecord<>("maas.requests." + model, id, new InferenceRequest(id, model,
+              "hello number " + i, System.currentTimeMillis(), null, Map.of()).toBuffer().getBytes()));
+        }
+      }
+      Map<String, InferenceResult> results = results(kafka, model, total);
+      long canary = results.values().stream().filter(r -> r.role() == Role.CANARY).count();
+      assertThat(results.values()).allSatisfy(r -> assertThat(r.role() == Role.CANARY ? 2 : 1).isEqualTo(r.version()));
+      assertThat(results.values()).extracting(InferenceResult::role).doesNotContain(Role.SHADOW);
+      assertThat(canary).as("about a quarter of %d", total).isBetween(60L, 140L);
+
+      Set<String> shadowed = new HashSet<>();
+      Awaitility.await("shadow answers").atMost(Duration.ofSeconds(60)).until(() -> {
+        for (ConsumerRecord<String, byte[]> r : kafka.read("maas.shadow." + model, total, Duration.ofSeconds(2))) {
+          InferenceResult result = InferenceResult.decode(r.value());
+          assertThat(result.role()).isEqualTo(Role.SHADOW);
+          assertThat(result.version()).isEqualTo(3);
+          shadowed.add(result.id());
+        }
+        return shadowed.size() >= total;
+      });
+      assertThat(shadowed).isEqualTo(results.keySet());
+    }
+  }
 }
