@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * every newer {@link ModelDeployment} revision to a listener on the service's Vert.x context.
  * A plain consumer without a group on its own thread: every instance sees every deployment.
  */
-public final class DeploymentWatcher implements AutoCloseable {
+public final class DeploymentWatcher extends ConsumerThread {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentWatcher.class);
 
@@ -30,21 +30,13 @@ public final class DeploymentWatcher implements AutoCloseable {
   private final Context context;
   private final Consumer<ModelDeployment> listener;
   private final Map<String, Long> revisions = new HashMap<>();
-  private final Thread thread;
-  private volatile boolean running = true;
   private volatile boolean caughtUp;
-  private volatile KafkaConsumer<String, byte[]> consumer;
 
   public DeploymentWatcher(KafkaClients clients, Context context, Consumer<ModelDeployment> listener) {
+    super("maas-deployment-watcher", true, 10_000);
     this.clients = clients;
     this.context = context;
     this.listener = listener;
-    this.thread = new Thread(this::run, "maas-deployment-watcher");
-    this.thread.setDaemon(true);
-  }
-
-  public void start() {
-    thread.start();
   }
 
   /** Whether every deployment that existed at start has been handed over. */
@@ -52,12 +44,13 @@ public final class DeploymentWatcher implements AutoCloseable {
     return caughtUp;
   }
 
-  private void run() {
+  @Override
+  protected void run() {
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("deployments", null)),
         new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer = c;
+      attach(c);
       List<TopicPartition> partitions = List.of();
-      while (running && partitions.isEmpty()) {
+      while (running() && partitions.isEmpty()) {
         // The registry creates maas.models; until it has, there is nothing to follow.
         partitions = c.partitionsFor(Topics.MODELS, Duration.ofSeconds(5)).stream()
             .map(p -> new TopicPartition(Topics.MODELS, p.partition())).toList();
@@ -68,7 +61,7 @@ public final class DeploymentWatcher implements AutoCloseable {
       c.assign(partitions);
       c.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = c.endOffsets(partitions);
-      while (running) {
+      while (running()) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
           handle(record);
         }
@@ -106,21 +99,7 @@ public final class DeploymentWatcher implements AutoCloseable {
       Thread.sleep(1000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      stopRunning();
     }
   }
 }

@@ -6,6 +6,7 @@ import io.maas.common.event.InferenceRequest;
 import io.maas.common.event.InferenceResult;
 import io.maas.common.event.Reason;
 import io.maas.common.event.Role;
+import io.maas.common.kafka.ConsumerThread;
 import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.Topics;
 import io.maas.common.metrics.MaasMetrics;
@@ -62,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * after the broker acknowledged them (at-least-once); with {@code exactly-once}, sends and
  * offsets go into one Kafka transaction. A failed batch is rewound and read again.
  */
-public final class InferencePipeline implements AutoCloseable {
+public final class InferencePipeline extends ConsumerThread {
 
   private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
 
@@ -79,11 +80,9 @@ public final class InferencePipeline implements AutoCloseable {
   private final InferenceConfig config;
   private final KafkaClients clients;
   private final ModelManager models;
-  private final Thread thread;
   private final Map<String, ArrayDeque<Pending>> queues = new HashMap<>();
-  private volatile boolean running = true;
   private volatile boolean polling;
-  private volatile KafkaConsumer<String, byte[]> consumer;
+  private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
 
   private record Pending(ConsumerRecord<String, byte[]> record, long receivedNanos) {
@@ -93,22 +92,19 @@ public final class InferencePipeline implements AutoCloseable {
   }
 
   public InferencePipeline(InferenceConfig config, KafkaClients clients, ModelManager models) {
+    super("maas-inference-pipeline", false, 30_000);
     this.config = config;
     this.clients = clients;
     this.models = models;
-    this.thread = new Thread(this::run, "maas-inference-pipeline");
-  }
-
-  public void start() {
-    thread.start();
   }
 
   /** Whether the loop is alive and polling. */
   public boolean polling() {
-    return polling && thread.isAlive();
+    return polling && alive();
   }
 
-  private void run() {
+  @Override
+  protected void run() {
     Map<String, Object> consumerConfig = new HashMap<>(clients.consumerConfig("pipeline", config.groupId()));
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchSize() * 4));
     // New models' request topics join the subscription within seconds.
@@ -129,6 +125,7 @@ public final class InferencePipeline implements AutoCloseable {
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
          KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
       consumer = c;
+      attach(c);
       producer = p;
       if (config.exactlyOnce()) {
         p.initTransactions();
@@ -154,7 +151,7 @@ public final class InferencePipeline implements AutoCloseable {
       LOG.info("Inference pipeline started: group {}, batches of up to {} waiting at most {} ms, {} delivery, worker {}",
           config.groupId(), config.batchSize(), config.batchWaitMs(), config.exactlyOnce() ? "exactly-once" : "at-least-once",
           config.worker());
-      while (running) {
+      while (running()) {
         // Only models with a loaded version are read: the others' requests wait in Kafka.
         Set<String> served = models.servedModels();
         if (!served.equals(subscribed)) {
@@ -413,20 +410,6 @@ public final class InferencePipeline implements AutoCloseable {
   private void forget(Collection<TopicPartition> partitions) {
     for (ArrayDeque<Pending> queue : queues.values()) {
       queue.removeIf(p -> partitions.contains(new TopicPartition(p.record().topic(), p.record().partition())));
-    }
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    try {
-      thread.join(30_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

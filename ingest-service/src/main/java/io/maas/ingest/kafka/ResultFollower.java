@@ -2,6 +2,7 @@ package io.maas.ingest.kafka;
 
 import io.maas.common.event.EventException;
 import io.maas.common.event.InferenceResult;
+import io.maas.common.kafka.ConsumerThread;
 import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.Topics;
 import io.vertx.core.Context;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * verticle's context, and handlers run there ({@code context.runOnContext}). The consumer thread
  * reads the id map only to skip records before decoding them.
  */
-public final class ResultFollower implements AutoCloseable {
+public final class ResultFollower extends ConsumerThread {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultFollower.class);
   private static final Duration POLL = Duration.ofMillis(100);
@@ -60,23 +61,15 @@ public final class ResultFollower implements AutoCloseable {
   private final Map<String, Consumer<InferenceResult>> expected = new ConcurrentHashMap<>();
   private final Map<String, Future<Void>> followed = new HashMap<>();
   private final BlockingQueue<Follow> follows = new LinkedBlockingQueue<>();
-  private final Thread thread;
-  private volatile boolean running = true;
-  private volatile KafkaConsumer<String, byte[]> consumer;
 
   private record Follow(String model, Promise<Void> promise) {
   }
 
   /** @param context where handlers run and where the methods of this class are called */
   public ResultFollower(KafkaClients clients, Context context) {
+    super("maas-ingest-results", true, 10_000);
     this.clients = clients;
     this.context = context;
-    this.thread = new Thread(this::run, "maas-ingest-results");
-    this.thread.setDaemon(true);
-  }
-
-  public void start() {
-    thread.start();
   }
 
   /**
@@ -117,12 +110,13 @@ public final class ResultFollower implements AutoCloseable {
     return expected.size();
   }
 
-  private void run() {
+  @Override
+  protected void run() {
     Map<String, Object> config = new HashMap<>(clients.consumerConfig("results", null));
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer = c;
+      attach(c);
       Set<TopicPartition> assigned = new HashSet<>();
-      while (running) {
+      while (running()) {
         try {
           // Nothing assigned yet: poll() would refuse, so wait for the first topic to follow.
           Follow follow = assigned.isEmpty() ? follows.poll(500, TimeUnit.MILLISECONDS) : follows.poll();
@@ -147,7 +141,7 @@ public final class ResultFollower implements AutoCloseable {
     try {
       Thread.sleep(1000);
     } catch (InterruptedException e) {
-      running = false;
+      stopRunning();
     }
   }
 
@@ -207,21 +201,6 @@ public final class ResultFollower implements AutoCloseable {
     Consumer<InferenceResult> handler = expected.remove(result.id());
     if (handler != null) {
       handler.accept(result);
-    }
-  }
-
-  /** Stops the consumer thread; waits for it up to 10 s. Blocks: call from a worker. */
-  @Override
-  public void close() {
-    running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

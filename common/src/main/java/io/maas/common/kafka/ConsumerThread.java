@@ -1,0 +1,69 @@
+package io.maas.common.kafka;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * A plain Kafka consumer loop on its own thread, for the places where the Vert.x client does
+ * not fit (blocking TensorFlow calls, transactions, group-less followers). Subclasses create
+ * their consumer in {@link #run()}, {@link #attach} it, and loop while {@link #running()};
+ * {@link #close()} stops the loop by waking the consumer up and waits for the thread.
+ */
+public abstract class ConsumerThread implements AutoCloseable {
+
+  private final Thread thread;
+  private final long joinMillis;
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<?, ?> consumer;
+
+  /**
+   * @param name       the thread's name, as thread dumps show it
+   * @param daemon     whether the thread may be abandoned when the JVM exits
+   * @param joinMillis how long {@link #close()} waits for the loop to end
+   */
+  protected ConsumerThread(String name, boolean daemon, long joinMillis) {
+    this.thread = new Thread(this::run, name);
+    this.thread.setDaemon(daemon);
+    this.joinMillis = joinMillis;
+  }
+
+  /** The loop; ends when {@link #running()} turns false or the consumer is woken up. */
+  protected abstract void run();
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Makes {@link #close()} able to interrupt a blocking call of this consumer. */
+  protected final void attach(KafkaConsumer<?, ?> consumer) {
+    this.consumer = consumer;
+  }
+
+  protected final boolean running() {
+    return running;
+  }
+
+  /** Ends the loop at its next check, from the loop itself. */
+  protected final void stopRunning() {
+    running = false;
+  }
+
+  /** Whether the loop's thread is still alive. */
+  protected final boolean alive() {
+    return thread.isAlive();
+  }
+
+  /** Stops the loop and waits for it. Blocks: call from a worker thread. */
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<?, ?> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    try {
+      thread.join(joinMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
