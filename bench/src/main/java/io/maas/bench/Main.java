@@ -1,6 +1,5 @@
 package io.maas.bench;
 
-import io.maas.common.event.InferenceRequest;
 import io.maas.common.event.InferenceResult;
 import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.Topics;
@@ -8,16 +7,23 @@ import io.maas.model.LoadedModel;
 import io.maas.model.ModelArchive;
 import io.maas.trainer.data.Example;
 import io.maas.trainer.data.SpamAssassinCorpus;
+import io.vertx.core.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Random;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,8 +41,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * bench limit --model MODEL.tar.gz --corpus DIR [--seconds 3]
  *     in-process model throughput at batch sizes 1 to 512, TensorFlow 1 intra / 1 inter-op thread
  * bench e2e --kafka HOST:PORT --corpus DIR --label NAME (--count N | --rate R --seconds T) [--model spam]
+ *           [--warmup 5000]
  *     writes requests to maas.requests.MODEL as a producer would and reads maas.results.MODEL:
- *     throughput, latency from ingestedAt to the result observed, batch sizes
+ *     throughput, latency from ingestedAt to the result observed (and to completedAt), batch
+ *     sizes; a warm-up of unmeasured requests goes first
  * </pre>
  */
 public final class Main {
@@ -49,7 +57,10 @@ public final class Main {
     for (int i = 1; i + 1 < args.length; i += 2) {
       flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
-    List<String> texts = SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream().map(Example::text).toList();
+    // The corpus comes grouped by folder, long messages together; a stream mixes them. One seeded
+    // order serves every run, so runs stay comparable.
+    List<String> texts = new ArrayList<>(SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream().map(Example::text).toList());
+    Collections.shuffle(texts, new Random(42));
     switch (args[0]) {
       case "limit" -> limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")));
       case "e2e" -> endToEnd(flags, texts);
@@ -95,12 +106,7 @@ public final class Main {
   private static void endToEnd(Map<String, String> flags, List<String> texts) throws Exception {
     String model = flags.getOrDefault("model", "spam");
     KafkaClients clients = new KafkaClients(flags.get("kafka"), "bench");
-    String prefix = "bench-" + System.currentTimeMillis() + "-";
-    List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-    Map<Integer, Integer> batchSizes = new TreeMap<>();
-    int expected;
-    long firstSend;
-    long lastResult;
+    Payloads payloads = new Payloads(model, texts);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("results", null)),
              new StringDeserializer(), new ByteArrayDeserializer());
          KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(clients.producerConfig("requests")),
@@ -111,65 +117,105 @@ public final class Main {
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);
 
-      Thread sender;
-      int[] sent = {0};
-      if (flags.containsKey("count")) {
-        expected = Integer.parseInt(flags.get("count"));
-        sender = new Thread(() -> {
-          for (int i = 0; i < expected; i++) {
-            send(producer, model, prefix + i, texts.get(i % texts.size()));
-          }
-          producer.flush();
-        });
-      } else {
-        double rate = Double.parseDouble(flags.get("rate"));
-        double seconds = Double.parseDouble(flags.get("seconds"));
-        expected = (int) (rate * seconds);
-        sender = new Thread(() -> {
-          long start = System.nanoTime();
-          for (int i = 0; i < expected; i++) {
-            long due = start + (long) (i * 1e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-              java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            send(producer, model, prefix + i, texts.get(i % texts.size()));
-          }
-          producer.flush();
-        });
-      }
-      firstSend = System.currentTimeMillis();
-      sender.start();
-      int received = 0;
-      lastResult = firstSend;
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-      while (received < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-          if (record.key() == null || !record.key().startsWith(prefix)) {
-            continue;
-          }
-          long observed = System.currentTimeMillis();
-          InferenceResult result = InferenceResult.decode(record.value());
-          latencies.add(observed - result.ingestedAt());
-          batchSizes.merge(result.batchSize(), 1, Integer::sum);
-          received++;
-          lastResult = observed;
-        }
-      }
-      sender.join();
+      // Warm-up, not measured: both JVMs compile their hot paths before the clock starts.
+      int warmup = Integer.parseInt(flags.getOrDefault("warmup", "5000"));
+      String warmupPrefix = "warmup-" + System.currentTimeMillis() + "-";
+      Thread warming = sender(producer, payloads, model, warmupPrefix, warmup, 0);
+      warming.start();
+      collect(consumer, warmupPrefix, warmup, result -> { });
+      warming.join();
+
+      String prefix = "bench-" + System.currentTimeMillis() + "-";
+      int expected = flags.containsKey("count") ? Integer.parseInt(flags.get("count"))
+          : (int) (Double.parseDouble(flags.get("rate")) * Double.parseDouble(flags.get("seconds")));
+      double rate = flags.containsKey("count") ? 0 : Double.parseDouble(flags.get("rate"));
+      List<Long> latencies = new ArrayList<>(expected);
+      List<Long> inService = new ArrayList<>(expected);
+      Map<Integer, Integer> batchSizes = new TreeMap<>();
+      long firstSend = System.currentTimeMillis();
+      long[] lastResult = {firstSend};
+      Thread sending = sender(producer, payloads, model, prefix, expected, rate);
+      sending.start();
+      int received = collect(consumer, prefix, expected, result -> {
+        long observed = System.currentTimeMillis();
+        latencies.add(observed - result.ingestedAt());
+        inService.add(result.completedAt() - result.ingestedAt());
+        batchSizes.merge(result.batchSize(), 1, Integer::sum);
+        lastResult[0] = observed;
+      });
+      sending.join();
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      double seconds = (lastResult - firstSend) / 1000.0;
+      long[] completed = inService.stream().mapToLong(Long::longValue).sorted().toArray();
+      double seconds = (lastResult[0] - firstSend) / 1000.0;
       double meanBatch = batchSizes.entrySet().stream().mapToDouble(e -> (double) e.getKey() * e.getValue()).sum() / received;
       int maxBatch = batchSizes.isEmpty() ? 0 : ((TreeMap<Integer, Integer>) batchSizes).lastKey();
-      System.out.printf(Locale.ROOT, "| %s | %d/%d | %.0f | %d | %d | %d | %.1f | %d |%n", flags.get("label"), received, expected,
-          received / seconds, percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99), meanBatch, maxBatch);
+      System.out.printf(Locale.ROOT, "| %s | %d/%d | %.0f | %d | %d | %d | %d | %.1f | %d |%n", flags.get("label"), received,
+          expected, received / seconds, percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
+          percentile(completed, 99), meanBatch, maxBatch);
     }
   }
 
-  private static void send(KafkaProducer<String, byte[]> producer, String model, String id, String text) {
-    long now = System.currentTimeMillis();
-    producer.send(new ProducerRecord<>(Topics.requests(model), id,
-        new InferenceRequest(id, model, text, now, null, Map.of()).toBuffer().getBytes()));
+  /** A thread sending {@code count} requests, all at once ({@code rate} 0) or at a fixed rate per second. */
+  private static Thread sender(KafkaProducer<String, byte[]> producer, Payloads payloads, String model, String prefix,
+      int count, double rate) {
+    return new Thread(() -> {
+      long start = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        if (rate > 0) {
+          long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+        }
+        send(producer, payloads, model, i, prefix + i);
+      }
+      producer.flush();
+    }, "bench-sender");
+  }
+
+  /** Reads results until {@code expected} with ids starting with {@code prefix} came, or 5 minutes passed. */
+  private static int collect(KafkaConsumer<String, byte[]> consumer, String prefix, int expected,
+      Consumer<InferenceResult> each) {
+    int received = 0;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (received < expected && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+        if (record.key() != null && record.key().startsWith(prefix)) {
+          each.accept(InferenceResult.decode(record.value()));
+          received++;
+        }
+      }
+    }
+    return received;
+  }
+
+  /**
+   * Request payloads as a producer would write them, with the text's JSON encoded once per corpus
+   * text: the generator shares the cores with what it measures, so it must spend little.
+   */
+  private static final class Payloads {
+    private final String model;
+    private final byte[][] texts;
+
+    Payloads(String model, List<String> texts) {
+      this.model = model;
+      this.texts = texts.stream().map(t -> Json.encode(t).getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    }
+
+    /** {@code {"id":..,"model":..,"ingestedAt":..,"text":..}} for the i-th request. */
+    byte[] request(int i, String id, long ingestedAt) {
+      byte[] head = ("{\"id\":" + Json.encode(id) + ",\"model\":" + Json.encode(model) + ",\"ingestedAt\":" + ingestedAt
+          + ",\"text\":").getBytes(StandardCharsets.UTF_8);
+      byte[] text = texts[i % texts.length];
+      byte[] out = Arrays.copyOf(head, head.length + text.length + 1);
+      System.arraycopy(text, 0, out, head.length, text.length);
+      out[out.length - 1] = '}';
+      return out;
+    }
+  }
+
+  private static void send(KafkaProducer<String, byte[]> producer, Payloads payloads, String model, int i, String id) {
+    producer.send(new ProducerRecord<>(Topics.requests(model), id, payloads.request(i, id, System.currentTimeMillis())));
   }
 
   private static long percentile(long[] sorted, int p) {

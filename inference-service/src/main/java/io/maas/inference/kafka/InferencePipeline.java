@@ -1,45 +1,33 @@
 package io.maas.inference.kafka;
 
-import io.maas.common.event.DeadLetter;
 import io.maas.common.event.EventException;
 import io.maas.common.event.InferenceRequest;
-import io.maas.common.event.InferenceResult;
-import io.maas.common.event.Reason;
-import io.maas.common.event.Role;
 import io.maas.common.kafka.ConsumerThread;
 import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.Topics;
-import io.maas.common.metrics.MaasMetrics;
+import io.maas.inference.batch.Batcher;
 import io.maas.inference.config.InferenceConfig;
+import io.maas.inference.kafka.ModelWorker.Pending;
 import io.maas.inference.model.ModelManager;
-import io.maas.inference.model.ServedModel;
-import io.prometheus.client.Counter;
-import io.prometheus.client.Histogram;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -49,58 +37,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read-classify-write loop: one plain Kafka consumer (the group every instance shares,
- * subscribed to the request topics of the models it serves) and one producer on a dedicated thread, so that
- * TensorFlow never runs on an event loop and exactly-once mode can send offsets to the
- * transaction (vertx-kafka-client 5.0.7 cannot).
+ * The read side of the read-classify-write loop, on a dedicated thread: one plain Kafka consumer
+ * (the group every instance shares, subscribed to the request topics of the models it serves)
+ * that decodes what the polls bring and queues it in the {@link Batcher}, where the
+ * {@link ModelWorker} cuts batches for TensorFlow on its own thread. Decoding the next requests
+ * thus overlaps the model call, and nothing Kafka-bound runs on an event loop; exactly-once mode
+ * can send offsets to the transaction (vertx-kafka-client 5.0.7 cannot).
  *
- * <p>Micro-batching: records are queued per model as the polls bring them; a full batch
- * ({@code batchSize}) runs at once, a partial one once its oldest record has waited
- * {@code batchWaitMs}. Only models with a loaded version are subscribed: the others'
- * requests wait in Kafka, nothing is dropped.
+ * <p>Only models with a loaded version are subscribed: the others' requests wait in Kafka,
+ * nothing is dropped. When more than four batches are queued, the consumer pauses its partitions
+ * until half have gone, so memory stays bounded whatever the backlog in Kafka.
  *
- * <p>Delivery: results (and dead letters) are sent, and the batch's offsets committed only
- * after the broker acknowledged them (at-least-once); with {@code exactly-once}, sends and
- * offsets go into one Kafka transaction. A failed batch is rewound and read again.
+ * <p>Delivery: at-least-once commits each partition up to its first record whose outputs are not
+ * yet acknowledged (asynchronously, every 100 ms); exactly-once leaves offsets to the worker's
+ * transactions. After a failure, a lost partition or a revocation, the queued work is dropped
+ * and the remaining partitions are read again from their committed offsets.
  */
-public final class InferencePipeline extends ConsumerThread {
+public final class InferencePipeline extends ConsumerThread implements ModelWorker.Owner {
 
   private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
 
-  static final Counter REQUESTS = Counter.build("maas_inference_requests_total",
-      "Requests the inference service finished, by version, role and outcome (ok, dead_letter, error)")
-      .labelNames("model", "version", "role", "outcome").register();
-  static final Histogram BATCH_SIZE = Histogram.build("maas_inference_batch_size", "Requests per model call")
-      .labelNames("model").buckets(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096).register();
-  static final Histogram BATCH_SECONDS = Histogram.build("maas_inference_batch_seconds", "Model compute per batch")
-      .labelNames("model", "version").exponentialBuckets(0.0001, 2, 16).register();
-  static final Histogram QUEUE_SECONDS = Histogram.build("maas_inference_queue_seconds",
-      "Time a request waited in this service for its batch").labelNames("model").exponentialBuckets(0.0001, 2, 16).register();
+  /**
+   * At-least-once commits at most this often: each one is a write to {@code __consumer_offsets},
+   * and a crash repeats at most this much more work (Kafka Streams uses the same for exactly-once).
+   */
+  private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final InferenceConfig config;
   private final KafkaClients clients;
   private final ModelManager models;
-  private final Map<String, ArrayDeque<Pending>> queues = new HashMap<>();
+  private final Batcher<Pending> batcher;
+  private final OffsetTracker offsets = new OffsetTracker();
   private volatile boolean polling;
+  private volatile long epoch;
+  private volatile ConsumerGroupMetadata groupMetadata;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
-
-  private record Pending(ConsumerRecord<String, byte[]> record, long receivedNanos) {
-  }
-
-  private record Routed(InferenceRequest request, ServedModel served, Role role) {
-  }
+  private volatile ModelWorker worker;
 
   public InferencePipeline(InferenceConfig config, KafkaClients clients, ModelManager models) {
     super("maas-inference-pipeline", false, 30_000);
     this.config = config;
     this.clients = clients;
     this.models = models;
+    this.batcher = new Batcher<>(config.batchSize(), config.batchWaitMs(), TimeUnit.MILLISECONDS, Pending::receivedNanos);
   }
 
-  /** Whether the loop is alive and polling. */
+  /** Whether the loop and its model worker are alive and polling. */
   public boolean polling() {
-    return polling && alive();
+    return polling && alive() && worker != null && worker.alive();
+  }
+
+  @Override
+  public long epoch() {
+    return epoch;
+  }
+
+  @Override
+  public ConsumerGroupMetadata groupMetadata() {
+    return groupMetadata;
   }
 
   @Override
@@ -130,49 +125,15 @@ public final class InferencePipeline extends ConsumerThread {
       if (config.exactlyOnce()) {
         p.initTransactions();
       }
-      ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-          // Not committed, so the next owner reads them again: drop our copies.
-          forget(partitions);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-          forget(partitions);
-        }
-      };
-      Set<String> subscribed = Set.of();
-      polling = true;
-      LOG.info("Inference pipeline started: group {}, batches of up to {} waiting at most {} ms, {} delivery, worker {}",
-          config.groupId(), config.batchSize(), config.batchWaitMs(), config.exactlyOnce() ? "exactly-once" : "at-least-once",
-          config.worker());
-      while (running()) {
-        // Only models with a loaded version are read: the others' requests wait in Kafka.
-        Set<String> served = models.servedModels();
-        if (!served.equals(subscribed)) {
-          subscribed = served;
-          if (served.isEmpty()) {
-            c.unsubscribe();
-          } else {
-            c.subscribe(served.stream().map(Topics::requests).toList(), listener);
-          }
-        }
-        if (subscribed.isEmpty()) {
-          Thread.sleep(100);
-          continue;
-        }
-        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(pollTimeoutMs()))) {
-          String model = Topics.modelOfRequests(record.topic());
-          if (model != null) {
-            queues.computeIfAbsent(model, m -> new ArrayDeque<>()).add(new Pending(record, System.nanoTime()));
-          }
-        }
-        drain();
+      worker = new ModelWorker(config, models, batcher, p, this);
+      worker.start();
+      try {
+        loop(c);
+      } finally {
+        polling = false;
+        worker.stop();
+        batcher.clear();
+        worker.exclusive(this::settle);
       }
     } catch (WakeupException e) {
       // closing
@@ -185,231 +146,158 @@ public final class InferencePipeline extends ConsumerThread {
     }
   }
 
-  /** How long the next poll may block: until the oldest queued request of a served model is due. */
-  private long pollTimeoutMs() {
-    long now = System.nanoTime();
-    long timeout = 100;
-    for (Map.Entry<String, ArrayDeque<Pending>> queue : queues.entrySet()) {
-      if (!queue.getValue().isEmpty()) {
-        long waitedMs = (now - queue.getValue().peekFirst().receivedNanos()) / 1_000_000;
-        timeout = Math.min(timeout, Math.max(0, config.batchWaitMs() - waitedMs));
+  private void loop(KafkaConsumer<String, byte[]> c) throws InterruptedException {
+    ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        // Make what is done durable, so the next owner does not repeat it.
+        rewind(partitions, true);
       }
-    }
-    return timeout;
-  }
 
-  /** Runs every full batch, and every partial batch whose oldest request is due. */
-  private void drain() {
-    for (Map.Entry<String, ArrayDeque<Pending>> entry : queues.entrySet()) {
-      String model = entry.getKey();
-      ArrayDeque<Pending> queue = entry.getValue();
-      while (!queue.isEmpty() && models.slots(model) != null) {
-        boolean full = queue.size() >= config.batchSize();
-        boolean due = (System.nanoTime() - queue.peekFirst().receivedNanos()) / 1_000_000 >= config.batchWaitMs();
-        if (!full && !due) {
-          break;
-        }
-        List<Pending> batch = new ArrayList<>(Math.min(queue.size(), config.batchSize()));
-        while (!queue.isEmpty() && batch.size() < config.batchSize()) {
-          batch.add(queue.pollFirst());
-        }
-        if (!process(model, batch)) {
-          return;
-        }
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       }
-    }
-  }
 
-  /** Classifies one batch and makes its results and offsets durable; false when it was rewound. */
-  private boolean process(String model, List<Pending> batch) {
-    long started = System.nanoTime();
-    BATCH_SIZE.labels(model).observe(batch.size());
-    List<ProducerRecord<String, byte[]>> out = new ArrayList<>(batch.size() + 4);
-    List<Routed> routed = new ArrayList<>(batch.size());
-    ServedModel.Slots slots = models.slots(model);
-    for (Pending pending : batch) {
-      QUEUE_SECONDS.labels(model).observe((started - pending.receivedNanos()) / 1e9);
-      ConsumerRecord<String, byte[]> record = pending.record();
-      try {
-        InferenceRequest request = InferenceRequest.decode(record.value() == null ? new byte[0] : record.value(),
-            new InferenceRequest.Defaults(model, record.key() == null ? null : record::key, record.timestamp(),
-                config.maxTextBytes()));
-        Routed route = route(request, slots);
-        if (route == null) {
-          out.add(deadLetter(model, request.id(), Reason.UNKNOWN_VERSION,
-              "version " + request.version() + " of " + model + " is not deployed", record.value()));
+      @Override
+      public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        rewind(partitions, false);
+      }
+    };
+    Set<String> subscribed = Set.of();
+    int highWater = config.batchSize() * 4;
+    boolean paused = false;
+    long lastCommit = System.nanoTime();
+    polling = true;
+    LOG.info("Inference pipeline started: group {}, batches of up to {} waiting at most {} ms, {} delivery, worker {}",
+        config.groupId(), config.batchSize(), config.batchWaitMs(), config.exactlyOnce() ? "exactly-once" : "at-least-once",
+        config.worker());
+    while (running()) {
+      // Only models with a loaded version are read: the others' requests wait in Kafka.
+      Set<String> served = models.servedModels();
+      if (!served.equals(subscribed)) {
+        subscribed = served;
+        if (served.isEmpty()) {
+          c.unsubscribe();
         } else {
-          routed.add(route);
+          c.subscribe(served.stream().map(Topics::requests).toList(), listener);
         }
-      } catch (EventException e) {
-        out.add(deadLetter(model, record.key(), e.reason(), e.getMessage(), record.value()));
       }
-    }
-    Map<ServedModel, List<Routed>> groups = new IdentityHashMap<>();
-    for (Routed r : routed) {
-      groups.computeIfAbsent(r.served(), s -> new ArrayList<>()).add(r);
-    }
-    for (Map.Entry<ServedModel, List<Routed>> group : groups.entrySet()) {
-      classify(model, group.getKey(), group.getValue(), group.getValue().get(0).role(), Topics.results(model), out);
-    }
-    if (slots != null && slots.shadow() != null && !routed.isEmpty()) {
-      // Shadow answers every request but never reaches results, and never dead-letters one.
-      List<Routed> shadowed = routed.stream().map(r -> new Routed(r.request(), slots.shadow(), Role.SHADOW)).toList();
-      classify(model, slots.shadow(), shadowed, Role.SHADOW, Topics.shadow(model), out);
-    }
-    return commit(batch, out);
-  }
-
-  /** Pinned versions go to the slot serving them; otherwise a stable share of ids goes to the canary. */
-  private static Routed route(InferenceRequest request, ServedModel.Slots slots) {
-    if (request.version() != null) {
-      if (slots.production().version() == request.version()) {
-        return new Routed(request, slots.production(), Role.PRODUCTION);
+      if (subscribed.isEmpty()) {
+        Thread.sleep(100);
+        continue;
       }
-      if (slots.canary() != null && slots.canary().version() == request.version()) {
-        return new Routed(request, slots.canary(), Role.CANARY);
-      }
-      return null;
-    }
-    if (slots.canary() != null && unit(request.id()) < slots.canaryWeight()) {
-      return new Routed(request, slots.canary(), Role.CANARY);
-    }
-    return new Routed(request, slots.production(), Role.PRODUCTION);
-  }
-
-  /** The same number in [0, 1) for the same id on every instance, so a caller sticks to one version. */
-  static double unit(String id) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-      return (ByteBuffer.wrap(digest).getLong() >>> 11) / (double) (1L << 53);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private void classify(String model, ServedModel served, List<Routed> requests, Role role, String topic,
-      List<ProducerRecord<String, byte[]>> out) {
-    if (!served.acquire()) {
-      // swapped out between routing and here: the slot's replacement answers
-      ServedModel.Slots now = models.slots(model);
-      ServedModel replacement = now == null ? null : now.of(role);
-      if (replacement == null || !replacement.acquire()) {
-        throw new IllegalStateException("model " + model + " lost its " + role.code() + " version during a batch");
-      }
-      served = replacement;
-    }
-    try {
-      isolate(model, served, requests, role, topic, out);
-    } finally {
-      served.release();
-    }
-  }
-
-  /** One call for the batch; a failing batch is split in halves until the failing items are alone. */
-  private void isolate(String model, ServedModel served, List<Routed> requests, Role role, String topic,
-      List<ProducerRecord<String, byte[]>> out) {
-    long started = System.nanoTime();
-    float[][] probabilities;
-    try {
-      probabilities = served.predict(requests.stream().map(r -> r.request().text()).toList());
-    } catch (RuntimeException e) {
-      if (requests.size() > 1) {
-        int half = requests.size() / 2;
-        isolate(model, served, requests.subList(0, half), role, topic, out);
-        isolate(model, served, requests.subList(half, requests.size()), role, topic, out);
+      Exception failure = worker.failure();
+      if (failure instanceof ProducerFencedException) {
+        LOG.error("Another instance took over this worker's transactional id ({}); this instance stops serving."
+            + " Give each instance its own MAAS_INFERENCE_WORKER.", config.groupId() + "-" + config.worker());
         return;
       }
-      REQUESTS.labels(model, String.valueOf(served.version()), role.code(), "error").inc();
-      if (role != Role.SHADOW) {
-        InferenceRequest r = requests.get(0).request();
-        out.add(deadLetter(model, r.id(), Reason.MODEL_FAILURE, "model " + model + " v" + served.version()
-            + " failed on this request: " + e.getMessage(), r.toBuffer().getBytes()));
+      if (failure != null) {
+        rewind(Set.of(), true);
       }
-      return;
-    }
-    BATCH_SECONDS.labels(model, String.valueOf(served.version())).observe((System.nanoTime() - started) / 1e9);
-    long completedAt = System.currentTimeMillis();
-    List<String> classes = served.classes();
-    for (int i = 0; i < requests.size(); i++) {
-      InferenceRequest request = requests.get(i).request();
-      Map<String, Double> scores = new LinkedHashMap<>();
-      int best = 0;
-      for (int c = 0; c < classes.size(); c++) {
-        scores.put(classes.get(c), (double) probabilities[i][c]);
-        if (probabilities[i][c] > probabilities[i][best]) {
-          best = c;
+      if (batcher.size() >= highWater) {
+        if (!paused) {
+          c.pause(c.assignment());
+          paused = true;
+        }
+        batcher.awaitBelow(highWater / 2, 50, TimeUnit.MILLISECONDS);
+      }
+      if (paused && batcher.size() < highWater / 2) {
+        c.resume(c.paused());
+        paused = false;
+      }
+      queue(c.poll(paused ? Duration.ZERO : Duration.ofMillis(100)));
+      if (!config.exactlyOnce() && System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS) {
+        lastCommit = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> done = offsets.advance();
+        if (!done.isEmpty()) {
+          c.commitAsync(done, (committed, error) -> {
+            if (error != null) {
+              LOG.debug("An offset commit failed ({}); a later one covers it", error.toString());
+            }
+          });
         }
       }
-      InferenceResult result = new InferenceResult(request.id(), model, served.version(), role, classes.get(best), scores,
-          request.ingestedAt(), completedAt, requests.size(), config.worker());
-      out.add(new ProducerRecord<>(topic, request.id(), result.toBuffer().getBytes()));
     }
-    REQUESTS.labels(model, String.valueOf(served.version()), role.code(), "ok").inc(requests.size());
   }
 
-  private ProducerRecord<String, byte[]> deadLetter(String model, String id, Reason reason, String error, byte[] payload) {
-    MaasMetrics.DEAD_LETTERS.labels(model, "inference", reason.code()).inc();
-    REQUESTS.labels(model, "", "", "dead_letter").inc();
-    DeadLetter letter = DeadLetter.of(id, model, "inference", reason, error, payload, System.currentTimeMillis());
-    return new ProducerRecord<>(Topics.DEAD_LETTERS, id, letter.toBuffer().getBytes());
+  /** Decodes what a poll brought and queues it per model, in offset order. */
+  private void queue(Iterable<ConsumerRecord<String, byte[]>> records) {
+    if (config.exactlyOnce()) {
+      // after a rebalance, before the first batch of the new generation is cut
+      groupMetadata = consumer.groupMetadata();
+    }
+    long now = System.nanoTime();
+    Map<String, List<Pending>> byModel = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      String model = Topics.modelOfRequests(record.topic());
+      if (model == null) {
+        continue;
+      }
+      InferenceRequest request = null;
+      EventException refused = null;
+      try {
+        request = InferenceRequest.decode(record.value() == null ? new byte[0] : record.value(),
+            new InferenceRequest.Defaults(model, record.key() == null ? null : record::key, record.timestamp(),
+                config.maxTextBytes()));
+      } catch (EventException e) {
+        refused = e;
+      }
+      OffsetTracker.Mark mark = config.exactlyOnce() ? null
+          : offsets.track(new TopicPartition(record.topic(), record.partition()), record.offset());
+      byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(new Pending(record, request, refused, now, epoch, mark));
+    }
+    byModel.forEach(batcher::offer);
   }
 
-  private boolean commit(List<Pending> batch, List<ProducerRecord<String, byte[]>> out) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (Pending p : batch) {
-      ConsumerRecord<String, byte[]> r = p.record();
-      offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
-          (a, b) -> a.offset() >= b.offset() ? a : b);
+  /**
+   * Drops all queued work and waits for the batch in progress; with {@code commit}, makes what is
+   * done durable first (acknowledged results' offsets, or the open transaction). Then reads every
+   * assigned partition but {@code leaving} again from its committed offset.
+   */
+  private void rewind(Collection<TopicPartition> leaving, boolean commit) {
+    epoch++;
+    batcher.clear();
+    worker.exclusive(() -> {
+      if (commit) {
+        settle();
+      } else if (config.exactlyOnce()) {
+        worker.abortTransaction();
+      }
+      worker.recover();
+    });
+    offsets.clear();
+    Set<TopicPartition> staying = new HashSet<>(consumer.assignment());
+    staying.removeAll(leaving);
+    if (!staying.isEmpty()) {
+      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(staying);
+      for (TopicPartition tp : staying) {
+        OffsetAndMetadata at = committed.get(tp);
+        if (at == null) {
+          consumer.seekToBeginning(List.of(tp));
+        } else {
+          consumer.seek(tp, at.offset());
+        }
+      }
     }
+  }
+
+  /** Makes what is done durable: the acknowledged offsets, or the open transaction (worker idle). */
+  private void settle() {
     try {
       if (config.exactlyOnce()) {
-        producer.beginTransaction();
-        out.forEach(producer::send);
-        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-        producer.commitTransaction();
+        worker.finishTransaction();
       } else {
-        List<Future<RecordMetadata>> sent = new ArrayList<>(out.size());
-        out.forEach(record -> sent.add(producer.send(record)));
         producer.flush();
-        for (Future<RecordMetadata> f : sent) {
-          f.get();
+        Map<TopicPartition, OffsetAndMetadata> done = offsets.advance();
+        if (!done.isEmpty()) {
+          consumer.commitSync(done);
         }
-        consumer.commitSync(offsets);
       }
-      return true;
     } catch (WakeupException e) {
       throw e;
-    } catch (Exception e) {
-      LOG.warn("A batch of {} requests could not be made durable ({}); reading it again", batch.size(), e.getMessage());
-      if (config.exactlyOnce()) {
-        try {
-          producer.abortTransaction();
-        } catch (RuntimeException abort) {
-          LOG.warn("Aborting the transaction failed: {}", abort.getMessage());
-        }
-      }
-      rewind(batch);
-      return false;
-    }
-  }
-
-  /** Seeks each partition of the batch back to its first record and drops queued copies. */
-  private void rewind(List<Pending> batch) {
-    Map<TopicPartition, Long> first = new HashMap<>();
-    for (Pending p : batch) {
-      first.merge(new TopicPartition(p.record().topic(), p.record().partition()), p.record().offset(), Math::min);
-    }
-    forget(first.keySet());
-    first.forEach((tp, offset) -> {
-      if (consumer.assignment().contains(tp)) {
-        consumer.seek(tp, offset);
-      }
-    });
-  }
-
-  private void forget(Collection<TopicPartition> partitions) {
-    for (ArrayDeque<Pending> queue : queues.values()) {
-      queue.removeIf(p -> partitions.contains(new TopicPartition(p.record().topic(), p.record().partition())));
+    } catch (RuntimeException e) {
+      LOG.warn("Could not commit what was done before a rewind ({}); it will be read again", e.toString());
     }
   }
 }

@@ -1,0 +1,389 @@
+package io.maas.inference.kafka;
+
+import io.maas.common.event.DeadLetter;
+import io.maas.common.event.EventException;
+import io.maas.common.event.InferenceRequest;
+import io.maas.common.event.InferenceResult;
+import io.maas.common.event.Reason;
+import io.maas.common.event.Role;
+import io.maas.common.kafka.Topics;
+import io.maas.common.metrics.MaasMetrics;
+import io.maas.inference.batch.Batcher;
+import io.maas.inference.config.InferenceConfig;
+import io.maas.inference.model.ModelManager;
+import io.maas.inference.model.ServedModel;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Histogram;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model side of the pipeline, on its own thread: takes batches from the {@link Batcher},
+ * routes each request to the version that answers it, runs TensorFlow, and sends the results
+ * and dead letters without waiting for them, so that the next batch starts while the broker
+ * acknowledges the last one.
+ *
+ * <p>At-least-once: a batch's records are marked done (and become committable by the consumer's
+ * thread) once every one of its outputs is acknowledged. Exactly-once: outputs go into a Kafka
+ * transaction that spans batches and commits, with the consumed offsets, as soon as no further
+ * batch is ready or it has been open {@value #TRANSACTION_MILLIS} ms: one commit per batch when
+ * traffic is light, ten a second under load (Kafka Streams' default for exactly-once).
+ *
+ * <p>A failure (a send refused, a transaction that did not commit) stops the worker from taking
+ * batches until the consumer's thread has rewound to what is durable and called {@link #recover};
+ * {@link #exclusive} runs such work while no batch is in progress.
+ */
+final class ModelWorker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelWorker.class);
+
+  static final long TRANSACTION_MILLIS = 100;
+
+  static final Counter REQUESTS = Counter.build("maas_inference_requests_total",
+      "Requests the inference service finished, by version, role and outcome (ok, dead_letter, error)")
+      .labelNames("model", "version", "role", "outcome").register();
+  static final Histogram BATCH_SIZE = Histogram.build("maas_inference_batch_size", "Requests per model call")
+      .labelNames("model").buckets(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096).register();
+  static final Histogram BATCH_SECONDS = Histogram.build("maas_inference_batch_seconds", "Model compute per batch")
+      .labelNames("model", "version").exponentialBuckets(0.0001, 2, 16).register();
+  static final Histogram QUEUE_SECONDS = Histogram.build("maas_inference_queue_seconds",
+      "Time a request waited in this service for its batch").labelNames("model").exponentialBuckets(0.0001, 2, 16).register();
+
+  /** A request read from Kafka: decoded, or refused with a reason, and the state it was read in. */
+  record Pending(ConsumerRecord<String, byte[]> record, InferenceRequest request, EventException refused,
+      long receivedNanos, long epoch, OffsetTracker.Mark mark) {
+  }
+
+  private record Routed(InferenceRequest request, ServedModel served, Role role) {
+  }
+
+  /** What the worker needs from the consumer's side. */
+  interface Owner {
+    /** Bumped at each rewind: batches read before it are dropped. */
+    long epoch();
+
+    /** The consumer's group metadata, for transactions. */
+    ConsumerGroupMetadata groupMetadata();
+  }
+
+  private final InferenceConfig config;
+  private final ModelManager models;
+  private final Batcher<Pending> batcher;
+  private final KafkaProducer<String, byte[]> producer;
+  private final Owner owner;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile Exception failure;
+  private final Map<TopicPartition, OffsetAndMetadata> transactionOffsets = new HashMap<>();
+  private long transactionStarted = -1;
+
+  ModelWorker(InferenceConfig config, ModelManager models, Batcher<Pending> batcher, KafkaProducer<String, byte[]> producer,
+      Owner owner) {
+    this.config = config;
+    this.models = models;
+    this.batcher = batcher;
+    this.producer = producer;
+    this.owner = owner;
+    this.thread = new Thread(this::loop, "maas-inference-worker");
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Finishes the batch in progress and stops; what it left open is settled with {@link #exclusive} after. */
+  void stop() {
+    running = false;
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  boolean alive() {
+    return thread.isAlive();
+  }
+
+  /** The failure that stopped batches, or null. */
+  Exception failure() {
+    return failure;
+  }
+
+  /** Runs {@code action} while no batch is in progress. */
+  void exclusive(Runnable action) {
+    lock.lock();
+    try {
+      action.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Commits the open transaction, or aborts it after a failure (with {@link #exclusive}). */
+  void finishTransaction() {
+    if (transactionStarted < 0) {
+      return;
+    }
+    if (failure == null) {
+      commitTransaction();
+    } else {
+      abortTransaction();
+    }
+  }
+
+  /** Takes batches again, after the consumer's side rewound (with {@link #exclusive}). */
+  void recover() {
+    failure = null;
+  }
+
+  private void loop() {
+    while (running) {
+      Batcher.Batch<Pending> batch;
+      try {
+        batch = batcher.take(this::servable, 100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (batch == null) {
+        continue;
+      }
+      lock.lock();
+      try {
+        long epoch = owner.epoch();
+        if (failure == null && batch.items().stream().allMatch(p -> p.epoch() == epoch)) {
+          process(batch.model(), batch.items());
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private boolean servable(String model) {
+    return failure == null && models.slots(model) != null;
+  }
+
+  private void fail(Exception e) {
+    if (failure == null) {
+      LOG.warn("Results could not be made durable ({}); reading again from the last committed offsets", e.toString());
+      failure = e;
+    }
+  }
+
+  /** Classifies one batch and sends its outputs. */
+  private void process(String model, List<Pending> batch) {
+    long started = System.nanoTime();
+    BATCH_SIZE.labels(model).observe(batch.size());
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>(batch.size() + 4);
+    List<Routed> routed = new ArrayList<>(batch.size());
+    ServedModel.Slots slots = models.slots(model);
+    if (slots == null) {
+      // undeployed since the batch was cut: read these again once the subscription has settled
+      throw new IllegalStateException("model " + model + " is no longer served");
+    }
+    for (Pending pending : batch) {
+      QUEUE_SECONDS.labels(model).observe((started - pending.receivedNanos()) / 1e9);
+      ConsumerRecord<String, byte[]> record = pending.record();
+      if (pending.refused() != null) {
+        out.add(deadLetter(model, record.key(), pending.refused().reason(), pending.refused().getMessage(), record.value()));
+        continue;
+      }
+      Routed route = route(pending.request(), slots);
+      if (route == null) {
+        out.add(deadLetter(model, pending.request().id(), Reason.UNKNOWN_VERSION,
+            "version " + pending.request().version() + " of " + model + " is not deployed", record.value()));
+      } else {
+        routed.add(route);
+      }
+    }
+    Map<ServedModel, List<Routed>> groups = new IdentityHashMap<>();
+    for (Routed r : routed) {
+      groups.computeIfAbsent(r.served(), s -> new ArrayList<>()).add(r);
+    }
+    for (Map.Entry<ServedModel, List<Routed>> group : groups.entrySet()) {
+      classify(model, group.getKey(), group.getValue(), group.getValue().get(0).role(), Topics.results(model), out);
+    }
+    if (slots.shadow() != null && !routed.isEmpty()) {
+      // Shadow answers every request but never reaches results, and never dead-letters one.
+      List<Routed> shadowed = routed.stream().map(r -> new Routed(r.request(), slots.shadow(), Role.SHADOW)).toList();
+      classify(model, slots.shadow(), shadowed, Role.SHADOW, Topics.shadow(model), out);
+    }
+    if (config.exactlyOnce()) {
+      sendInTransaction(batch, out);
+    } else {
+      send(batch, out);
+    }
+  }
+
+  /** At-least-once: the batch is done when the broker acknowledged every output. */
+  private void send(List<Pending> batch, List<ProducerRecord<String, byte[]>> out) {
+    AtomicInteger unacknowledged = new AtomicInteger(out.size());
+    for (ProducerRecord<String, byte[]> record : out) {
+      producer.send(record, (metadata, error) -> {
+        if (error != null) {
+          fail(error);
+        } else if (unacknowledged.decrementAndGet() == 0) {
+          batch.forEach(p -> p.mark().done());
+        }
+      });
+    }
+  }
+
+  private void sendInTransaction(List<Pending> batch, List<ProducerRecord<String, byte[]>> out) {
+    if (transactionStarted < 0) {
+      producer.beginTransaction();
+      transactionStarted = System.nanoTime();
+    }
+    out.forEach(producer::send);
+    for (Pending p : batch) {
+      transactionOffsets.merge(new TopicPartition(p.record().topic(), p.record().partition()),
+          new OffsetAndMetadata(p.record().offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+    boolean due = System.nanoTime() - transactionStarted >= TimeUnit.MILLISECONDS.toNanos(TRANSACTION_MILLIS);
+    if (due || !batcher.ready(this::servable)) {
+      commitTransaction();
+    }
+  }
+
+  private void commitTransaction() {
+    try {
+      producer.sendOffsetsToTransaction(transactionOffsets, owner.groupMetadata());
+      producer.commitTransaction();
+      transactionOffsets.clear();
+      transactionStarted = -1;
+    } catch (RuntimeException e) {
+      fail(e);
+      abortTransaction();
+    }
+  }
+
+  /** Aborts the open transaction, if any (with {@link #exclusive}). */
+  void abortTransaction() {
+    if (transactionStarted < 0) {
+      return;
+    }
+    transactionOffsets.clear();
+    transactionStarted = -1;
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException e) {
+      LOG.warn("Aborting the transaction failed: {}", e.toString());
+    }
+  }
+
+  /** Pinned versions go to the slot serving them; otherwise a stable share of ids goes to the canary. */
+  private static Routed route(InferenceRequest request, ServedModel.Slots slots) {
+    if (request.version() != null) {
+      if (slots.production().version() == request.version()) {
+        return new Routed(request, slots.production(), Role.PRODUCTION);
+      }
+      if (slots.canary() != null && slots.canary().version() == request.version()) {
+        return new Routed(request, slots.canary(), Role.CANARY);
+      }
+      return null;
+    }
+    if (slots.canary() != null && unit(request.id()) < slots.canaryWeight()) {
+      return new Routed(request, slots.canary(), Role.CANARY);
+    }
+    return new Routed(request, slots.production(), Role.PRODUCTION);
+  }
+
+  /** The same number in [0, 1) for the same id on every instance, so a caller sticks to one version. */
+  static double unit(String id) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return (ByteBuffer.wrap(digest).getLong() >>> 11) / (double) (1L << 53);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void classify(String model, ServedModel served, List<Routed> requests, Role role, String topic,
+      List<ProducerRecord<String, byte[]>> out) {
+    if (!served.acquire()) {
+      // swapped out between routing and here: the slot's replacement answers
+      ServedModel.Slots now = models.slots(model);
+      ServedModel replacement = now == null ? null : now.of(role);
+      if (replacement == null || !replacement.acquire()) {
+        throw new IllegalStateException("model " + model + " lost its " + role.code() + " version during a batch");
+      }
+      served = replacement;
+    }
+    try {
+      isolate(model, served, requests, role, topic, out);
+    } finally {
+      served.release();
+    }
+  }
+
+  /** One call for the batch; a failing batch is split in halves until the failing items are alone. */
+  private void isolate(String model, ServedModel served, List<Routed> requests, Role role, String topic,
+      List<ProducerRecord<String, byte[]>> out) {
+    long started = System.nanoTime();
+    float[][] probabilities;
+    try {
+      probabilities = served.predict(requests.stream().map(r -> r.request().text()).toList());
+    } catch (RuntimeException e) {
+      if (requests.size() > 1) {
+        int half = requests.size() / 2;
+        isolate(model, served, requests.subList(0, half), role, topic, out);
+        isolate(model, served, requests.subList(half, requests.size()), role, topic, out);
+        return;
+      }
+      REQUESTS.labels(model, String.valueOf(served.version()), role.code(), "error").inc();
+      if (role != Role.SHADOW) {
+        InferenceRequest r = requests.get(0).request();
+        out.add(deadLetter(model, r.id(), Reason.MODEL_FAILURE, "model " + model + " v" + served.version()
+            + " failed on this request: " + e.getMessage(), r.toBuffer().getBytes()));
+      }
+      return;
+    }
+    BATCH_SECONDS.labels(model, String.valueOf(served.version())).observe((System.nanoTime() - started) / 1e9);
+    long completedAt = System.currentTimeMillis();
+    List<String> classes = served.classes();
+    for (int i = 0; i < requests.size(); i++) {
+      InferenceRequest request = requests.get(i).request();
+      Map<String, Double> scores = new LinkedHashMap<>();
+      int best = 0;
+      for (int c = 0; c < classes.size(); c++) {
+        scores.put(classes.get(c), (double) probabilities[i][c]);
+        if (probabilities[i][c] > probabilities[i][best]) {
+          best = c;
+        }
+      }
+      InferenceResult result = new InferenceResult(request.id(), model, served.version(), role, classes.get(best), scores,
+          request.ingestedAt(), completedAt, requests.size(), config.worker());
+      out.add(new ProducerRecord<>(topic, request.id(), result.toBuffer().getBytes()));
+    }
+    REQUESTS.labels(model, String.valueOf(served.version()), role.code(), "ok").inc(requests.size());
+  }
+
+  private ProducerRecord<String, byte[]> deadLetter(String model, String id, Reason reason, String error, byte[] payload) {
+    MaasMetrics.DEAD_LETTERS.labels(model, "inference", reason.code()).inc();
+    REQUESTS.labels(model, "", "", "dead_letter").inc();
+    DeadLetter letter = DeadLetter.of(id, model, "inference", reason, error, payload, System.currentTimeMillis());
+    return new ProducerRecord<>(Topics.DEAD_LETTERS, id, letter.toBuffer().getBytes());
+  }
+}
