@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -38,10 +39,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The benchmarks behind {@code ./maas bench}; each prints Markdown for docs/BENCHMARKS.md.
  *
  * <pre>
- * bench limit --model MODEL.tar.gz --corpus DIR [--seconds 3]
- *     in-process model throughput at batch sizes 1 to 512, TensorFlow 1 intra / 1 inter-op thread
+ * bench limit --model MODEL.tar.gz --corpus DIR [--seconds 3] [--intra-op 1] [--inter-op 1]
+ *     in-process model throughput at batch sizes 1 to 512, with the service's TensorFlow threads
  * bench e2e --kafka HOST:PORT --corpus DIR --label NAME (--count N | --rate R --seconds T) [--model spam]
- *           [--warmup 5000]
+ *           [--warmup 5000] [--window 1024]
+ *     --count: closed loop, at most --window requests unanswered; --rate: open loop
  *     writes requests to maas.requests.MODEL as a producer would and reads maas.results.MODEL:
  *     throughput, latency from ingestedAt to the result observed (and to completedAt), batch
  *     sizes; a warm-up of unmeasured requests goes first
@@ -62,18 +64,19 @@ public final class Main {
     List<String> texts = new ArrayList<>(SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream().map(Example::text).toList());
     Collections.shuffle(texts, new Random(42));
     switch (args[0]) {
-      case "limit" -> limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")));
+      case "limit" -> limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")),
+          Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")));
       case "e2e" -> endToEnd(flags, texts);
       default -> throw new IllegalArgumentException("usage: bench limit|e2e ...");
     }
   }
 
-  private static void limit(Path archive, List<String> texts, double seconds) throws Exception {
+  private static void limit(Path archive, List<String> texts, double seconds, int intraOp, int interOp) throws Exception {
     Path dir = Files.createTempDirectory("maas-bench-");
     ModelArchive.unpack(archive, dir, ModelArchive.Limits.defaults());
     System.out.println("| batch size | documents/s | ms per batch |");
     System.out.println("| --- | --- | --- |");
-    try (LoadedModel model = LoadedModel.load(dir, 1, 1, false)) {
+    try (LoadedModel model = LoadedModel.load(dir, intraOp, interOp, false)) {
       for (int batch = 1; batch <= 512; batch *= 2) {
         run(model, texts, batch, 0.5);
         double[] measured = run(model, texts, batch, seconds);
@@ -120,9 +123,11 @@ public final class Main {
       // Warm-up, not measured: both JVMs compile their hot paths before the clock starts.
       int warmup = Integer.parseInt(flags.getOrDefault("warmup", "5000"));
       String warmupPrefix = "warmup-" + System.currentTimeMillis() + "-";
-      Thread warming = sender(producer, payloads, model, warmupPrefix, warmup, 0);
+      int window = Integer.parseInt(flags.getOrDefault("window", "1024"));
+      Semaphore warmingWindow = new Semaphore(window);
+      Thread warming = sender(producer, payloads, model, warmupPrefix, warmup, 0, warmingWindow);
       warming.start();
-      collect(consumer, warmupPrefix, warmup, result -> { });
+      collect(consumer, warmupPrefix, warmup, result -> warmingWindow.release());
       warming.join();
 
       String prefix = "bench-" + System.currentTimeMillis() + "-";
@@ -134,9 +139,13 @@ public final class Main {
       Map<Integer, Integer> batchSizes = new TreeMap<>();
       long firstSend = System.currentTimeMillis();
       long[] lastResult = {firstSend};
-      Thread sending = sender(producer, payloads, model, prefix, expected, rate);
+      Semaphore outstanding = rate > 0 ? null : new Semaphore(window);
+      Thread sending = sender(producer, payloads, model, prefix, expected, rate, outstanding);
       sending.start();
       int received = collect(consumer, prefix, expected, result -> {
+        if (outstanding != null) {
+          outstanding.release();
+        }
         long observed = System.currentTimeMillis();
         latencies.add(observed - result.ingestedAt());
         inService.add(result.completedAt() - result.ingestedAt());
@@ -155,12 +164,18 @@ public final class Main {
     }
   }
 
-  /** A thread sending {@code count} requests, all at once ({@code rate} 0) or at a fixed rate per second. */
+  /**
+   * A thread sending {@code count} requests: at a fixed rate per second, or ({@code rate} 0) as
+   * fast as {@code window} allows, one permit per request, given back as its result arrives.
+   */
   private static Thread sender(KafkaProducer<String, byte[]> producer, Payloads payloads, String model, String prefix,
-      int count, double rate) {
+      int count, double rate, Semaphore window) {
     return new Thread(() -> {
       long start = System.nanoTime();
       for (int i = 0; i < count; i++) {
+        if (window != null) {
+          window.acquireUninterruptibly();
+        }
         if (rate > 0) {
           long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
           if (wait > 0) {

@@ -29,7 +29,7 @@ public final class LoadedModel implements AutoCloseable {
 
   /**
    * @param intraOpThreads TensorFlow threads inside one op (1 gave the best throughput here)
-   * @param interOpThreads TensorFlow threads across ops
+   * @param interOpThreads TensorFlow threads across ops; negative runs them on the calling thread
    */
   public static LoadedModel load(Path savedModelDir, int intraOpThreads, int interOpThreads) {
     return load(savedModelDir, intraOpThreads, interOpThreads, false);

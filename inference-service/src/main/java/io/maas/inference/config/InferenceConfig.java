@@ -15,7 +15,8 @@ import java.util.Map;
  * @param batchSize      {@code MAAS_INFERENCE_BATCH_SIZE}, the most requests per model call (default 64)
  * @param batchWaitMs    {@code MAAS_INFERENCE_BATCH_WAIT_MS}, the longest a request waits for its batch to fill (default 5)
  * @param intraOpThreads {@code MAAS_INFERENCE_INTRA_OP_THREADS}, TensorFlow threads inside an op (default 1)
- * @param interOpThreads {@code MAAS_INFERENCE_INTER_OP_THREADS}, TensorFlow threads across ops (default 1)
+ * @param interOpThreads {@code MAAS_INFERENCE_INTER_OP_THREADS}, TensorFlow threads across ops; -1 (the default)
+ *                       runs the ops on the calling thread, which the benchmark found fastest
  * @param device         {@code MAAS_INFERENCE_DEVICE}, {@code cpu} or {@code gpu} (needs the build's -Pgpu native)
  * @param exactlyOnce    {@code MAAS_DELIVERY=exactly-once}: Kafka transactions; default {@code at-least-once}
  * @param maxTextBytes   {@code MAAS_MAX_TEXT_BYTES}, longer texts are dead letters (default 1 MiB)
@@ -35,7 +36,7 @@ public record InferenceConfig(
     defaults.put("MAAS_INFERENCE_BATCH_SIZE", "64");
     defaults.put("MAAS_INFERENCE_BATCH_WAIT_MS", "5");
     defaults.put("MAAS_INFERENCE_INTRA_OP_THREADS", "1");
-    defaults.put("MAAS_INFERENCE_INTER_OP_THREADS", "1");
+    defaults.put("MAAS_INFERENCE_INTER_OP_THREADS", "-1");
     defaults.put("MAAS_INFERENCE_DEVICE", "cpu");
     defaults.put("MAAS_DELIVERY", "at-least-once");
     defaults.put("MAAS_MAX_TEXT_BYTES", String.valueOf(InferenceRequest.DEFAULT_MAX_TEXT_BYTES));
@@ -50,7 +51,7 @@ public record InferenceConfig(
         settings.integer("MAAS_INFERENCE_BATCH_SIZE", 1, 4096),
         settings.integer("MAAS_INFERENCE_BATCH_WAIT_MS", 0, 10_000),
         settings.integer("MAAS_INFERENCE_INTRA_OP_THREADS", 0, 256),
-        settings.integer("MAAS_INFERENCE_INTER_OP_THREADS", 0, 256),
+        settings.integer("MAAS_INFERENCE_INTER_OP_THREADS", -1, 256),
         settings.choice("MAAS_INFERENCE_DEVICE", "cpu", "gpu"),
         "exactly-once".equals(settings.choice("MAAS_DELIVERY", "at-least-once", "exactly-once")),
         settings.integer("MAAS_MAX_TEXT_BYTES", 1, Integer.MAX_VALUE),
