@@ -1,4 +1,4 @@
-package io.maas.inference.batch;
+package io.maas.inference.model;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.maas.inference.batch;
+package io.maas.inference.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
