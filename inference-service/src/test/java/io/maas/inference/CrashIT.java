@@ -8,7 +8,6 @@ import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.ServiceProcess;
 import io.maas.testkit.TestKafka;
 import io.maas.trainer.data.Example;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -67,7 +66,7 @@ class CrashIT {
           "MAAS_DELIVERY", delivery, "MAAS_INFERENCE_GROUP", "crash-" + model, "MAAS_INFERENCE_WORKER", "crash-worker")));
       String results = "maas.results." + model;
 
-      env.put("MAAS_INFERENCE_PORT", String.valueOf(freePort()));
+      env.put("MAAS_INFERENCE_PORT", String.valueOf(TestPlatform.freePort()));
       try (ServiceProcess first = ServiceProcess.start(Main.class, env, dir.resolve("first.log"))) {
         Awaitility.await("some results").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
             .until(() -> kafka.endOffsets(results) >= 3_000);
@@ -77,7 +76,7 @@ class CrashIT {
       long beforeRestart = kafka.endOffsets(results);
       assertThat(beforeRestart).as("killed mid-way").isLessThan(REQUESTS);
 
-      int port = freePort();
+      int port = TestPlatform.freePort();
       env.put("MAAS_INFERENCE_PORT", String.valueOf(port));
       try (ServiceProcess second = ServiceProcess.start(Main.class, env, dir.resolve("second.log"))) {
         Awaitility.await("ready after restart").atMost(Duration.ofSeconds(120)).ignoreExceptions()
@@ -110,12 +109,6 @@ class CrashIT {
       return text.substring(Math.max(0, text.length() - 4000));
     } catch (java.io.IOException e) {
       return "(no log)";
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -9,7 +9,6 @@ import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.ServiceProcess;
 import io.maas.testkit.TestKafka;
 import io.maas.trainer.data.Example;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -85,7 +84,7 @@ class RebalanceIT {
 
   private ServiceProcess start(Map<String, String> base, String worker) throws Exception {
     Map<String, String> env = new HashMap<>(base);
-    int port = freePort();
+    int port = TestPlatform.freePort();
     env.put("MAAS_INFERENCE_PORT", String.valueOf(port));
     env.put("MAAS_INFERENCE_WORKER", worker);
     ServiceProcess process = ServiceProcess.start(Main.class, env, dir.resolve(worker + ".log"));
@@ -108,11 +107,5 @@ class RebalanceIT {
     Set<String> all = new HashSet<>();
     byWorker.values().forEach(all::addAll);
     return all;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

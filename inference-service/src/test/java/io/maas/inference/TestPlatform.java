@@ -49,9 +49,7 @@ final class TestPlatform implements AutoCloseable {
     this.home = dir.resolve("home");
     this.examples = Datasets.read(Fixtures.copy(Fixtures.SPAM_SAMPLE, dir));
     this.trainingExamples = Split.of(examples, 1L, 0.2).train();
-    try (ServerSocket socket = new ServerSocket(0)) {
-      registryPort = socket.getLocalPort();
-    }
+    registryPort = freePort();
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
     io.maas.registry.Main.deploy(vertx, RegistryConfig.from(Settings.load(RegistryConfig.DEFAULTS, env(Map.of(
@@ -118,6 +116,13 @@ final class TestPlatform implements AutoCloseable {
         Settings.load(io.maas.ingest.config.IngestConfig.DEFAULTS, serviceEnv(extra)));
     return io.maas.ingest.Main.deploy(vertx, config).toCompletionStage().toCompletableFuture()
         .get(90, TimeUnit.SECONDS).actualPort();
+  }
+
+  /** A port nobody listens on right now, for a service process's HTTP API. */
+  static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @Override
