@@ -239,6 +239,10 @@ final class ModelWorker {
 
   /** At-least-once: the batch is done when the broker acknowledged every output. */
   private void send(List<Pending> batch, List<ProducerRecord<String, byte[]>> out) {
+    if (out.isEmpty()) {
+      batch.forEach(p -> p.mark().done());
+      return;
+    }
     AtomicInteger unacknowledged = new AtomicInteger(out.size());
     for (ProducerRecord<String, byte[]> record : out) {
       producer.send(record, (metadata, error) -> {
