@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At-least-once: a batch's records are marked done (and become committable by the consumer's
  * thread) once every one of its outputs is acknowledged. Exactly-once: outputs go into a Kafka
- * transaction that spans batches and commits, with the consumed offsets, as soon as no further
- * batch is ready or it has been open {@value #TRANSACTION_MILLIS} ms: one commit per batch when
- * traffic is light, ten a second under load (Kafka Streams' default for exactly-once).
+ * transaction that spans batches and commits, with the consumed offsets, once it has been open
+ * {@value #TRANSACTION_MILLIS} ms: a commit takes several round trips to the broker, and one per
+ * batch held the worker back under load; read-committed readers wait that much longer.
  *
  * <p>A failure (a send refused, a transaction that did not commit) stops the worker from taking
  * batches until the consumer's thread has rewound to what is durable and called {@link #recover};
@@ -55,7 +55,7 @@ final class ModelWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelWorker.class);
 
-  static final long TRANSACTION_MILLIS = 100;
+  static final long TRANSACTION_MILLIS = 20;
 
   static final Counter REQUESTS = Counter.build("maas_inference_requests_total",
       "Requests the inference service finished, by version, role and outcome (ok, dead_letter, error)")
@@ -160,18 +160,18 @@ final class ModelWorker {
     while (running) {
       Batcher.Batch<Pending> batch;
       try {
-        batch = batcher.take(this::servable, 100, TimeUnit.MILLISECONDS);
+        batch = batcher.take(this::servable, untilCommitMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         return;
-      }
-      if (batch == null) {
-        continue;
       }
       lock.lock();
       try {
         long epoch = owner.epoch();
-        if (failure == null && batch.items().stream().allMatch(p -> p.epoch() == epoch)) {
+        if (batch != null && failure == null && batch.items().stream().allMatch(p -> p.epoch() == epoch)) {
           process(batch.model(), batch.items());
+        }
+        if (transactionStarted >= 0 && (failure != null || untilCommitMillis() == 0)) {
+          finishTransaction();
         }
       } catch (RuntimeException e) {
         fail(e);
@@ -179,6 +179,15 @@ final class ModelWorker {
         lock.unlock();
       }
     }
+  }
+
+  /** How long the open transaction may stay open; 100 ms when none is. */
+  private long untilCommitMillis() {
+    if (transactionStarted < 0) {
+      return 100;
+    }
+    long left = TRANSACTION_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - transactionStarted);
+    return Math.max(0, left);
   }
 
   private boolean servable(String model) {
@@ -264,10 +273,6 @@ final class ModelWorker {
     for (Pending p : batch) {
       transactionOffsets.merge(new TopicPartition(p.record().topic(), p.record().partition()),
           new OffsetAndMetadata(p.record().offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
-    }
-    boolean due = System.nanoTime() - transactionStarted >= TimeUnit.MILLISECONDS.toNanos(TRANSACTION_MILLIS);
-    if (due || !batcher.ready(this::servable)) {
-      commitTransaction();
     }
   }
 
