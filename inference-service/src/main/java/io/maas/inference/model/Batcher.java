@@ -97,16 +97,6 @@ public final class Batcher<T> {
     }
   }
 
-  /** Whether {@link #take} would return a batch at once. */
-  public boolean ready(Predicate<String> servable) {
-    lock.lock();
-    try {
-      return pick(servable, clock.getAsLong()) != null;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** A batch that is full or due now, or null; never waits. */
   public Batch<T> poll(Predicate<String> servable) {
     lock.lock();

@@ -40,10 +40,8 @@ class BatcherTest {
     batcher.offer("spam", items(2, 3));
 
     assertThat(batcher.poll(model -> true)).isNull();
-    assertThat(batcher.ready(model -> true)).isFalse();
 
     clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
-    assertThat(batcher.ready(model -> true)).isTrue();
     assertThat(batcher.poll(model -> true).items()).extracting(Item::n).containsExactly(0, 1, 2);
     assertThat(batcher.size()).isZero();
   }
