@@ -121,6 +121,34 @@ public final class Settings {
     throw invalid(name, "a whole number between " + min + " and " + max);
   }
 
+  /** A decimal number in [min, max]. */
+  public double decimal(String name, double min, double max) {
+    String raw = string(name);
+    try {
+      double value = Double.parseDouble(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below with the expected form
+    }
+    throw invalid(name, "a number between " + min + " and " + max);
+  }
+
+  /** An ISO-8601 duration such as PT5M, in [min, max]. */
+  public java.time.Duration duration(String name, java.time.Duration min, java.time.Duration max) {
+    String raw = string(name);
+    try {
+      java.time.Duration value = java.time.Duration.parse(raw);
+      if (value.compareTo(min) >= 0 && value.compareTo(max) <= 0) {
+        return value;
+      }
+    } catch (java.time.format.DateTimeParseException ignored) {
+      // reported below with the expected form
+    }
+    throw invalid(name, "an ISO-8601 duration between " + min + " and " + max + ", such as PT5M");
+  }
+
   public boolean bool(String name) {
     String raw = string(name).toLowerCase(Locale.ROOT);
     return switch (raw) {
