@@ -6,6 +6,7 @@ import io.maas.common.event.DeadLetter;
 import io.maas.common.event.InferenceRequest;
 import io.maas.common.event.InferenceResult;
 import io.maas.common.event.Role;
+import io.maas.common.profile.TextDescriptors;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
@@ -29,7 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The serving path against the real broker and real models: results, dead letters, swaps. */
+/**
+ * The serving path against the real broker and real models: results (with their text
+ * descriptors), dead letters, swaps, and the metrics an operator reads.
+ */
 @ExtendWith(KafkaExtension.class)
 class InferenceIT {
 
@@ -70,11 +74,13 @@ class InferenceIT {
       platform.trainingExamples.stream().filter(e -> e.label().equals("spam")).limit(10).forEach(sample::add);
       platform.trainingExamples.stream().filter(e -> e.label().equals("ham")).limit(10).forEach(sample::add);
       Map<String, String> expected = new HashMap<>();
+      Map<String, String> textOf = new HashMap<>();
       String topic = "maas.requests." + model;
       try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
         for (int i = 0; i < sample.size(); i++) {
           String id = "ok-" + i;
           expected.put(id, sample.get(i).label());
+          textOf.put(id, sample.get(i).text());
           // half carry no model and no ingestedAt: the topic and the record timestamp stand in
           JsonObject request = new JsonObject().put("id", id).put("text", sample.get(i).text());
           if (i % 2 == 0) {
@@ -103,6 +109,13 @@ class InferenceIT {
         assertThat(result.scores().keySet()).containsExactly("ham", "spam");
         assertThat(result.batchSize()).isBetween(1, 8);
         assertThat(result.worker()).isNotBlank();
+        String text = textOf.get(e.getKey());
+        TextDescriptors descriptors = result.descriptors();
+        assertThat(descriptors).as("descriptors of %s", e.getKey()).isNotNull();
+        assertThat(descriptors.chars()).isEqualTo(text.length());
+        assertThat(descriptors.words()).isEqualTo(TextDescriptors.of(text, null).words());
+        // a training text: most of its words are in the version's vocabulary (seen twice in training)
+        assertThat(descriptors.unseenWords()).as("unseen words of %s", e.getKey()).isBetween(0.0, 0.5);
       }
       assertThat(results.get("ok-0").ingestedAt()).isEqualTo(1_000L);
       assertThat(results.get("ok-1").ingestedAt()).as("record timestamp stands in").isGreaterThan(1_000_000L);
@@ -125,7 +138,20 @@ class InferenceIT {
       assertThat(status.getJsonObject("batching").getInteger("maxBatchSize")).isEqualTo(8);
       assertThat(status.getJsonObject("models").getJsonObject(model).getJsonArray("versions").getJsonObject(0).getMap())
           .containsEntry("version", 1).containsEntry("role", "production").containsEntry("state", "loaded");
+      String group = platform.inferenceConfig(Map.of()).groupId();
+      String lag = "{group=\"" + group + "\",topic=\"" + topic + "\",}";
+      Awaitility.await("the consumer's own lag, caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> HttpProbe.get(port, "/metrics").body().contains("maas_consumer_lag" + lag + " 0.0"));
       String metrics = HttpProbe.get(port, "/metrics").body();
+      Map<String, Long> labels = new HashMap<>();
+      results.values().forEach(r -> labels.merge(r.label(), 1L, Long::sum));
+      for (Map.Entry<String, Long> label : labels.entrySet()) {
+        assertThat(metrics).contains("maas_predictions_total{model=\"" + model + "\",version=\"1\",label=\""
+            + label.getKey() + "\",} " + label.getValue() + ".0");
+      }
+      assertThat(metrics).contains("maas_e2e_latency_seconds_count{model=\"" + model + "\",version=\"1\",} 21.0")
+          .contains("maas_e2e_latency_seconds_bucket{model=\"" + model + "\",version=\"1\",le=\"60.0\",}")
+          .contains("maas_consumer_lag_seconds" + lag + " 0.0");
       assertThat(metrics).contains("maas_inference_requests_total{model=\"" + model + "\",version=\"1\",role=\"production\",outcome=\"ok\",} 21.0")
           .contains("maas_model_loaded{model=\"" + model + "\",version=\"1\",role=\"production\",} 1.0")
           .contains("maas_inference_batch_size_count{model=\"" + model + "\",}")
@@ -163,7 +189,7 @@ class InferenceIT {
       }
       Awaitility.await("version 2 serves").atMost(Duration.ofSeconds(60))
           .until(() -> HttpProbe.get(port, "/metrics").body()
-              .contains("maas_model_loaded{model=\"" + model + "\",version=\"1\",role=\"production\",} 0.0"));
+              .contains("maas_model_loaded{model=\"" + model + "\",version=\"2\",role=\"production\",} 1.0"));
       // everything sent after the swap completed is answered by version 2
       try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
         for (int i = total; i < total + 100; i++) {
@@ -183,6 +209,18 @@ class InferenceIT {
       for (int i = total; i < total + 100; i++) {
         assertThat(results.get("r-" + i).version()).isEqualTo(2);
       }
+
+      // version 1 is retired: its series go (requests, batch seconds, e2e latency, predictions, loaded)
+      String retired = "model=\"" + model + "\",version=\"1\"";
+      Awaitility.await("version 1's series gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> !HttpProbe.get(port, "/metrics").body().contains(retired));
+      String metrics = HttpProbe.get(port, "/metrics").body();
+      String live = "model=\"" + model + "\",version=\"2\"";
+      assertThat(metrics).contains("maas_e2e_latency_seconds_count{" + live + ",}")
+          .contains("maas_predictions_total{" + live + ",label=")
+          .contains("maas_inference_batch_seconds_count{" + live + ",}")
+          .contains("maas_inference_requests_total{" + live + ",role=\"production\",outcome=\"ok\",}")
+          .contains("maas_model_loaded{" + live + ",role=\"production\",} 1.0");
     }
   }
 

@@ -170,6 +170,13 @@ class RegistryIT {
     assertThat(v1.getJsonObject("metrics").getDouble("accuracy")).isNotNull();
     assertThat(v1.getString("description")).isEqualTo("first cut");
     assertThat(v1.getJsonArray("tags").getList()).containsExactly("fixture");
+    JsonObject profile = v1.getJsonObject("profile");
+    assertThat(profile).as("the trainer's held-out profile, shown at the top").isNotNull();
+    assertThat(profile.getString("source")).isEqualTo("training");
+    assertThat(profile.getLong("examples")).isEqualTo(v1.getJsonObject("details").getJsonObject("data")
+        .getJsonObject("test").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum());
+    assertThat(profile.getJsonObject("calibration")).isNotNull();
+    assertThat(v1.getJsonObject("details").containsKey("profile")).as("not twice").isFalse();
 
     HttpResponse<byte[]> second = upload(port, model, modelB);
     assertThat(second.statusCode()).isEqualTo(201);
@@ -231,6 +238,8 @@ class RegistryIT {
     assertThat(found.getJsonArray("versions")).hasSize(2);
     assertThat(found.getJsonObject("deployment").getLong("revision")).isEqualTo(3);
     assertThat(found.getJsonArray("productionHistory").getList()).containsExactly(1);
+    assertThat(new JsonObject(HttpProbe.get(restarted, "/v1/models/" + model + "/versions/1").body())
+        .getJsonObject("profile")).as("the profile survives the restart").isEqualTo(profile);
     HttpResponse<byte[]> after = request(restarted, "GET", "/v1/models/" + model + "/versions/1/artifact", null, null);
     assertThat(after.statusCode()).isEqualTo(200);
     assertThat(after.headers().firstValue("X-Maas-Sha256")).hasValue(ArtifactStore.sha256(modelA));

@@ -1,8 +1,13 @@
 package io.maas.trainer;
 
+import io.maas.common.profile.ReferenceProfile;
+import io.maas.common.profile.TextDescriptors;
+import io.maas.common.profile.WordSet;
 import io.maas.model.LoadedModel;
+import io.maas.model.Vocabulary;
 import io.maas.trainer.data.Example;
 import io.maas.trainer.data.Split;
+import io.maas.trainer.data.TrainingVocabulary;
 import io.maas.trainer.eval.Evaluation;
 import io.maas.trainer.eval.NaiveBayes;
 import io.maas.trainer.eval.Tokenizer;
@@ -19,13 +24,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tensorflow.TensorFlow;
 
 /**
  * One training run: split, train the baseline and the model on the same split, evaluate both
- * on the held-out part, export the model with its metadata and pack it.
+ * on the held-out part, profile the model's answers there, export the model with its metadata
+ * and training vocabulary and pack it.
  */
 public final class TrainCommand {
 
@@ -75,12 +82,17 @@ public final class TrainCommand {
       Path savedModel = work.resolve("model");
       ClassifierTrainer.Trained trained = new ClassifierTrainer(options, split.classes(), progress)
           .train(fit, validation, work, savedModel);
+      List<String> words = TrainingVocabulary.of(split.train());
+      Vocabulary.write(savedModel, words);
       Evaluation evaluation;
+      ReferenceProfile profile;
       JsonArray warmup = new JsonArray();
       try (LoadedModel classifier = LoadedModel.load(savedModel, 1, 1)) {
         int[] truth = split.test().stream().mapToInt(e -> split.classIndex(e.label())).toArray();
-        evaluation = Evaluation.of("model", split.classes(),
-            truth, predict(classifier, split.test().stream().map(Example::text).toList()));
+        double[][] heldOut = predict(classifier, split.test().stream().map(Example::text).toList());
+        evaluation = Evaluation.of("model", split.classes(), truth, heldOut);
+        // the same kind of set the inference service reads, so that both count unseen words alike
+        profile = profile(split, heldOut, WordSet.of(words));
         List<String> texts = warmupTexts(split);
         double[][] probabilities = predict(classifier, texts);
         for (int i = 0; i < texts.size(); i++) {
@@ -90,7 +102,7 @@ public final class TrainCommand {
       }
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
       JsonObject metadata = metadata(model, source, description, split, validation.size(), trained, evaluation,
-          baseline, warmup, seconds);
+          baseline, warmup, seconds).put("profile", profile.toJson());
       Files.writeString(savedModel.resolve(ModelPackage.METADATA), metadata.encodePrettily(), StandardCharsets.UTF_8);
       ModelPackage.pack(savedModel, archive);
       String table = Evaluation.table(List.of(evaluation, baseline));
@@ -113,6 +125,18 @@ public final class TrainCommand {
       }
     }
     return out;
+  }
+
+  /** What the model's answers on the held-out split look like, for the monitor to compare production with. */
+  static ReferenceProfile profile(Split split, double[][] probabilities, Set<String> vocabulary) {
+    ReferenceProfile.Builder builder = new ReferenceProfile.Builder(split.classes());
+    for (int i = 0; i < probabilities.length; i++) {
+      Example example = split.test().get(i);
+      int best = Evaluation.argMax(probabilities[i]);
+      builder.add(split.classes().get(best), probabilities[i][best], TextDescriptors.of(example.text(), vocabulary),
+          example.label());
+    }
+    return builder.build(ReferenceProfile.TRAINING, true);
   }
 
   private Evaluation naiveBayes(Split split) {

@@ -3,6 +3,9 @@ package io.maas.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.maas.common.profile.ReferenceProfile;
+import io.maas.common.profile.TextDescriptors;
+import io.maas.model.Vocabulary;
 import io.maas.testkit.Fixtures;
 import io.maas.testkit.ServiceProcess;
 import io.maas.trainer.data.Datasets;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +98,33 @@ class TrainerIT {
     assertThat(metadata.getJsonObject("data").getJsonObject("test").getMap()).containsKeys("ham", "spam");
     assertThat(metadata.getJsonArray("warmup")).hasSizeGreaterThanOrEqualTo(4);
     assertThat(metadata.getJsonObject("trainer").getString("tensorflow")).isNotBlank();
+  }
+
+  @Test
+  void theArchiveCarriesTheHeldOutProfileAndTheTrainingVocabulary() throws Exception {
+    JsonObject metadata = new JsonObject(Files.readString(model.resolve("maas-model.json"), StandardCharsets.UTF_8));
+    int testSize = metadata.getJsonObject("data").getJsonObject("test").stream()
+        .mapToInt(e -> ((Number) e.getValue()).intValue()).sum();
+    ReferenceProfile profile = ReferenceProfile.fromJson(metadata.getJsonObject("profile"));
+
+    assertThat(profile.source()).isEqualTo(ReferenceProfile.TRAINING);
+    assertThat(profile.examples()).isEqualTo(testSize).isPositive();
+    assertThat(profile.actual()).containsOnlyKeys("ham", "spam");
+    assertThat(profile.actual().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(testSize);
+    assertThat(profile.labels().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(testSize);
+    assertThat(profile.confidence().total()).isEqualTo(testSize);
+    assertThat(profile.calibrated()).isTrue();
+    long correct = java.util.Arrays.stream(profile.correct()).sum();
+    assertThat(correct / (double) testSize).as("the calibration table agrees with the evaluation")
+        .isCloseTo(result.model().accuracy(), within(1e-9));
+    assertThat(profile.descriptors()).containsOnlyKeys(TextDescriptors.NAMES);
+    assertThat(profile.descriptors().values()).allSatisfy(d -> assertThat(d.total()).isEqualTo(testSize));
+
+    List<String> lines = Files.readAllLines(model.resolve(Vocabulary.FILE), StandardCharsets.UTF_8);
+    assertThat(lines).isSorted().doesNotHaveDuplicates().hasSizeGreaterThan(100)
+        .allSatisfy(w -> assertThat(w).isEqualTo(w.toLowerCase(Locale.ROOT)).matches("[\\p{L}\\p{N}]+"))
+        .contains("the", "free");
+    assertThat(Vocabulary.read(model)).hasSameSizeAs(lines);
   }
 
   @Test

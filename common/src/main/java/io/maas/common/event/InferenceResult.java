@@ -1,5 +1,6 @@
 package io.maas.common.event;
 
+import io.maas.common.profile.TextDescriptors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.Collections;
@@ -14,10 +15,12 @@ import java.util.Objects;
  * @param scores class name to probability, in the model's class order
  * @param batchSize how many requests shared the model call that produced this result
  * @param worker the inference instance that answered
+ * @param descriptors cheap descriptors of the request's text, for the monitor's drift checks
+ *                    (JSON {@code "descriptors"}); null when the producer of the result had none
  */
 public record InferenceResult(
     String id, String model, int version, Role role, String label, Map<String, Double> scores,
-    long ingestedAt, long completedAt, int batchSize, String worker) {
+    long ingestedAt, long completedAt, int batchSize, String worker, TextDescriptors descriptors) {
 
   public InferenceResult {
     Names.requireRequestId(id);
@@ -25,6 +28,12 @@ public record InferenceResult(
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(label, "label");
     scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+  }
+
+  /** A result without descriptors. */
+  public InferenceResult(String id, String model, int version, Role role, String label, Map<String, Double> scores,
+      long ingestedAt, long completedAt, int batchSize, String worker) {
+    this(id, model, version, role, label, scores, ingestedAt, completedAt, batchSize, worker, null);
   }
 
   public static InferenceResult decode(byte[] bytes) {
@@ -43,6 +52,7 @@ public record InferenceResult(
       }
       scores.put(e.getKey(), n.doubleValue());
     }
+    JsonObject descriptors = JsonFields.optionalObject(json, "descriptors");
     return new InferenceResult(
         JsonFields.requireString(json, "id"),
         JsonFields.requireString(json, "model"),
@@ -53,11 +63,20 @@ public record InferenceResult(
         JsonFields.requireLong(json, "ingestedAt"),
         JsonFields.requireLong(json, "completedAt"),
         JsonFields.requirePositiveInt(json, "batchSize"),
-        JsonFields.requireString(json, "worker"));
+        JsonFields.requireString(json, "worker"),
+        descriptors == null ? null : descriptors(descriptors));
+  }
+
+  private static TextDescriptors descriptors(JsonObject json) {
+    try {
+      return TextDescriptors.fromJson(json);
+    } catch (ClassCastException e) {
+      throw new EventException(Reason.INVALID_FIELD, "field 'descriptors' must hold numbers");
+    }
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("id", id)
         .put("model", model)
         .put("version", version)
@@ -68,6 +87,10 @@ public record InferenceResult(
         .put("completedAt", completedAt)
         .put("batchSize", batchSize)
         .put("worker", worker);
+    if (descriptors != null) {
+      json.put("descriptors", descriptors.toJson());
+    }
+    return json;
   }
 
   public Buffer toBuffer() {

@@ -35,26 +35,65 @@ public record TextDescriptors(int chars, int words, double unseenWords, double n
 
   public static final java.util.List<String> NAMES = java.util.List.of(CHARS, WORDS, UNSEEN_WORDS, NON_LETTERS);
 
+  private static final int LETTER = 1;
+  private static final int WORD = 2;
+  private static final int SPACE = 4;
+  /** The classes of the ASCII characters, which most texts are made of. */
+  private static final byte[] ASCII = new byte[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      ASCII[c] = (byte) classOf(c);
+    }
+  }
+
+  private static int classOf(char c) {
+    return (Character.isLetter(c) ? LETTER : 0) | (Character.isLetterOrDigit(c) ? WORD : 0)
+        | (Character.isWhitespace(c) ? SPACE : 0);
+  }
+
   /**
+   * Runs for every request the inference service reads, beside its decoding: one pass,
+   * a table for ASCII, and with a {@link WordSet} no substring per word (an ASCII word is hashed,
+   * lower-cased, as it is read).
+   *
    * @param vocabulary the version's training words, lower-cased; null when unknown
    */
   public static TextDescriptors of(String text, Set<String> vocabulary) {
+    WordSet wordSet = vocabulary instanceof WordSet w ? w : null;
     int n = text.length();
     int words = 0;
     int unseen = 0;
     int nonLetters = 0;
     int start = -1;
+    long hash = WordSet.SEED;
+    boolean ascii = true;
     for (int i = 0; i <= n; i++) {
-      char c = i < n ? text.charAt(i) : ' ';
-      boolean wordChar = i < n && Character.isLetterOrDigit(c);
-      if (i < n && !Character.isLetter(c) && !Character.isWhitespace(c)) {
-        nonLetters++;
+      char c = ' ';
+      int kind = SPACE;
+      if (i < n) {
+        c = text.charAt(i);
+        kind = c < 128 ? ASCII[c] : classOf(c);
+        if ((kind & (LETTER | SPACE)) == 0) {
+          nonLetters++;
+        }
       }
-      if (wordChar && start < 0) {
-        start = i;
-      } else if (!wordChar && start >= 0) {
+      if ((kind & WORD) != 0) {
+        if (start < 0) {
+          start = i;
+          hash = WordSet.SEED;
+          ascii = true;
+        }
+        if (c < 128) {
+          hash = WordSet.step(hash, c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        } else {
+          ascii = false;
+        }
+      } else if (start >= 0) {
         words++;
-        if (vocabulary != null && !vocabulary.contains(text.substring(start, i).toLowerCase(Locale.ROOT))) {
+        if (vocabulary != null && !(wordSet != null && ascii ? wordSet.containsHash(hash)
+            // beyond ASCII, lower-casing may change the length or depend on the context (final sigma)
+            : vocabulary.contains(text.substring(start, i).toLowerCase(Locale.ROOT)))) {
           unseen++;
         }
         start = -1;

@@ -2,10 +2,13 @@ package io.maas.common.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.maas.common.profile.TextDescriptors;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class EventsTest {
@@ -25,6 +28,29 @@ class EventsTest {
     assertThat(decoded).isEqualTo(result);
     assertThat(decoded.scores().keySet()).containsExactly("spam", "ham");
     assertThat(result.toJson().getString("role")).isEqualTo("canary");
+  }
+
+  @Test
+  void inferenceResultCarriesTheTextDescriptorsWhenItHasThem() {
+    TextDescriptors descriptors = TextDescriptors.of("Win $100 NOW, win!", Set.of("win", "now"));
+    InferenceResult result = new InferenceResult("r-1", "spam", 3, Role.SHADOW, "spam", Map.of("spam", 1.0),
+        1L, 2L, 1, "inference-1", descriptors);
+
+    InferenceResult decoded = InferenceResult.decode(result.toBuffer().getBytes());
+
+    assertThat(result.toJson().getJsonObject("descriptors").getMap()).containsOnlyKeys("chars", "words", "unseenWords",
+        "nonLetters");
+    assertThat(decoded.descriptors().chars()).isEqualTo(18);
+    assertThat(decoded.descriptors().words()).isEqualTo(4);
+    assertThat(decoded.descriptors().unseenWords()).isEqualTo(0.25);
+    assertThat(decoded.descriptors().nonLetters()).isCloseTo(6 / 18.0, within(1e-4));
+    InferenceResult without = new InferenceResult("r-1", "spam", 3, Role.SHADOW, "spam", Map.of("spam", 1.0),
+        1L, 2L, 1, "inference-1");
+    assertThat(without.toJson().containsKey("descriptors")).as("left out when null").isFalse();
+    assertThat(InferenceResult.decode(without.toBuffer().getBytes()).descriptors()).isNull();
+    assertThatThrownBy(() -> InferenceResult.decode(without.toJson().put("descriptors", new io.vertx.core.json.JsonObject()
+        .put("chars", "many")).toBuffer().getBytes()))
+        .isInstanceOfSatisfying(EventException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_FIELD));
   }
 
   @Test

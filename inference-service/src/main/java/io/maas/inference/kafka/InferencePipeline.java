@@ -5,10 +5,13 @@ import io.maas.common.event.InferenceRequest;
 import io.maas.common.kafka.ConsumerThread;
 import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.Topics;
+import io.maas.common.metrics.MaasMetrics;
+import io.maas.common.profile.TextDescriptors;
 import io.maas.inference.config.InferenceConfig;
 import io.maas.inference.kafka.ModelWorker.Pending;
 import io.maas.inference.model.Batcher;
 import io.maas.inference.model.ModelManager;
+import io.maas.inference.model.ServedModel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * yet acknowledged (asynchronously, every 100 ms); exactly-once leaves offsets to the worker's
  * transactions. After a failure, a lost partition or a revocation, the queued work is dropped
  * and the remaining partitions are read again from their committed offsets.
+ *
+ * <p>Lag: once a second this thread sets {@code maas_consumer_lag{group,topic}} and
+ * {@code maas_consumer_lag_seconds{group,topic}} for the request topics it is assigned, from
+ * what the consumer already knows (the log end it fetched up to, no remote call) and the
+ * {@link OffsetTracker}'s records in flight ({@link ConsumerLag}).
  */
 public final class InferencePipeline extends ConsumerThread implements ModelWorker.Owner {
 
@@ -62,12 +71,16 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
    * and a crash repeats at most this much more work (Kafka Streams uses the same for exactly-once).
    */
   private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long LAG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final InferenceConfig config;
   private final KafkaClients clients;
   private final ModelManager models;
   private final Batcher<Pending> batcher;
   private final OffsetTracker offsets = new OffsetTracker();
+  private final ConsumerLag lag = new ConsumerLag(System::currentTimeMillis);
+  private Set<String> lagTopics = Set.of();
+  private long lastLag;
   private volatile boolean polling;
   private volatile long epoch;
   private volatile ConsumerGroupMetadata groupMetadata;
@@ -131,6 +144,7 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
         loop(c);
       } finally {
         polling = false;
+        forgetLag();
         worker.stop();
         batcher.clear();
         worker.exclusive(this::settle);
@@ -167,6 +181,7 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
     int highWater = config.batchSize() * 4;
     boolean paused = false;
     long lastCommit = System.nanoTime();
+    lastLag = System.nanoTime() - LAG_INTERVAL_NANOS;
     polling = true;
     LOG.info("Inference pipeline started: group {}, batches of up to {} waiting at most {} ms, {} delivery, worker {}",
         config.groupId(), config.batchSize(), config.batchWaitMs(), config.exactlyOnce() ? "exactly-once" : "at-least-once",
@@ -182,6 +197,7 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
           c.subscribe(served.stream().map(Topics::requests).toList(), listener);
         }
       }
+      reportLag(c);
       if (subscribed.isEmpty()) {
         Thread.sleep(100);
         continue;
@@ -207,10 +223,11 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
         paused = false;
       }
       queue(c.poll(paused ? Duration.ZERO : Duration.ofMillis(100)));
-      if (!config.exactlyOnce() && System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS) {
+      if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS) {
         lastCommit = System.nanoTime();
+        // exactly-once commits offsets in the worker's transactions: there the tracker only measures lag
         Map<TopicPartition, OffsetAndMetadata> done = offsets.advance();
-        if (!done.isEmpty()) {
+        if (!config.exactlyOnce() && !done.isEmpty()) {
           c.commitAsync(done, (committed, error) -> {
             if (error != null) {
               LOG.debug("An offset commit failed ({}); a later one covers it", error.toString());
@@ -221,33 +238,83 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
     }
   }
 
-  /** Decodes what a poll brought and queues it per model, in offset order. */
-  private void queue(Iterable<ConsumerRecord<String, byte[]>> records) {
+  /**
+   * Decodes what a poll brought and queues it per model, in offset order. The text's descriptors
+   * against the production version's vocabulary are computed here, beside the decoding, rather
+   * than on the model's thread, which is the one that limits throughput.
+   */
+  private void queue(ConsumerRecords<String, byte[]> records) {
     if (config.exactlyOnce()) {
       // after a rebalance, before the first batch of the new generation is cut
       groupMetadata = consumer.groupMetadata();
     }
+    if (records.isEmpty()) {
+      return;
+    }
     long now = System.nanoTime();
+    long fetchedAt = System.currentTimeMillis();
     Map<String, List<Pending>> byModel = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> record : records) {
-      String model = Topics.modelOfRequests(record.topic());
+    for (TopicPartition partition : records.partitions()) {
+      String model = Topics.modelOfRequests(partition.topic());
       if (model == null) {
         continue;
       }
-      InferenceRequest request = null;
-      EventException refused = null;
-      try {
-        request = InferenceRequest.decode(record.value() == null ? new byte[0] : record.value(),
-            new InferenceRequest.Defaults(model, record.key() == null ? null : record::key, record.timestamp(),
-                config.maxTextBytes()));
-      } catch (EventException e) {
-        refused = e;
+      ServedModel.Slots slots = models.slots(model);
+      Set<String> vocabulary = slots == null ? null : slots.production().vocabulary();
+      List<Pending> queued = byModel.computeIfAbsent(model, m -> new ArrayList<>());
+      for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+        InferenceRequest request = null;
+        EventException refused = null;
+        try {
+          request = InferenceRequest.decode(record.value() == null ? new byte[0] : record.value(),
+              new InferenceRequest.Defaults(model, record.key() == null ? null : record::key, record.timestamp(),
+                  config.maxTextBytes()));
+        } catch (EventException e) {
+          refused = e;
+        }
+        TextDescriptors descriptors = request == null || slots == null ? null : TextDescriptors.of(request.text(), vocabulary);
+        OffsetTracker.Mark mark = offsets.track(partition, record.offset(),
+            record.timestamp() >= 0 ? record.timestamp() : fetchedAt);
+        queued.add(new Pending(record, request, refused, now, epoch, mark, descriptors, vocabulary));
       }
-      OffsetTracker.Mark mark = config.exactlyOnce() ? null
-          : offsets.track(new TopicPartition(record.topic(), record.partition()), record.offset());
-      byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(new Pending(record, request, refused, now, epoch, mark));
     }
     byModel.forEach(batcher::offer);
+  }
+
+  /** Sets the lag gauges of the assigned request topics, at most once a second; drops those of topics no longer assigned. */
+  private void reportLag(KafkaConsumer<String, byte[]> c) {
+    long now = System.nanoTime();
+    if (now - lastLag < LAG_INTERVAL_NANOS) {
+      return;
+    }
+    lastLag = now;
+    List<ConsumerLag.Partition> partitions = new ArrayList<>();
+    for (TopicPartition tp : c.assignment()) {
+      OffsetTracker.InFlight inFlight = offsets.inFlight(tp);
+      // empty until the consumer has fetched from the partition once: nothing known to be behind yet
+      long behind = c.currentLag(tp).orElse(0);
+      partitions.add(new ConsumerLag.Partition(tp, behind, inFlight.records(), inFlight.oldestTimestamp()));
+    }
+    Map<String, ConsumerLag.Topic> topics = lag.measure(partitions);
+    topics.forEach((topic, l) -> {
+      MaasMetrics.CONSUMER_LAG.labels(config.groupId(), topic).set(l.records());
+      MaasMetrics.CONSUMER_LAG_SECONDS.labels(config.groupId(), topic).set(l.seconds());
+    });
+    for (String topic : lagTopics) {
+      if (!topics.containsKey(topic)) {
+        MaasMetrics.CONSUMER_LAG.remove(config.groupId(), topic);
+        MaasMetrics.CONSUMER_LAG_SECONDS.remove(config.groupId(), topic);
+      }
+    }
+    lagTopics = Set.copyOf(topics.keySet());
+  }
+
+  private void forgetLag() {
+    for (String topic : lagTopics) {
+      MaasMetrics.CONSUMER_LAG.remove(config.groupId(), topic);
+      MaasMetrics.CONSUMER_LAG_SECONDS.remove(config.groupId(), topic);
+    }
+    lagTopics = Set.of();
   }
 
   /**

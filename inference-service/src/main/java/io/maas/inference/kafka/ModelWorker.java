@@ -8,6 +8,7 @@ import io.maas.common.event.Reason;
 import io.maas.common.event.Role;
 import io.maas.common.kafka.Topics;
 import io.maas.common.metrics.MaasMetrics;
+import io.maas.common.profile.TextDescriptors;
 import io.maas.inference.config.InferenceConfig;
 import io.maas.inference.model.Batcher;
 import io.maas.inference.model.ModelManager;
@@ -23,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>A failure (a send refused, a transaction that did not commit) stops the worker from taking
  * batches until the consumer's thread has rewound to what is durable and called {@link #recover};
  * {@link #exclusive} runs such work while no batch is in progress.
+ *
+ * <p>Every result carries the {@link TextDescriptors} of its request against the answering
+ * version's training vocabulary; the consumer's thread computes them for the production version
+ * while it decodes, so that the model's thread only computes them for a canary or a shadow.
  */
 final class ModelWorker {
 
@@ -66,13 +72,31 @@ final class ModelWorker {
       .labelNames("model", "version").exponentialBuckets(0.0001, 2, 16).register();
   static final Histogram QUEUE_SECONDS = Histogram.build("maas_inference_queue_seconds",
       "Time a request waited in this service for its batch").labelNames("model").exponentialBuckets(0.0001, 2, 16).register();
+  static final Histogram E2E_SECONDS = Histogram.build("maas_e2e_latency_seconds",
+      "From a request's ingestedAt to its result's completedAt").labelNames("model", "version")
+      .buckets(.001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5, 10, 30, 60).register();
+  static final Counter PREDICTIONS = Counter.build("maas_predictions_total",
+      "Results by the label predicted, every role").labelNames("model", "version", "label").register();
+  private static final List<String> OUTCOMES = List.of("ok", "dead_letter", "error");
 
-  /** A request read from Kafka: decoded, or refused with a reason, and the state it was read in. */
+  /**
+   * A request read from Kafka: decoded, or refused with a reason, and the state it was read in.
+   *
+   * @param descriptors the text's descriptors against {@code vocabulary}, or null when not computed yet
+   */
   record Pending(ConsumerRecord<String, byte[]> record, InferenceRequest request, EventException refused,
-      long receivedNanos, long epoch, OffsetTracker.Mark mark) {
+      long receivedNanos, long epoch, OffsetTracker.Mark mark, TextDescriptors descriptors, Set<String> vocabulary) {
+
+    /** The text's descriptors against a version's vocabulary, computed here unless the consumer's thread did. */
+    TextDescriptors descriptors(Set<String> against) {
+      return descriptors != null && against == vocabulary ? descriptors : TextDescriptors.of(request.text(), against);
+    }
   }
 
-  private record Routed(InferenceRequest request, ServedModel served, Role role) {
+  private record Routed(Pending pending, ServedModel served, Role role) {
+    InferenceRequest request() {
+      return pending.request();
+    }
   }
 
   /** What the worker needs from the consumer's side. */
@@ -94,6 +118,7 @@ final class ModelWorker {
   private volatile boolean running = true;
   private volatile Exception failure;
   private final Map<TopicPartition, OffsetAndMetadata> transactionOffsets = new HashMap<>();
+  private final List<OffsetTracker.Mark> transactionMarks = new ArrayList<>();
   private long transactionStarted = -1;
 
   ModelWorker(InferenceConfig config, ModelManager models, Batcher<Pending> batcher, KafkaProducer<String, byte[]> producer,
@@ -219,7 +244,7 @@ final class ModelWorker {
         out.add(deadLetter(model, record.key(), pending.refused().reason(), pending.refused().getMessage(), record.value()));
         continue;
       }
-      Routed route = route(pending.request(), slots);
+      Routed route = route(pending, slots);
       if (route == null) {
         out.add(deadLetter(model, pending.request().id(), Reason.UNKNOWN_VERSION,
             "version " + pending.request().version() + " of " + model + " is not deployed", record.value()));
@@ -236,7 +261,7 @@ final class ModelWorker {
     }
     if (slots.shadow() != null && !routed.isEmpty()) {
       // Shadow answers every request but never reaches results, and never dead-letters one.
-      List<Routed> shadowed = routed.stream().map(r -> new Routed(r.request(), slots.shadow(), Role.SHADOW)).toList();
+      List<Routed> shadowed = routed.stream().map(r -> new Routed(r.pending(), slots.shadow(), Role.SHADOW)).toList();
       classify(model, slots.shadow(), shadowed, Role.SHADOW, Topics.shadow(model), out);
     }
     if (config.exactlyOnce()) {
@@ -273,6 +298,7 @@ final class ModelWorker {
     for (Pending p : batch) {
       transactionOffsets.merge(new TopicPartition(p.record().topic(), p.record().partition()),
           new OffsetAndMetadata(p.record().offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
+      transactionMarks.add(p.mark());
     }
   }
 
@@ -280,6 +306,9 @@ final class ModelWorker {
     try {
       producer.sendOffsetsToTransaction(transactionOffsets, owner.groupMetadata());
       producer.commitTransaction();
+      // done once committed: the consumer's lag counts them until then
+      transactionMarks.forEach(OffsetTracker.Mark::done);
+      transactionMarks.clear();
       transactionOffsets.clear();
       transactionStarted = -1;
     } catch (RuntimeException e) {
@@ -294,6 +323,7 @@ final class ModelWorker {
       return;
     }
     transactionOffsets.clear();
+    transactionMarks.clear();
     transactionStarted = -1;
     try {
       producer.abortTransaction();
@@ -303,20 +333,21 @@ final class ModelWorker {
   }
 
   /** Pinned versions go to the slot serving them; otherwise a stable share of ids goes to the canary. */
-  private static Routed route(InferenceRequest request, ServedModel.Slots slots) {
+  private static Routed route(Pending pending, ServedModel.Slots slots) {
+    InferenceRequest request = pending.request();
     if (request.version() != null) {
       if (slots.production().version() == request.version()) {
-        return new Routed(request, slots.production(), Role.PRODUCTION);
+        return new Routed(pending, slots.production(), Role.PRODUCTION);
       }
       if (slots.canary() != null && slots.canary().version() == request.version()) {
-        return new Routed(request, slots.canary(), Role.CANARY);
+        return new Routed(pending, slots.canary(), Role.CANARY);
       }
       return null;
     }
     if (slots.canary() != null && unit(request.id()) < slots.canaryWeight()) {
-      return new Routed(request, slots.canary(), Role.CANARY);
+      return new Routed(pending, slots.canary(), Role.CANARY);
     }
-    return new Routed(request, slots.production(), Role.PRODUCTION);
+    return new Routed(pending, slots.production(), Role.PRODUCTION);
   }
 
   /** The same number in [0, 1) for the same id on every instance, so a caller sticks to one version. */
@@ -369,11 +400,15 @@ final class ModelWorker {
       }
       return;
     }
-    BATCH_SECONDS.labels(model, String.valueOf(served.version())).observe((System.nanoTime() - started) / 1e9);
+    String version = String.valueOf(served.version());
+    BATCH_SECONDS.labels(model, version).observe((System.nanoTime() - started) / 1e9);
     long completedAt = System.currentTimeMillis();
     List<String> classes = served.classes();
+    Histogram.Child latency = E2E_SECONDS.labels(model, version);
+    long[] predicted = new long[classes.size()];
     for (int i = 0; i < requests.size(); i++) {
-      InferenceRequest request = requests.get(i).request();
+      Routed routed = requests.get(i);
+      InferenceRequest request = routed.request();
       Map<String, Double> scores = new LinkedHashMap<>();
       int best = 0;
       for (int c = 0; c < classes.size(); c++) {
@@ -382,11 +417,37 @@ final class ModelWorker {
           best = c;
         }
       }
+      predicted[best]++;
+      latency.observe(Math.max(0, completedAt - request.ingestedAt()) / 1000.0);
       InferenceResult result = new InferenceResult(request.id(), model, served.version(), role, classes.get(best), scores,
-          request.ingestedAt(), completedAt, requests.size(), config.worker());
+          request.ingestedAt(), completedAt, requests.size(), config.worker(), routed.pending().descriptors(served.vocabulary()));
       out.add(new ProducerRecord<>(topic, request.id(), result.toBuffer().getBytes()));
     }
-    REQUESTS.labels(model, String.valueOf(served.version()), role.code(), "ok").inc(requests.size());
+    for (int c = 0; c < predicted.length; c++) {
+      if (predicted[c] > 0) {
+        PREDICTIONS.labels(model, version, classes.get(c)).inc(predicted[c]);
+      }
+    }
+    REQUESTS.labels(model, version, role.code(), "ok").inc(requests.size());
+  }
+
+  /**
+   * Drops the series of a version that has closed ({@link ModelManager#onUnloaded}): a retired
+   * version's labels must not linger, and nothing writes them once its last batch is done.
+   */
+  static void forget(ServedModel served) {
+    String model = served.model();
+    String version = String.valueOf(served.version());
+    for (Role role : Role.values()) {
+      for (String outcome : OUTCOMES) {
+        REQUESTS.remove(model, version, role.code(), outcome);
+      }
+    }
+    BATCH_SECONDS.remove(model, version);
+    E2E_SECONDS.remove(model, version);
+    for (String label : served.classes()) {
+      PREDICTIONS.remove(model, version, label);
+    }
   }
 
   private ProducerRecord<String, byte[]> deadLetter(String model, String id, Reason reason, String error, byte[] payload) {

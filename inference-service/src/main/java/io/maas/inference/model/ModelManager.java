@@ -8,6 +8,7 @@ import io.maas.model.ModelArchive;
 import io.maas.model.ModelCheck;
 import io.maas.model.ModelException;
 import io.maas.model.ModelMetadata;
+import io.maas.model.Vocabulary;
 import io.prometheus.client.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,7 +30,10 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * the replaced versions close once their in-flight batches are done. A version that fails to
  * load leaves the previous slots serving. Deployments arrive on the Vert.x context; loading runs
  * on worker threads; {@link #slots(String)} is safe from any thread.
+ *
+ * <p>Prometheus series carry version labels only while the version is live: once a replaced
+ * version has closed (its last batch done, so nothing writes its series again) its
+ * {@code maas_model_loaded} series go, and the {@link #onUnloaded} listeners drop theirs.
  */
 public final class ModelManager {
 
@@ -54,10 +62,19 @@ public final class ModelManager {
   private final Map<String, String> failures = new ConcurrentHashMap<>();
   private final Map<String, ModelDeployment> pending = new HashMap<>();
   private final Map<String, Boolean> loading = new HashMap<>();
+  private final List<Consumer<ServedModel>> unloaded = new CopyOnWriteArrayList<>();
 
   public ModelManager(Vertx vertx, InferenceConfig config) {
     this.vertx = vertx;
     this.config = config;
+  }
+
+  /**
+   * Runs {@code listener} with every version that has closed and is not served by another
+   * instance of the same version, on whichever thread released it last.
+   */
+  public void onUnloaded(Consumer<ServedModel> listener) {
+    unloaded.add(listener);
   }
 
   /** The serving slots of a model, or null while none is loaded. */
@@ -107,11 +124,12 @@ public final class ModelManager {
         .onSuccess(next -> {
           slots.put(model, next);
           failures.remove(model);
+          // gauges first: a retired version that is idle closes, and drops its series, at once
+          gauges(model, current, 0);
+          gauges(model, next, 1);
           if (current != null) {
             current.all().stream().filter(old -> next.all().stream().noneMatch(n -> n == old)).forEach(ServedModel::retire);
           }
-          gauges(model, current, 0);
-          gauges(model, next, 1);
           LOG.info("Model {} revision {} serving: production v{}{}{}", model, deployment.revision(),
               next.production().version(),
               next.canary() == null ? "" : ", canary v" + next.canary().version() + " (" + next.canaryWeight() + ")",
@@ -137,6 +155,18 @@ public final class ModelManager {
     }
   }
 
+  /** A version closed: its series go, unless the same version number serves again (a rollback raced its close). */
+  private void closed(ServedModel served) {
+    ServedModel.Slots now = slots.get(served.model());
+    if (now != null && now.all().stream().anyMatch(s -> s != served && s.version() == served.version())) {
+      return;
+    }
+    for (Role role : Role.values()) {
+      LOADED.remove(served.model(), String.valueOf(served.version()), role.code());
+    }
+    unloaded.forEach(listener -> listener.accept(served));
+  }
+
   /** Blocking: a version already loaded for this model is shared, anything else is loaded. */
   private ServedModel reuseOrLoad(String model, Role role, ModelDeployment.Slot slot, ServedModel.Slots current)
       throws IOException {
@@ -149,6 +179,7 @@ public final class ModelManager {
     }
     Path dir = unpacked(slot);
     List<String> classes = ModelCheck.classes(dir, List.of());
+    Set<String> vocabulary = Vocabulary.read(dir);
     long started = System.nanoTime();
     LoadedModel loaded = LoadedModel.load(dir, config.intraOpThreads(), config.interOpThreads(), "gpu".equals(config.device()));
     try {
@@ -159,7 +190,7 @@ public final class ModelManager {
       loaded.close();
       throw e;
     }
-    return new ServedModel(model, slot.version(), slot.sha256(), classes, loaded);
+    return new ServedModel(model, slot.version(), slot.sha256(), classes, vocabulary, loaded, this::closed);
   }
 
   /** The artifact's folder, downloaded and verified first when it is not cached. */

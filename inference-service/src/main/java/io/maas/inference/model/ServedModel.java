@@ -3,11 +3,14 @@ package io.maas.inference.model;
 import io.maas.common.event.Role;
 import io.maas.model.LoadedModel;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One loaded version serving one role. Batches {@link #acquire()} it and {@link #release()} it
  * after their call; a retired version closes once the last in-flight batch has released it,
- * so a swap never pulls a model from under a running batch.
+ * so a swap never pulls a model from under a running batch; then its {@code onClose} runs (the
+ * manager drops the version's metric series there, after the last batch that could write them).
  */
 public final class ServedModel {
 
@@ -15,17 +18,22 @@ public final class ServedModel {
   private final int version;
   private final String sha256;
   private final List<String> classes;
+  private final Set<String> vocabulary;
   private final LoadedModel loaded;
+  private final Consumer<ServedModel> onClose;
   private int users;
   private boolean retired;
   private boolean closed;
 
-  ServedModel(String model, int version, String sha256, List<String> classes, LoadedModel loaded) {
+  ServedModel(String model, int version, String sha256, List<String> classes, Set<String> vocabulary, LoadedModel loaded,
+      Consumer<ServedModel> onClose) {
     this.model = model;
     this.version = version;
     this.sha256 = sha256;
     this.classes = List.copyOf(classes);
+    this.vocabulary = vocabulary;
     this.loaded = loaded;
+    this.onClose = onClose;
   }
 
   /** False when the version was retired meanwhile: read the slots again. */
@@ -51,6 +59,7 @@ public final class ServedModel {
     if (retired && users == 0 && !closed) {
       closed = true;
       loaded.close();
+      onClose.accept(this);
     }
   }
 
@@ -72,6 +81,11 @@ public final class ServedModel {
 
   public List<String> classes() {
     return classes;
+  }
+
+  /** The words the version was trained on, lower-cased; null when its artifact carries none. */
+  public Set<String> vocabulary() {
+    return vocabulary;
   }
 
   /** The slots of one model as the latest deployment wants them; swapped as a whole. */

@@ -15,9 +15,9 @@ class OffsetTrackerTest {
 
   @Test
   void commitsUpToTheFirstRecordNotYetDone() {
-    OffsetTracker.Mark a = tracker.track(p0, 10);
-    OffsetTracker.Mark b = tracker.track(p0, 11);
-    OffsetTracker.Mark c = tracker.track(p0, 12);
+    OffsetTracker.Mark a = tracker.track(p0, 10, 0L);
+    OffsetTracker.Mark b = tracker.track(p0, 11, 0L);
+    OffsetTracker.Mark c = tracker.track(p0, 12, 0L);
 
     c.done();
     assertThat(tracker.advance()).isEmpty();
@@ -33,8 +33,8 @@ class OffsetTrackerTest {
 
   @Test
   void partitionsAdvanceIndependently() {
-    OffsetTracker.Mark a = tracker.track(p0, 0);
-    tracker.track(p1, 5);
+    OffsetTracker.Mark a = tracker.track(p0, 0, 0L);
+    tracker.track(p1, 5, 0L);
     a.done();
 
     assertThat(tracker.advance()).containsOnlyKeys(p0);
@@ -42,16 +42,33 @@ class OffsetTrackerTest {
   }
 
   @Test
+  void inFlightCountsFromTheFirstRecordNotDoneWithItsTimestamp() {
+    OffsetTracker.Mark a = tracker.track(p0, 10, 100);
+    OffsetTracker.Mark b = tracker.track(p0, 11, 200);
+    tracker.track(p0, 12, 300);
+
+    assertThat(tracker.inFlight(p0)).isEqualTo(new OffsetTracker.InFlight(3, 100));
+    a.done();
+    assertThat(tracker.inFlight(p0)).as("before advance() too").isEqualTo(new OffsetTracker.InFlight(2, 200));
+    tracker.advance();
+    b.done();
+    assertThat(tracker.inFlight(p0)).isEqualTo(new OffsetTracker.InFlight(1, 300));
+    assertThat(tracker.inFlight(p1)).isEqualTo(OffsetTracker.InFlight.NONE);
+    assertThat(tracker.advance()).as("inFlight() consumed nothing")
+        .containsExactlyEntriesOf(java.util.Map.of(p0, new OffsetAndMetadata(12)));
+  }
+
+  @Test
   void forgottenPartitionsAreNeverCommitted() {
-    OffsetTracker.Mark a = tracker.track(p0, 0);
-    OffsetTracker.Mark b = tracker.track(p1, 0);
+    OffsetTracker.Mark a = tracker.track(p0, 0, 0L);
+    OffsetTracker.Mark b = tracker.track(p1, 0, 0L);
     tracker.forget(List.of(p0));
     a.done();
     b.done();
 
     assertThat(tracker.advance()).containsOnlyKeys(p1);
 
-    tracker.track(p1, 1).done();
+    tracker.track(p1, 1, 0L).done();
     tracker.clear();
     assertThat(tracker.advance()).isEmpty();
   }

@@ -7,6 +7,7 @@ import io.maas.common.http.HttpErrors;
 import io.maas.common.kafka.KafkaAdminVerticle;
 import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.Topics;
+import io.maas.common.profile.ReferenceProfile;
 import io.maas.model.ModelArchive;
 import io.maas.model.ModelCheck;
 import io.maas.model.ModelException;
@@ -279,6 +280,16 @@ public final class RegistryApiVerticle extends ApiVerticle {
     for (String key : List.of("metrics", "options", "data", "training", "trainer", "created")) {
       if (trainer.containsKey(key)) {
         details.put(key, trainer.getValue(key));
+      }
+    }
+    if (trainer.containsKey("profile")) {
+      // the monitor builds a profile from production results when a version has none; a
+      // malformed one is dropped rather than refusing a model that serves well
+      try {
+        details.put("profile", ReferenceProfile.fromJson(trainer.getJsonObject("profile")).toJson());
+      } catch (ClassCastException | IllegalArgumentException e) {
+        LOG.warn("Model {} version {} carries a reference profile that is not one ({}); it is registered without",
+            model, version, e.getMessage());
       }
     }
     details.put("warmupMillis", checked.model().warmupMillis());

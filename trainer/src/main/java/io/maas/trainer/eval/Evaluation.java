@@ -91,7 +91,8 @@ public record Evaluation(
     return (rankSum - positives * (positives + 1) / 2.0) / (positives * (double) negatives);
   }
 
-  static int argMax(double[] values) {
+  /** The predicted class: the first of the largest probabilities. */
+  public static int argMax(double[] values) {
     int best = 0;
     for (int i = 1; i < values.length; i++) {
       if (values[i] > values[best]) {

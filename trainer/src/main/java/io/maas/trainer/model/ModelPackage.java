@@ -11,10 +11,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
- * Packs an exported SavedModel directory (with {@code maas-model.json} beside
- * {@code saved_model.pb}) as the {@code .tar.gz} the registry takes: entries relative to the
- * directory, regular files and folders only, sorted, with a fixed timestamp so that the same
- * model packs to the same bytes.
+ * Packs an exported SavedModel directory (with {@code maas-model.json} and
+ * {@code maas-vocabulary.txt} beside {@code saved_model.pb}) as the {@code .tar.gz} the
+ * registry takes: entries relative to the directory, regular files and folders only, sorted,
+ * with a fixed timestamp so that the same model packs to the same bytes.
  */
 public final class ModelPackage {
 
