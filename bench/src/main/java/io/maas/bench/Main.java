@@ -47,6 +47,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     writes requests to maas.requests.MODEL as a producer would and reads maas.results.MODEL:
  *     throughput, latency from ingestedAt to the result observed (and to completedAt), batch
  *     sizes; a warm-up of unmeasured requests goes first
+ * bench drift --model MODEL.tar.gz --corpus DIR --foreign DIR [--windows 200]
+ *     the monitor's drift checks on the model's answers to held-out mails, to README texts (another
+ *     domain, one file per package under --foreign) and to a flood of one class
  * </pre>
  */
 public final class Main {
@@ -59,6 +62,11 @@ public final class Main {
     for (int i = 1; i + 1 < args.length; i += 2) {
       flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
+    if ("drift".equals(args[0])) {
+      DriftExperiment.run(Path.of(flags.get("model")), SpamAssassinCorpus.load(Path.of(flags.get("corpus"))),
+          Path.of(flags.get("foreign")), Integer.parseInt(flags.getOrDefault("windows", "200")));
+      return;
+    }
     // The corpus comes grouped by folder, long messages together; a stream mixes them. One seeded
     // order serves every run, so runs stay comparable.
     List<String> texts = new ArrayList<>(SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream().map(Example::text).toList());
@@ -67,7 +75,7 @@ public final class Main {
       case "limit" -> limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")),
           Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")));
       case "e2e" -> endToEnd(flags, texts);
-      default -> throw new IllegalArgumentException("usage: bench limit|e2e ...");
+      default -> throw new IllegalArgumentException("usage: bench limit|e2e|drift ...");
     }
   }
 

@@ -10,6 +10,8 @@ public final class Topics {
   public static final String DEAD_LETTERS = "maas.dlq";
   /** Desired state of each model (compacted, key = model name). */
   public static final String MODELS = "maas.models";
+  /** The monitor's verdicts (compacted, key = model/version/check): drift state changes. */
+  public static final String MONITOR = "maas.monitor";
   /** The registry's own event-sourced state (compacted, key = model/version). Internal. */
   public static final String REGISTRY = "maas.registry";
 
@@ -19,6 +21,7 @@ public final class Topics {
   private static final String REQUESTS_PREFIX = "maas.requests.";
   private static final String RESULTS_PREFIX = "maas.results.";
   private static final String SHADOW_PREFIX = "maas.shadow.";
+  private static final String FEEDBACK_PREFIX = "maas.feedback.";
 
   private Topics() {
   }
@@ -33,6 +36,11 @@ public final class Topics {
 
   public static String shadow(String model) {
     return SHADOW_PREFIX + Names.requireModel(model);
+  }
+
+  /** Optional ground truth from users, {@code {"id","label"}} keyed by request id. */
+  public static String feedback(String model) {
+    return FEEDBACK_PREFIX + Names.requireModel(model);
   }
 
   /** The model a {@code maas.requests.<model>} topic is for, or null for any other topic. */
@@ -52,17 +60,22 @@ public final class Topics {
     return new TopicSpec(REGISTRY, 1, compacted());
   }
 
+  public static TopicSpec monitorSpec() {
+    return new TopicSpec(MONITOR, 1, compacted());
+  }
+
   public static TopicSpec deadLettersSpec() {
     return new TopicSpec(DEAD_LETTERS, 3, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
   }
 
-  /** The three data topics of one model: requests, results and shadow answers. */
+  /** The data topics of one model: requests, results, shadow answers and ground truth. */
   public static java.util.List<TopicSpec> modelSpecs(String model, int partitions) {
     return java.util.List.of(
         // a request may carry 1 MiB of text, which JSON escaping can double
         new TopicSpec(requests(model), partitions, Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024))),
         new TopicSpec(results(model), partitions, Map.of()),
-        new TopicSpec(shadow(model), partitions, Map.of()));
+        new TopicSpec(shadow(model), partitions, Map.of()),
+        new TopicSpec(feedback(model), partitions, Map.of()));
   }
 
   private static Map<String, String> compacted() {

@@ -55,6 +55,10 @@ public final class Distribution {
     counts[bin(value)]++;
   }
 
+  public void clear() {
+    java.util.Arrays.fill(counts, 0);
+  }
+
   /** Adds another distribution's counts; its edges must be these. */
   public void addAll(Distribution other) {
     if (!Arrays.equals(edges, other.edges)) {

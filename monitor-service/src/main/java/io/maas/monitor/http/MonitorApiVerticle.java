@@ -3,17 +3,126 @@ package io.maas.monitor.http;
 import io.maas.common.http.ApiVerticle;
 import io.maas.common.http.HttpErrors;
 import io.maas.common.kafka.KafkaAdminVerticle;
+import io.maas.monitor.config.MonitorConfig;
+import io.maas.monitor.kafka.StreamVerticle;
+import io.maas.monitor.window.Windows;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 
-/** The monitor's HTTP API: the per-model summary, health and metrics. */
+/**
+ * The monitor's HTTP API: {@code GET /v1/summary} (per model and version, over a window),
+ * {@code GET /v1/summary/stream} (the same as server-sent events, every two seconds), the live
+ * page at {@code /}, health and metrics.
+ */
 public final class MonitorApiVerticle extends ApiVerticle {
 
-  public MonitorApiVerticle(int port, KafkaAdminVerticle kafka) {
-    super(port, kafka);
+  private static final long STREAM_MILLIS = 2_000;
+
+  private final MonitorConfig config;
+  private final Windows windows;
+  private final StreamVerticle stream;
+
+  public MonitorApiVerticle(MonitorConfig config, KafkaAdminVerticle kafka, Windows windows, StreamVerticle stream) {
+    super(config.maas().monitorPort(), kafka);
+    this.config = config;
+    this.windows = windows;
+    this.stream = stream;
+  }
+
+  @Override
+  protected void readiness(HealthChecks checks) {
+    // ready once the last hour is read and every version's profile asked for: answers are then as before a restart
+    checks.register("stream", promise -> promise.complete(stream.caughtUp() && windows.profilesSettled()
+        ? Status.OK() : Status.KO()));
   }
 
   @Override
   protected void routes(Router router) {
-    router.get("/v1/summary").handler(HttpErrors::notImplemented);
+    router.get("/v1/summary").handler(this::summary);
+    router.get("/v1/summary/stream").handler(this::stream);
+    router.get("/").handler(ctx -> ctx.reroute("/index.html"));
+    // the page's chart library, from its webjar on the classpath
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+  }
+
+  /** The window asked for, or null after answering 400. */
+  private Duration window(RoutingContext ctx) {
+    String raw = ctx.request().getParam("window");
+    if (raw == null || raw.isEmpty()) {
+      return config.window();
+    }
+    Duration window;
+    try {
+      window = Duration.parse(raw);
+    } catch (DateTimeParseException e) {
+      HttpErrors.respond(ctx, 400, "invalid_window", "window must be an ISO-8601 duration such as PT5M, got '" + raw + "'");
+      return null;
+    }
+    if (window.compareTo(MonitorConfig.MIN_WINDOW) < 0 || window.compareTo(MonitorConfig.MAX_WINDOW) > 0) {
+      HttpErrors.respond(ctx, 400, "invalid_window", "window must be between " + MonitorConfig.MIN_WINDOW + " and "
+          + MonitorConfig.MAX_WINDOW + ", got " + raw);
+      return null;
+    }
+    return window;
+  }
+
+  /** The model asked for (null for all), or an empty string after answering 404. */
+  private String model(RoutingContext ctx) {
+    String model = ctx.request().getParam("model");
+    if (model != null && !windows.knows(model)) {
+      HttpErrors.respond(ctx, 404, "unknown_model", "the monitor has seen nothing of model '" + model + "'");
+      return "";
+    }
+    return model;
+  }
+
+  private void summary(RoutingContext ctx) {
+    Duration window = window(ctx);
+    if (window == null) {
+      return;
+    }
+    String model = model(ctx);
+    if ("".equals(model)) {
+      return;
+    }
+    vertx.executeBlocking(() -> windows.summary(window, model), false)
+        .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  private void stream(RoutingContext ctx) {
+    Duration window = window(ctx);
+    if (window == null) {
+      return;
+    }
+    String model = model(ctx);
+    if ("".equals(model)) {
+      return;
+    }
+    HttpServerResponse response = ctx.response()
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    Runnable push = () -> vertx.executeBlocking(() -> windows.summary(window, model), false)
+        .onSuccess(json -> send(response, json));
+    push.run();
+    long timer = vertx.setPeriodic(STREAM_MILLIS, id -> push.run());
+    response.closeHandler(v -> vertx.cancelTimer(timer));
+    ctx.request().connection().closeHandler(v -> vertx.cancelTimer(timer));
+  }
+
+  private static void send(HttpServerResponse response, JsonObject json) {
+    if (!response.closed() && !response.ended()) {
+      response.write("event: summary\ndata: " + json.encode() + "\n\n");
+    }
   }
 }
