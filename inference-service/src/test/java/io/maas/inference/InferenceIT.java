@@ -225,7 +225,7 @@ class InferenceIT {
   }
 
   @Test
-  void canaryTakesItsShareAndShadowAnswersOnlyOnTheShadowTopic(TestKafka kafka) throws Exception {
+  void canaryTakesItsShareAndShadowAndControlAnswersGoOnlyToTheShadowTopic(TestKafka kafka) throws Exception {
     String model = TestKafka.unique("canary");
     try (TestPlatform platform = new TestPlatform(kafka, dir)) {
       platform.register(model, 1);
@@ -252,17 +252,23 @@ class InferenceIT {
       assertThat(results.values()).extracting(InferenceResult::role).doesNotContain(Role.SHADOW);
       assertThat(canary).as("about a quarter of %d", total).isBetween(60L, 140L);
 
+      // the shadow topic: the shadow's answer to every request, and production's control answer to
+      // each of the canary's, for the monitor to compare
       Set<String> shadowed = new HashSet<>();
-      Awaitility.await("shadow answers").atMost(Duration.ofSeconds(60)).until(() -> {
-        for (ConsumerRecord<String, byte[]> r : kafka.read("maas.shadow." + model, total, Duration.ofSeconds(2))) {
+      Set<String> controlled = new HashSet<>();
+      Set<String> canaryIds = new HashSet<>();
+      results.values().stream().filter(r -> r.role() == Role.CANARY).forEach(r -> canaryIds.add(r.id()));
+      Awaitility.await("shadow and control answers").atMost(Duration.ofSeconds(60)).until(() -> {
+        for (ConsumerRecord<String, byte[]> r : kafka.read("maas.shadow." + model, Integer.MAX_VALUE, Duration.ofSeconds(2))) {
           InferenceResult result = InferenceResult.decode(r.value());
-          assertThat(result.role()).isEqualTo(Role.SHADOW);
-          assertThat(result.version()).isEqualTo(3);
-          shadowed.add(result.id());
+          assertThat(result.role()).isIn(Role.SHADOW, Role.PRODUCTION);
+          assertThat(result.version()).isEqualTo(result.role() == Role.SHADOW ? 3 : 1);
+          (result.role() == Role.SHADOW ? shadowed : controlled).add(result.id());
         }
-        return shadowed.size() >= total;
+        return shadowed.size() >= total && controlled.size() >= canaryIds.size();
       });
       assertThat(shadowed).isEqualTo(results.keySet());
+      assertThat(controlled).isEqualTo(canaryIds);
     }
   }
 }

@@ -130,6 +130,34 @@ class MonitorIT {
         assertThat(kafka.read("maas.monitor", Integer.MAX_VALUE, Duration.ofSeconds(3)))
             .extracting(ConsumerRecord::key).contains(model + "/1/drift");
 
+        // a canary: its answers are compared with production's control answers for the same ids
+        platform.deploy(model, "{\"production\":1,\"canary\":{\"version\":2,\"weight\":0.5}}");
+        Map<String, String> canary = new HashMap<>();
+        Map<String, String> control = new HashMap<>();
+        try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
+          int i = 0;
+          while (canary.size() < 20) {
+            for (int j = 0; j < texts.size(); j++, i++) {
+              String id = "c-" + i;
+              producer.send(new ProducerRecord<>("maas.requests." + model, id, new InferenceRequest(id, model,
+                  texts.get(j), System.currentTimeMillis(), null, Map.of()).toBuffer().getBytes()));
+            }
+            producer.flush();
+            int sent = i;
+            Awaitility.await("answers to c-0..c-" + (sent - 1)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> answers(kafka, "maas.results." + model, "c-", sent, canary, control));
+          }
+        }
+        long agreeingCanary = canary.entrySet().stream().filter(e -> e.getValue().equals(control.get(e.getKey()))).count();
+        Awaitility.await("the canary's agreement").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            .until(() -> {
+              JsonObject v = summary(again, model).getJsonObject("models").getJsonObject(model).getJsonObject("versions")
+                  .getJsonObject("2");
+              return "canary".equals(v.getString("role")) && v.getJsonObject("agreement") != null
+                  && v.getJsonObject("agreement").getLong("compared") == canary.size()
+                  && Math.abs(v.getJsonObject("agreement").getDouble("rate") - agreeingCanary / (double) canary.size()) < 1e-4;
+            });
+
         assertThat(HttpProbe.get(again, "/v1/summary?model=nope").statusCode()).isEqualTo(404);
         assertThat(HttpProbe.get(again, "/v1/summary?window=5min").body()).contains("invalid_window");
         assertThat(HttpProbe.get(again, "/v1/summary?window=PT2H").statusCode()).isEqualTo(400);
@@ -137,6 +165,32 @@ class MonitorIT {
         assertThat(second.awaitExit(Duration.ofSeconds(60))).isEqualTo(143);
       }
     }
+  }
+
+  /**
+   * Collects the canary's answers to ids with {@code prefix} (from results) and production's control
+   * answers to them (from the shadow topic); whether every one of the {@code sent} ids was answered.
+   */
+  private static boolean answers(TestKafka kafka, String results, String prefix, int sent, Map<String, String> canary,
+      Map<String, String> control) {
+    java.util.Set<String> answered = new java.util.HashSet<>();
+    for (ConsumerRecord<String, byte[]> r : kafka.read(results, Integer.MAX_VALUE, Duration.ofSeconds(2))) {
+      InferenceResult result = InferenceResult.decode(r.value());
+      if (result.id().startsWith(prefix)) {
+        answered.add(result.id());
+        if (result.role() == io.maas.common.event.Role.CANARY) {
+          canary.put(result.id(), result.label());
+        }
+      }
+    }
+    for (ConsumerRecord<String, byte[]> r : kafka.read(results.replace("results", "shadow"), Integer.MAX_VALUE,
+        Duration.ofSeconds(2))) {
+      InferenceResult result = InferenceResult.decode(r.value());
+      if (result.id().startsWith(prefix) && result.role() == io.maas.common.event.Role.PRODUCTION) {
+        control.put(result.id(), result.label());
+      }
+    }
+    return answered.size() >= sent && control.keySet().containsAll(canary.keySet());
   }
 
   private static JsonObject summary(int port, String model) {

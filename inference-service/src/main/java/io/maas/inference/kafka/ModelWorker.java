@@ -257,12 +257,21 @@ final class ModelWorker {
       groups.computeIfAbsent(r.served(), s -> new ArrayList<>()).add(r);
     }
     for (Map.Entry<ServedModel, List<Routed>> group : groups.entrySet()) {
-      classify(model, group.getKey(), group.getValue(), group.getValue().get(0).role(), Topics.results(model), out);
+      classify(model, group.getKey(), group.getValue(), group.getValue().get(0).role(), Topics.results(model), false, out);
+    }
+    if (slots.canary() != null) {
+      // Production's control answers to the canary's requests, on the shadow topic: the monitor
+      // compares the two answers for the same ids. They cost production the canary's share of work.
+      List<Routed> control = routed.stream().filter(r -> r.role() == Role.CANARY)
+          .map(r -> new Routed(r.pending(), slots.production(), Role.PRODUCTION)).toList();
+      if (!control.isEmpty()) {
+        classify(model, slots.production(), control, Role.PRODUCTION, Topics.shadow(model), true, out);
+      }
     }
     if (slots.shadow() != null && !routed.isEmpty()) {
       // Shadow answers every request but never reaches results, and never dead-letters one.
       List<Routed> shadowed = routed.stream().map(r -> new Routed(r.pending(), slots.shadow(), Role.SHADOW)).toList();
-      classify(model, slots.shadow(), shadowed, Role.SHADOW, Topics.shadow(model), out);
+      classify(model, slots.shadow(), shadowed, Role.SHADOW, Topics.shadow(model), false, out);
     }
     if (config.exactlyOnce()) {
       sendInTransaction(batch, out);
@@ -360,7 +369,8 @@ final class ModelWorker {
     }
   }
 
-  private void classify(String model, ServedModel served, List<Routed> requests, Role role, String topic,
+  /** @param control a comparison answer for the monitor: counted in no metric, never a dead letter */
+  private void classify(String model, ServedModel served, List<Routed> requests, Role role, String topic, boolean control,
       List<ProducerRecord<String, byte[]>> out) {
     if (!served.acquire()) {
       // swapped out between routing and here: the slot's replacement answers
@@ -372,14 +382,14 @@ final class ModelWorker {
       served = replacement;
     }
     try {
-      isolate(model, served, requests, role, topic, out);
+      isolate(model, served, requests, role, topic, control, out);
     } finally {
       served.release();
     }
   }
 
   /** One call for the batch; a failing batch is split in halves until the failing items are alone. */
-  private void isolate(String model, ServedModel served, List<Routed> requests, Role role, String topic,
+  private void isolate(String model, ServedModel served, List<Routed> requests, Role role, String topic, boolean control,
       List<ProducerRecord<String, byte[]>> out) {
     long started = System.nanoTime();
     float[][] probabilities;
@@ -388,8 +398,11 @@ final class ModelWorker {
     } catch (RuntimeException e) {
       if (requests.size() > 1) {
         int half = requests.size() / 2;
-        isolate(model, served, requests.subList(0, half), role, topic, out);
-        isolate(model, served, requests.subList(half, requests.size()), role, topic, out);
+        isolate(model, served, requests.subList(0, half), role, topic, control, out);
+        isolate(model, served, requests.subList(half, requests.size()), role, topic, control, out);
+        return;
+      }
+      if (control) {
         return;
       }
       REQUESTS.labels(model, String.valueOf(served.version()), role.code(), "error").inc();
@@ -401,7 +414,9 @@ final class ModelWorker {
       return;
     }
     String version = String.valueOf(served.version());
-    BATCH_SECONDS.labels(model, version).observe((System.nanoTime() - started) / 1e9);
+    if (!control) {
+      BATCH_SECONDS.labels(model, version).observe((System.nanoTime() - started) / 1e9);
+    }
     long completedAt = System.currentTimeMillis();
     List<String> classes = served.classes();
     Histogram.Child latency = E2E_SECONDS.labels(model, version);
@@ -418,10 +433,15 @@ final class ModelWorker {
         }
       }
       predicted[best]++;
-      latency.observe(Math.max(0, completedAt - request.ingestedAt()) / 1000.0);
+      if (!control) {
+        latency.observe(Math.max(0, completedAt - request.ingestedAt()) / 1000.0);
+      }
       InferenceResult result = new InferenceResult(request.id(), model, served.version(), role, classes.get(best), scores,
           request.ingestedAt(), completedAt, requests.size(), config.worker(), routed.pending().descriptors(served.vocabulary()));
       out.add(new ProducerRecord<>(topic, request.id(), result.toBuffer().getBytes()));
+    }
+    if (control) {
+      return;
     }
     for (int c = 0; c < predicted.length; c++) {
       if (predicted[c] > 0) {

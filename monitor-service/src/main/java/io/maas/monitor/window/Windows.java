@@ -61,6 +61,11 @@ public final class Windows {
   /** An answer read from {@code maas.results.<model>} ({@code shadowTopic} false) or {@code maas.shadow.<model>}. */
   public synchronized void result(InferenceResult r, boolean shadowTopic) {
     ModelWindows m = model(r.model());
+    if (shadowTopic && r.role() == Role.PRODUCTION) {
+      // production's control answer to a canary's request: only there to be compared with it
+      produced(m, m.answers.entry(r.id()), new Answers.Answer(r.version(), r.role(), r.label(), r.completedAt()));
+      return;
+    }
     double top = r.scores().getOrDefault(r.label(), 0.0);
     VersionProfile vp = m.profiles.computeIfAbsent(r.version(), v -> new VersionProfile());
     if (vp.profile == null || !ReferenceProfile.TRAINING.equals(vp.profile.source())) {
@@ -78,15 +83,19 @@ public final class Windows {
       }
     }
     if (r.role() == Role.PRODUCTION) {
-      entry.production = answer;
-      if (entry.challengers != null) {
-        entry.challengers.forEach(c -> agree(m, c, answer));
-        entry.challengers = null;
-      }
+      produced(m, entry, answer);
     } else if (entry.production != null) {
       agree(m, answer, entry.production);
     } else {
       Answers.challenge(entry, answer);
+    }
+  }
+
+  private static void produced(ModelWindows m, Answers.Entry entry, Answers.Answer production) {
+    entry.production = production;
+    if (entry.challengers != null) {
+      entry.challengers.forEach(c -> agree(m, c, production));
+      entry.challengers = null;
     }
   }
 
