@@ -44,6 +44,10 @@ final class DriftExperiment {
   }
 
   private static final long T0 = 1_800_000_000_000L;
+  private static final int WINDOW = 1000;
+  private static final int STEP = 25;
+  private static final int STREAMS = 20;
+  private static final int LIMIT = 10_000;
 
   private DriftExperiment() {
   }
@@ -73,19 +77,21 @@ final class DriftExperiment {
     String flooded = classes.get(classes.size() - 1);
     List<Answer> flood = inDistribution.stream().filter(a -> flooded.equals(a.truth())).toList();
 
-    DriftCheck check = new DriftCheck(0.2, 0.1, 500);
+    // judged at every size here, to show what the service's minimum of 500 answers protects against
+    DriftCheck check = new DriftCheck(0.2, 0.1, 1);
     Random random = new Random(7);
     System.out.printf(Locale.ROOT, "Model: %s, profile of %d held-out answers; vocabulary of %d words. Streams: %d held-out"
         + " mails; %d README sections of %d npm packages; %d held-out mails labelled %s.%n%n",
         metadata.getString("model"), profile.examples(), vocabulary == null ? 0 : vocabulary.size(), inDistribution.size(),
         other.size(), countFiles(foreign), flood.size(), flooded);
 
-    System.out.println("**In distribution** (no drift expected): windows drawn with replacement from the held-out mails.");
+    System.out.println("**In distribution** (no drift expected): windows drawn with replacement from the held-out mails,"
+        + " judged with the default thresholds (PSI 0.2, JS 0.1) whatever their size.");
     System.out.println();
     System.out.println("| answers per window | windows | drifted (false alarms) | score p50 / p95 / max | checks that fired |"
         + " estimated - realized accuracy, mean (max abs) |");
     System.out.println("| --- | --- | --- | --- | --- | --- |");
-    for (int size : new int[] {500, 1000, 5000}) {
+    for (int size : new int[] {100, 200, 500, 1000, 5000}) {
       int alarms = 0;
       double[] scores = new double[windows];
       Map<String, Integer> fired = new TreeMap<>();
@@ -121,39 +127,48 @@ final class DriftExperiment {
     }
 
     System.out.println();
-    System.out.println("**Shifts** (drift expected): a stream whose answers are, at each step, from the shifted source with"
-        + " the given share and from held-out mails otherwise; the window is judged every 25 answers from the "
-        + check.minResults() + "th on. Answers until the first drifted verdict, median over " + Math.min(windows, 50)
-        + " streams (max), and the checks that fired first.");
+    System.out.println("**Shifts** (drift expected): " + STREAMS + " streams each start with " + WINDOW + " held-out answers;"
+        + " then each answer comes from the shifted source with the given share, from held-out mails otherwise. The last "
+        + WINDOW + " answers are judged every " + STEP + " answers, as the service judges its window. Answers after the"
+        + " shift began until the first drifted verdict: median (max), the checks that fired then. The row with share 0"
+        + " is the control: " + LIMIT + " answers of held-out mails, judged " + (LIMIT / STEP) + " times per stream.");
     System.out.println();
-    System.out.println("| shifted source | share | answers until flagged, median (max) | flagged streams | first checks |");
+    System.out.println("| shifted source | share | answers until flagged, median (max) | flagged streams | checks that fired |");
     System.out.println("| --- | --- | --- | --- | --- |");
-    int streams = Math.min(windows, 50);
-    for (double share : new double[] {1.0, 0.5, 0.25, 0.1}) {
-      shift("npm READMEs (another domain)", other, inDistribution, share, streams, check, profile, random);
+    DriftCheck service = new DriftCheck(0.2, 0.1, 500);
+    shift("none (control)", inDistribution, inDistribution, 0, service, profile, random);
+    for (double share : new double[] {1.0, 0.5, 0.25, 0.1, 0.05}) {
+      shift("npm READMEs (another domain)", other, inDistribution, share, service, profile, random);
     }
-    for (double share : new double[] {1.0, 0.5}) {
-      shift("held-out " + flooded + " only (a flood of one class)", flood, inDistribution, share, streams, check, profile, random);
+    for (double share : new double[] {1.0, 0.5, 0.25}) {
+      shift("held-out " + flooded + " only (a flood of one class)", flood, inDistribution, share, service, profile, random);
     }
   }
 
-  private static void shift(String name, List<Answer> shifted, List<Answer> base, double share, int streams, DriftCheck check,
+  /** Sliding windows of the last {@value #WINDOW} answers, the shift starting after one full window. */
+  private static void shift(String name, List<Answer> shifted, List<Answer> base, double share, DriftCheck check,
       ReferenceProfile profile, Random random) {
-    int limit = 20_000;
     List<Integer> until = new ArrayList<>();
-    Map<String, Integer> first = new TreeMap<>();
-    for (int s = 0; s < streams; s++) {
-      SeriesWindow window = new SeriesWindow();
-      for (int i = 1; i <= limit; i++) {
+    Map<String, Integer> fired = new TreeMap<>();
+    for (int s = 0; s < STREAMS; s++) {
+      Answer[] last = new Answer[WINDOW];
+      for (int i = 0; i < WINDOW; i++) {
+        last[i] = base.get(random.nextInt(base.size()));
+      }
+      for (int i = 1; i <= LIMIT; i++) {
         List<Answer> from = random.nextDouble() < share ? shifted : base;
-        add(window, from.get(random.nextInt(from.size())), i);
-        if (i >= check.minResults() && i % 25 == 0) {
+        last[i % WINDOW] = from.get(random.nextInt(from.size()));
+        if (i % STEP == 0) {
+          SeriesWindow window = new SeriesWindow();
+          for (int j = 0; j < WINDOW; j++) {
+            add(window, last[j], j);
+          }
           DriftCheck.Verdict verdict = check.judge(window.aggregate(Long.MIN_VALUE, Long.MAX_VALUE), profile);
           if (verdict.drifted()) {
             until.add(i);
             verdict.checks().forEach((n, c) -> {
               if (c.drifted()) {
-                first.merge(n, 1, Integer::sum);
+                fired.merge(n, 1, Integer::sum);
               }
             });
             break;
@@ -163,8 +178,8 @@ final class DriftExperiment {
     }
     until.sort(null);
     System.out.printf(Locale.ROOT, "| %s | %.0f%% | %s | %d of %d | %s |%n", name, share * 100,
-        until.isEmpty() ? "never (within " + limit + ")" : until.get(until.size() / 2) + " (" + until.get(until.size() - 1) + ")",
-        until.size(), streams, first);
+        until.isEmpty() ? "never (within " + LIMIT + ")" : until.get(until.size() / 2) + " (" + until.get(until.size() - 1) + ")",
+        until.size(), STREAMS, fired.isEmpty() ? "none" : fired.toString());
   }
 
   private static void add(SeriesWindow window, Answer a, int i) {
