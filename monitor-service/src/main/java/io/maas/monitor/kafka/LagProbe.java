@@ -69,7 +69,10 @@ public final class LagProbe implements AutoCloseable {
 
   private void loop() {
     Map<String, Object> props = new HashMap<>(clients.consumerConfig("lag-peek", null));
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    // one record's timestamp is all a peek needs: small fetches spare the broker and this JVM
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024);
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024);
     try (Admin admin = clients.admin();
          KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       peek = consumer;

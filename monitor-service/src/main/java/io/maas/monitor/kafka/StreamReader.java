@@ -91,6 +91,10 @@ public final class StreamReader extends ConsumerThread {
     Map<String, Object> props = new HashMap<>(clients.consumerConfig("stream", config.groupId()));
     props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    // The monitor needs no low latency (its slots are 10 s): fetches wait for 256 KiB or half a
+    // second, so that a busy stream costs the broker a few fetches a second, not one per batch.
+    props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       attach(c);
       c.subscribe(TOPICS, new ConsumerRebalanceListener() {
