@@ -27,28 +27,32 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A registry with real models trained on the committed fixture, for the serving tests: train,
- * register, deploy, and configure inference instances against it.
+ * A registry with real models trained on the committed fixture, for the serving tests (and the
+ * monitor's, through this module's test jar): train, register, deploy, and configure inference
+ * instances against it.
  */
-final class TestPlatform implements AutoCloseable {
+public final class TestPlatform implements AutoCloseable {
 
-  static final String TOKEN = "test-token";
+  public static final String TOKEN = "test-token";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  final TestKafka kafka;
-  final Path home;
-  final int registryPort;
-  final List<Example> trainingExamples;
+  public final TestKafka kafka;
+  public final Path home;
+  public final int registryPort;
+  public final List<Example> trainingExamples;
+  /** The fixture's mails the models are not trained on. */
+  public final List<Example> heldOut;
   private final Path dir;
   private final List<Vertx> vertxes = new ArrayList<>();
   private final List<Example> examples;
 
-  TestPlatform(TestKafka kafka, Path dir) throws Exception {
+  public TestPlatform(TestKafka kafka, Path dir) throws Exception {
     this.kafka = kafka;
     this.dir = dir;
     this.home = dir.resolve("home");
     this.examples = Datasets.read(Fixtures.copy(Fixtures.SPAM_SAMPLE, dir));
     this.trainingExamples = Split.of(examples, 1L, 0.2).train();
+    this.heldOut = Split.of(examples, 1L, 0.2).test();
     registryPort = freePort();
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
@@ -67,7 +71,7 @@ final class TestPlatform implements AutoCloseable {
   }
 
   /** Trains a model on the fixture (seed picks the weights), registers it; its version number. */
-  int register(String model, long seed) throws Exception {
+  public int register(String model, long seed) throws Exception {
     TrainOptions options = new TrainOptions(1 << 12, 8, 8, 16, 0.01f, 4000, seed, 0.2, 0.1, 3, 1);
     Path archive = new TrainCommand(options, line -> { })
         .run(model, "fixture", examples, dir.resolve(model + "-" + seed + ".tar.gz"), "seed " + seed).archive();
@@ -78,7 +82,7 @@ final class TestPlatform implements AutoCloseable {
     return new JsonObject(response.body()).getInteger("version");
   }
 
-  void deploy(String model, String body) throws Exception {
+  public void deploy(String model, String body) throws Exception {
     HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(registry("/v1/models/" + model + "/deployment"))
         .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -90,18 +94,18 @@ final class TestPlatform implements AutoCloseable {
   }
 
   /** Settings for an inference instance (or an ingest one) on this platform, port 0. */
-  Map<String, String> serviceEnv(Map<String, String> extra) {
+  public Map<String, String> serviceEnv(Map<String, String> extra) {
     Map<String, String> env = env(Map.of("MAAS_INFERENCE_PORT", "0", "MAAS_INGEST_PORT", "0"));
     env.putAll(extra);
     return env;
   }
 
-  InferenceConfig inferenceConfig(Map<String, String> extra) {
+  public InferenceConfig inferenceConfig(Map<String, String> extra) {
     return InferenceConfig.from(Settings.load(InferenceConfig.DEFAULTS, serviceEnv(extra)));
   }
 
   /** Starts an inference instance in this JVM; its HTTP port. */
-  int startInference(Map<String, String> extra) throws Exception {
+  public int startInference(Map<String, String> extra) throws Exception {
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
     return Main.deploy(vertx, inferenceConfig(extra)).toCompletionStage().toCompletableFuture()
@@ -109,7 +113,7 @@ final class TestPlatform implements AutoCloseable {
   }
 
   /** Starts an ingest instance in this JVM; its HTTP port. */
-  int startIngest(Map<String, String> extra) throws Exception {
+  public int startIngest(Map<String, String> extra) throws Exception {
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
     io.maas.ingest.config.IngestConfig config = io.maas.ingest.config.IngestConfig.from(
@@ -119,7 +123,7 @@ final class TestPlatform implements AutoCloseable {
   }
 
   /** A port nobody listens on right now, for a service process's HTTP API. */
-  static int freePort() throws Exception {
+  public static int freePort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

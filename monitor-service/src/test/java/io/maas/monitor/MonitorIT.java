@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.common.event.InferenceRequest;
 import io.maas.common.event.InferenceResult;
+import io.maas.inference.TestPlatform;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.ServiceProcess;
@@ -44,15 +45,15 @@ class MonitorIT {
   @Test
   void theSummaryCountsWhatKafkaHoldsAndSurvivesAKill(TestKafka kafka) throws Exception {
     String model = TestKafka.unique("watch");
-    try (MonitorPlatform platform = new MonitorPlatform(kafka, dir)) {
+    try (TestPlatform platform = new TestPlatform(kafka, dir)) {
       assertThat(platform.register(model, 1)).isEqualTo(1);
       assertThat(platform.register(model, 2)).isEqualTo(2);
       platform.deploy(model, "{\"production\":1,\"shadow\":2}");
       platform.startInference(Map.of("MAAS_INFERENCE_GROUP", "watch-" + model));
       Map<String, String> env = Map.of("MAAS_MONITOR_GROUP", "monitor-" + model,
           "MAAS_MONITOR_DRIFT_MIN_RESULTS", "50", "MAAS_MONITOR_INTERVAL_MS", "1000");
-      int port = MonitorPlatform.freePort();
-      ServiceProcess first = platform.startMonitor(port, env, "monitor-first");
+      int port = TestPlatform.freePort();
+      ServiceProcess first = startMonitor(platform, port, env, "monitor-first");
       try (first) { // closed (killed) whatever happens; killed on purpose below
 
         List<String> texts = platform.heldOut.stream().map(Example::text).toList();
@@ -107,8 +108,8 @@ class MonitorIT {
 
         first.kill();
         first.awaitExit(Duration.ofSeconds(30));
-        int again = MonitorPlatform.freePort();
-        try (ServiceProcess second = platform.startMonitor(again, env, "monitor-second")) {
+        int again = TestPlatform.freePort();
+        try (ServiceProcess second = startMonitor(platform, again, env, "monitor-second")) {
           JsonObject after = summary(again, model).getJsonObject("models").getJsonObject(model);
           assertThat(after.getJsonObject("deadLetters")).isEqualTo(m.getJsonObject("deadLetters"));
           for (String v : List.of("1", "2")) {
@@ -167,6 +168,16 @@ class MonitorIT {
         }
       }
     }
+  }
+
+  /** Starts the monitor as a process on {@code port} and waits until it has read the last hour. */
+  private ServiceProcess startMonitor(TestPlatform platform, int port, Map<String, String> extra, String name) {
+    Map<String, String> env = new HashMap<>(platform.serviceEnv(extra));
+    env.put("MAAS_MONITOR_PORT", String.valueOf(port));
+    ServiceProcess process = ServiceProcess.start(Main.class, env, dir.resolve(name + ".log"));
+    Awaitility.await(name + " ready").atMost(Duration.ofSeconds(120)).ignoreExceptions()
+        .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
+    return process;
   }
 
   /**

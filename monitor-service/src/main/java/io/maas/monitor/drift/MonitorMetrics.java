@@ -61,17 +61,27 @@ public final class MonitorMetrics extends Collector {
         "Records a consumer group has not committed on a maas topic, seen from outside", List.of("group", "topic"));
     GaugeMetricFamily groupSeconds = new GaugeMetricFamily("maas_monitor_group_lag_seconds",
         "Age of a consumer group's oldest uncommitted record on a maas topic (0 when caught up)", List.of("group", "topic"));
+    GaugeMetricFamily committed = new GaugeMetricFamily("maas_monitor_group_committed_offset",
+        "Sum of a consumer group's committed offsets on a maas topic; only grows: its rate is records consumed",
+        List.of("group", "topic"));
+    GaugeMetricFamily end = new GaugeMetricFamily("maas_monitor_topic_end_offset",
+        "Sum of the log end offsets of a maas topic some group consumes; only grows: its rate is records written",
+        List.of("topic"));
+    java.util.Map<String, Long> ends = new java.util.TreeMap<>();
     GaugeMetricFamily status = new GaugeMetricFamily("maas_monitor_group_status",
         "1 for a consumer group's current status (OK, WARN, STALL, STOP)", List.of("group", "status"));
     lag.groups().forEach((group, g) -> {
       g.topics().forEach((topic, t) -> {
         groupLag.addMetric(List.of(group, topic), t.records());
         groupSeconds.addMetric(List.of(group, topic), t.seconds());
+        committed.addMetric(List.of(group, topic), t.committed());
+        ends.merge(topic, t.end(), Math::max);
       });
       for (LagStatus s : LagStatus.values()) {
         status.addMetric(List.of(group, s.name()), s == g.status() ? 1 : 0);
       }
     });
+    ends.forEach((topic, offset) -> end.addMetric(List.of(topic), offset));
     List<MetricFamilySamples> families = new ArrayList<>();
     families.add(drift);
     families.add(drifted);
@@ -81,6 +91,8 @@ public final class MonitorMetrics extends Collector {
     families.add(groupLag);
     families.add(groupSeconds);
     families.add(status);
+    families.add(committed);
+    families.add(end);
     return families;
   }
 }

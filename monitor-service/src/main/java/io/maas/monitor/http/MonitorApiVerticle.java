@@ -53,58 +53,48 @@ public final class MonitorApiVerticle extends ApiVerticle {
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
   }
 
-  /** The window asked for, or null after answering 400. */
-  private Duration window(RoutingContext ctx) {
-    String raw = ctx.request().getParam("window");
-    if (raw == null || raw.isEmpty()) {
-      return config.window();
-    }
-    Duration window;
-    try {
-      window = Duration.parse(raw);
-    } catch (DateTimeParseException e) {
-      HttpErrors.respond(ctx, 400, "invalid_window", "window must be an ISO-8601 duration such as PT5M, got '" + raw + "'");
-      return null;
-    }
-    if (window.compareTo(MonitorConfig.MIN_WINDOW) < 0 || window.compareTo(MonitorConfig.MAX_WINDOW) > 0) {
-      HttpErrors.respond(ctx, 400, "invalid_window", "window must be between " + MonitorConfig.MIN_WINDOW + " and "
-          + MonitorConfig.MAX_WINDOW + ", got " + raw);
-      return null;
-    }
-    return window;
+  /** What a summary is asked for: a window, and one model or null for all. */
+  private record Question(Duration window, String model) {
   }
 
-  /** The model asked for (null for all), or an empty string after answering 404. */
-  private String model(RoutingContext ctx) {
+  /** The question a request asks, or null after answering 400 or 404. */
+  private Question question(RoutingContext ctx) {
+    String raw = ctx.request().getParam("window");
+    Duration window = config.window();
+    if (raw != null && !raw.isEmpty()) {
+      try {
+        window = Duration.parse(raw);
+      } catch (DateTimeParseException e) {
+        HttpErrors.respond(ctx, 400, "invalid_window", "window must be an ISO-8601 duration such as PT5M, got '" + raw + "'");
+        return null;
+      }
+      if (window.compareTo(MonitorConfig.MIN_WINDOW) < 0 || window.compareTo(MonitorConfig.MAX_WINDOW) > 0) {
+        HttpErrors.respond(ctx, 400, "invalid_window", "window must be between " + MonitorConfig.MIN_WINDOW + " and "
+            + MonitorConfig.MAX_WINDOW + ", got " + raw);
+        return null;
+      }
+    }
     String model = ctx.request().getParam("model");
     if (model != null && !windows.knows(model)) {
       HttpErrors.respond(ctx, 404, "unknown_model", "the monitor has seen nothing of model '" + model + "'");
-      return "";
+      return null;
     }
-    return model;
+    return new Question(window, model);
   }
 
   private void summary(RoutingContext ctx) {
-    Duration window = window(ctx);
-    if (window == null) {
+    Question q = question(ctx);
+    if (q == null) {
       return;
     }
-    String model = model(ctx);
-    if ("".equals(model)) {
-      return;
-    }
-    vertx.executeBlocking(() -> windows.summary(window, model), false)
+    vertx.executeBlocking(() -> windows.summary(q.window(), q.model()), false)
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
         .onFailure(ctx::fail);
   }
 
   private void stream(RoutingContext ctx) {
-    Duration window = window(ctx);
-    if (window == null) {
-      return;
-    }
-    String model = model(ctx);
-    if ("".equals(model)) {
+    Question q = question(ctx);
+    if (q == null) {
       return;
     }
     HttpServerResponse response = ctx.response()
@@ -112,7 +102,7 @@ public final class MonitorApiVerticle extends ApiVerticle {
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    Runnable push = () -> vertx.executeBlocking(() -> windows.summary(window, model), false)
+    Runnable push = () -> vertx.executeBlocking(() -> windows.summary(q.window(), q.model()), false)
         .onSuccess(json -> send(response, json));
     push.run();
     long timer = vertx.setPeriodic(STREAM_MILLIS, id -> push.run());

@@ -140,6 +140,7 @@ public final class LagProbe implements AutoCloseable {
 
     Map<String, LagView.Group> groups = new TreeMap<>();
     committed.forEach((group, offsets) -> {
+      // per topic: records behind, committed offsets, log ends
       Map<String, long[]> records = new TreeMap<>();
       Map<String, Double> seconds = new TreeMap<>();
       long committedSum = 0;
@@ -151,7 +152,10 @@ public final class LagProbe implements AutoCloseable {
         long lag = Math.max(0, end - e.getValue());
         committedSum += e.getValue();
         behind += lag;
-        records.computeIfAbsent(tp.topic(), t -> new long[1])[0] += lag;
+        long[] sums = records.computeIfAbsent(tp.topic(), t -> new long[3]);
+        sums[0] += lag;
+        sums[1] += e.getValue();
+        sums[2] += end;
         double age = 0;
         if (lag > 0) {
           Long ts = timestamps.getOrDefault(tp, Map.of()).get(e.getValue());
@@ -166,7 +170,7 @@ public final class LagProbe implements AutoCloseable {
       history.add(new GroupHistory.Sample(now, committedSum, behind, oldest, active));
       LagStatus status = history.status(config.lagWarnSeconds(), config.lagStall().toMillis());
       Map<String, LagView.TopicLag> topics = new TreeMap<>();
-      records.forEach((topic, n) -> topics.put(topic, new LagView.TopicLag(n[0], seconds.getOrDefault(topic, 0.0))));
+      records.forEach((topic, n) -> topics.put(topic, new LagView.TopicLag(n[0], seconds.getOrDefault(topic, 0.0), n[1], n[2])));
       groups.put(group, new LagView.Group(topics, status));
     });
     return new LagView(groups, now);
