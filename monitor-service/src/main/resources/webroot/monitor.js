@@ -1,12 +1,11 @@
 'use strict';
 /*
  * The monitor's live page: one EventSource on /v1/summary/stream, one redraw per summary
- * (every two seconds). The server sends only the current window, so the charts keep their
- * own history here, from the page's load or the last change of window on.
+ * (every two seconds). The charts draw each version's timeline, which the server sends slot by
+ * slot (10 s) over the whole window: a page opened now shows the last hour at once.
  */
 (() => {
   const WINDOWS = { PT1M: '1 min', PT5M: '5 min', PT15M: '15 min', PT1H: '1 hour' };
-  const HISTORY_SECONDS = 15 * 60;
   const RETRY_MILLIS = 3000;
   // three missed pushes: the server pushes every two seconds
   const STALE_MILLIS = 7000;
@@ -90,8 +89,6 @@
     document.querySelectorAll('#windows button').forEach((b) => b.classList.toggle('on', b.dataset.window === w));
     params.set('window', w);
     history.replaceState(null, '', '?' + params);
-    // the rate and percentiles are over the window: a new window starts new lines
-    models.forEach((m) => m.versions.forEach((v) => v.history.forEach((series) => series.splice(0))));
     open();
   }
 
@@ -208,7 +205,7 @@
     const card = {
       el, head: el.querySelector('.version-head'), stats: el.querySelector('.stats'),
       labels: el.querySelector('.labels'), drift: el.querySelector('.drift'),
-      history: [[], [], [], [], []], charts: [],
+      timeline: [[], [], [], [], []], charts: [],
     };
     // uPlot measures its container, which is only laid out once the card is in the page
     requestAnimationFrame(() => {
@@ -251,7 +248,7 @@
   }
 
   function draw(card) {
-    const [t, perSecond, p50, p95, p99] = card.history;
+    const [t, perSecond, p50, p95, p99] = card.timeline;
     if (card.charts.length === 2) {
       card.charts[0].setData([t, perSecond]);
       card.charts[1].setData([t, p50, p95, p99]);
@@ -286,16 +283,9 @@
     card.labels.innerHTML = labelMix(x.labels);
     card.drift.innerHTML = driftTable(x.drift, x.profile);
 
-    const [t, perSecond, p50, p95, p99] = card.history;
-    t.push(Date.parse(s.asOf) / 1000);
-    perSecond.push(x.perSecond);
-    p50.push(x.latencyMs ? x.latencyMs.p50 : null);
-    p95.push(x.latencyMs ? x.latencyMs.p95 : null);
-    p99.push(x.latencyMs ? x.latencyMs.p99 : null);
-    const old = t.findIndex((at) => at >= t[t.length - 1] - HISTORY_SECONDS);
-    if (old > 0) {
-      card.history.forEach((series) => series.splice(0, old));
-    }
+    const tl = x.timeline;
+    const start = tl.from / 1000;
+    card.timeline = [tl.perSecond.map((_, i) => start + i * tl.slotSeconds), tl.perSecond, tl.p50, tl.p95, tl.p99];
     draw(card);
   }
 

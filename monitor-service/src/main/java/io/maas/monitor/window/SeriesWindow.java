@@ -1,6 +1,8 @@
 package io.maas.monitor.window;
 
 import io.maas.common.profile.TextDescriptors;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The answers of one model version on one topic, in slots of {@value #SLOT_MILLIS} ms of event
@@ -73,6 +75,29 @@ public final class SeriesWindow {
       }
     }
     return aggregate;
+  }
+
+  /**
+   * The window slot by slot, for charts: answers per second and latency p50/p95/p99 (ms, null
+   * without answers) of each slot from {@code fromSlot} to {@code toSlot}; the last slot's rate
+   * counts only the part of it that has passed by {@code asOf}.
+   */
+  public JsonObject timeline(long fromSlot, long toSlot, long asOf) {
+    JsonArray perSecond = new JsonArray();
+    JsonArray p50 = new JsonArray();
+    JsonArray p95 = new JsonArray();
+    JsonArray p99 = new JsonArray();
+    for (long index = fromSlot; index <= toSlot; index++) {
+      Slot slot = ring[(int) Math.floorMod(index, (long) SLOTS)];
+      boolean has = slot != null && slot.index == index && slot.results > 0;
+      double seconds = index == toSlot ? Math.max(1, asOf - index * SLOT_MILLIS) / 1000.0 : SLOT_MILLIS / 1000.0;
+      perSecond.add(has ? Math.round(slot.results / seconds * 1000) / 1000.0 : 0);
+      p50.add(has ? (Object) slot.latency.getValueAtPercentile(50) : null);
+      p95.add(has ? (Object) slot.latency.getValueAtPercentile(95) : null);
+      p99.add(has ? (Object) slot.latency.getValueAtPercentile(99) : null);
+    }
+    return new JsonObject().put("slotSeconds", SLOT_MILLIS / 1000).put("from", fromSlot * SLOT_MILLIS)
+        .put("perSecond", perSecond).put("p50", p50).put("p95", p95).put("p99", p99);
   }
 
   /** The newest slot with an answer, or Long.MIN_VALUE. */

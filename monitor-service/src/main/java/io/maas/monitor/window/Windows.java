@@ -300,6 +300,7 @@ public final class Windows {
             .put("p50", a.latencyMs(50)).put("p95", a.latencyMs(95)).put("p99", a.latencyMs(99)).put("max", a.maxLatencyMs()))
         .put("labels", new JsonObject(new java.util.LinkedHashMap<>(a.labels())))
         .put("confidence", a.confidence().toJson())
+        .put("timeline", m.timeline(version, span))
         .put("estimatedAccuracy", Double.isNaN(estimated) ? null : round(estimated, 4))
         .put("drift", drift.toJson(drift.judge(a, profile)))
         .put("profile", profileJson(vp))
@@ -450,9 +451,19 @@ public final class Windows {
 
     /** The answers a version is judged on: its shadow answers while it is the shadow, else its results. */
     Aggregate main(int version, Span span) {
+      return series(mainTopic(version), version, span);
+    }
+
+    Map<Integer, SeriesWindow> mainTopic(int version) {
       boolean shadowRole = Role.SHADOW.code().equals(role(version))
           || (!results.containsKey(version) && shadow.containsKey(version));
-      return series(shadowRole ? shadow : results, version, span);
+      return shadowRole ? shadow : results;
+    }
+
+    /** The main series slot by slot over the span, for the page's charts. */
+    JsonObject timeline(int version, Span span) {
+      SeriesWindow w = mainTopic(version).get(version);
+      return (w == null ? new SeriesWindow() : w).timeline(span.fromSlot, span.toSlot, span.asOf);
     }
   }
 }
