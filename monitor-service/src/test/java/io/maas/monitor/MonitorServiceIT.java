@@ -43,5 +43,20 @@ class MonitorServiceIT {
       assertThat(new JsonObject(bad.body()).getString("error")).isEqualTo("invalid_window");
     }
     assertThat(HttpProbe.get(port, "/").body()).contains("maas monitor");
+
+    // a result it cannot read is counted, logged and skipped; the next one still counts
+    String model = TestKafka.unique("garbled");
+    kafka.createTopic("maas.results." + model, 1);
+    kafka.send("maas.results." + model, "r-1", "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    kafka.send("maas.results." + model, "r-2", new io.maas.common.event.InferenceResult("r-2", model, 1,
+        io.maas.common.event.Role.PRODUCTION, "ham", Map.of("ham", 0.9, "spam", 0.1), System.currentTimeMillis() - 5,
+        System.currentTimeMillis(), 1, "w").toBuffer().getBytes());
+    org.awaitility.Awaitility.await("the good result counted").atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+      var answer = HttpProbe.get(port, "/v1/summary?model=" + model);
+      return answer.statusCode() == 200 && new JsonObject(answer.body()).getJsonObject("models").getJsonObject(model)
+          .getJsonObject("versions").getJsonObject("1").getLong("results") == 1;
+    });
+    assertThat(HttpProbe.get(port, "/metrics").body())
+        .containsPattern("maas_monitor_events_total\\{kind=\"result\",outcome=\"invalid\",?\\} [1-9]");
   }
 }
