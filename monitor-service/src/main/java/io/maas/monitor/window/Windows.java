@@ -5,7 +5,6 @@ import io.maas.common.event.InferenceResult;
 import io.maas.common.event.ModelDeployment;
 import io.maas.common.event.Names;
 import io.maas.common.event.Role;
-import io.maas.common.kafka.Topics;
 import io.maas.common.profile.ReferenceProfile;
 import io.maas.monitor.drift.DriftCheck;
 import io.maas.monitor.drift.Estimate;
@@ -15,11 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Everything the monitor knows, for every model: each version's answers in windows of event
@@ -39,6 +36,7 @@ public final class Windows {
   private final int profileResults;
   private final int answersCapacity;
   private final Clock clock;
+  private final SummaryJson json;
   private final Map<String, ModelWindows> models = new TreeMap<>();
   private final CountWindow unattributedDeadLetters = new CountWindow();
   private LagView lag = LagView.NONE;
@@ -52,6 +50,7 @@ public final class Windows {
     this.profileResults = profileResults;
     this.answersCapacity = answersCapacity;
     this.clock = clock;
+    this.json = new SummaryJson(drift, profileResults);
   }
 
   private ModelWindows model(String name) {
@@ -159,7 +158,7 @@ public final class Windows {
         }
       });
       if (m.deployment != null) {
-        for (ModelDeployment.Slot slot : slots(m.deployment)) {
+        for (ModelDeployment.Slot slot : ModelWindows.slots(m.deployment)) {
           VersionProfile vp = m.profiles.computeIfAbsent(slot.version(), v -> new VersionProfile());
           if (!vp.asking && !vp.answered && now >= vp.retryAt) {
             vp.asking = true;
@@ -213,7 +212,7 @@ public final class Windows {
 
   /** Every version with a role now or answers in the window, judged over the window. */
   public synchronized List<VersionVerdict> verdicts(Duration window) {
-    Span span = span(window);
+    Span span = Span.of(window, clock.millis());
     List<VersionVerdict> verdicts = new ArrayList<>();
     models.forEach((name, m) -> {
       for (int version : m.versions(span)) {
@@ -232,238 +231,23 @@ public final class Windows {
    * @param only one model, or null for all
    */
   public synchronized JsonObject summary(Duration window, String only) {
-    Span span = span(window);
+    Span span = Span.of(window, clock.millis());
     JsonObject modelsJson = new JsonObject();
     models.forEach((name, m) -> {
       if (only == null || only.equals(name)) {
-        modelsJson.put(name, modelJson(name, m, span));
+        modelsJson.put(name, json.model(name, m, span, lag));
       }
     });
     JsonObject summary = new JsonObject()
         .put("window", window.toString())
-        .put("asOf", Instant.ofEpochMilli(span.asOf).toString())
+        .put("asOf", Instant.ofEpochMilli(span.asOf()).toString())
         .put("from", Instant.ofEpochMilli(span.from()).toString())
         .put("models", modelsJson);
-    Map<String, Long> unattributed = unattributedDeadLetters.sum(span.fromSlot, span.toSlot);
+    Map<String, Long> unattributed = unattributedDeadLetters.sum(span.fromSlot(), span.toSlot());
     if (!unattributed.isEmpty() && only == null) {
       summary.put("unattributedDeadLetters", new JsonObject(new java.util.LinkedHashMap<>(unattributed)));
     }
     return summary;
   }
 
-  private JsonObject modelJson(String name, ModelWindows m, Span span) {
-    JsonObject versions = new JsonObject();
-    for (int version : m.versions(span)) {
-      versions.put(String.valueOf(version), versionJson(m, version, span));
-    }
-    JsonObject lagJson = new JsonObject();
-    List<String> topics = List.of(Topics.requests(name), Topics.results(name), Topics.shadow(name), "maas.feedback." + name);
-    lag.groups().forEach((group, g) -> {
-      long records = 0;
-      double seconds = 0;
-      boolean any = false;
-      for (String topic : topics) {
-        LagView.TopicLag t = g.topics().get(topic);
-        if (t != null) {
-          any = true;
-          records += t.records();
-          seconds = Math.max(seconds, t.seconds());
-        }
-      }
-      if (any) {
-        lagJson.put(group, new JsonObject().put("records", records).put("seconds", round(seconds, 3))
-            .put("status", g.status().name()));
-      }
-    });
-    return new JsonObject()
-        .put("deployment", m.deployment == null ? null : deploymentJson(m.deployment))
-        .put("versions", versions)
-        .put("deadLetters", new JsonObject(new java.util.LinkedHashMap<>(m.deadLetters.sum(span.fromSlot, span.toSlot))))
-        .put("lag", lagJson);
-  }
-
-  private JsonObject versionJson(ModelWindows m, int version, Span span) {
-    String role = m.role(version);
-    Aggregate results = m.series(m.results, version, span);
-    Aggregate shadow = m.series(m.shadow, version, span);
-    Aggregate a = m.main(version, span);
-    VersionProfile vp = m.profiles.get(version);
-    ReferenceProfile profile = vp == null ? null : vp.profile;
-    double seconds = Math.max(1, (span.asOf - span.from()) / 1000.0);
-    double estimated = Estimate.accuracy(a.confidence(), profile);
-    JsonObject json = new JsonObject()
-        .put("role", role)
-        .put("results", results.results())
-        .put("shadowResults", shadow.results())
-        .put("perSecond", round(a.results() / seconds, 3))
-        .put("latencyMs", a.results() == 0 ? null : new JsonObject()
-            .put("p50", a.latencyMs(50)).put("p95", a.latencyMs(95)).put("p99", a.latencyMs(99)).put("max", a.maxLatencyMs()))
-        .put("labels", new JsonObject(new java.util.LinkedHashMap<>(a.labels())))
-        .put("confidence", a.confidence().toJson())
-        .put("timeline", m.timeline(version, span))
-        .put("estimatedAccuracy", Double.isNaN(estimated) ? null : round(estimated, 4))
-        .put("drift", drift.toJson(drift.judge(a, profile)))
-        .put("profile", profileJson(vp))
-        .put("agreement", a.compared() == 0 ? null : new JsonObject()
-            .put("rate", round(a.agreeing() / (double) a.compared(), 4)).put("compared", a.compared()));
-    if (a.labelled() > 0) {
-      double realized = a.correct() / (double) a.labelled();
-      json.put("realizedAccuracy", new JsonObject().put("accuracy", round(realized, 4)).put("labelled", a.labelled())
-          .put("estimateError", Double.isNaN(estimated) ? null : round(estimated - realized, 4)));
-    } else {
-      json.put("realizedAccuracy", null);
-    }
-    return json;
-  }
-
-  private JsonObject profileJson(VersionProfile vp) {
-    if (vp == null || (vp.profile == null && vp.bootstrap == null)) {
-      return null;
-    }
-    if (vp.profile != null) {
-      return new JsonObject().put("source", vp.profile.source()).put("examples", vp.profile.examples())
-          .put("calibrated", vp.profile.calibrated());
-    }
-    return new JsonObject().put("source", ReferenceProfile.PRODUCTION).put("examples", vp.bootstrap.examples())
-        .put("building", true).put("needs", profileResults);
-  }
-
-  private static JsonObject deploymentJson(ModelDeployment d) {
-    return new JsonObject()
-        .put("revision", d.revision())
-        .put("production", d.production() == null ? null : d.production().version())
-        .put("canary", d.canary() == null ? null
-            : new JsonObject().put("version", d.canary().version()).put("weight", d.canary().weight()))
-        .put("shadow", d.shadow() == null ? null : d.shadow().version());
-  }
-
-  private static List<ModelDeployment.Slot> slots(ModelDeployment d) {
-    List<ModelDeployment.Slot> slots = new ArrayList<>(3);
-    if (d.production() != null) {
-      slots.add(d.production());
-    }
-    if (d.canary() != null) {
-      slots.add(d.canary());
-    }
-    if (d.shadow() != null) {
-      slots.add(d.shadow());
-    }
-    return slots;
-  }
-
-  private Span span(Duration window) {
-    long asOf = clock.millis();
-    long toSlot = SeriesWindow.slotOf(asOf);
-    long slots = Math.max(1, (window.toMillis() + SeriesWindow.SLOT_MILLIS - 1) / SeriesWindow.SLOT_MILLIS);
-    return new Span(asOf, toSlot - slots + 1, toSlot);
-  }
-
-  /** A window as whole slots: from the start of {@code fromSlot} to {@code asOf}. */
-  private record Span(long asOf, long fromSlot, long toSlot) {
-    long from() {
-      return fromSlot * SeriesWindow.SLOT_MILLIS;
-    }
-  }
-
-  static double round(double v, int digits) {
-    double scale = Math.pow(10, digits);
-    return Math.round(v * scale) / scale;
-  }
-
-  /** A version's reference profile: the training one from the registry, or one built from its first answers. */
-  private static final class VersionProfile {
-    ReferenceProfile profile;
-    ReferenceProfile.Builder bootstrap;
-    boolean asking;
-    boolean answered;
-    long retryAt;
-
-    void bootstrap(InferenceResult r, double top, int needed) {
-      if (profile != null && ReferenceProfile.TRAINING.equals(profile.source())) {
-        return;
-      }
-      if (profile == null) {
-        if (bootstrap == null) {
-          bootstrap = new ReferenceProfile.Builder(new ArrayList<>(r.scores().keySet()));
-        }
-        bootstrap.add(r.label(), top, r.descriptors(), null);
-        if (bootstrap.examples() >= needed) {
-          profile = bootstrap.build(ReferenceProfile.PRODUCTION, false);
-          bootstrap = null;
-        }
-      }
-    }
-  }
-
-  /** One model's windows. */
-  private static final class ModelWindows {
-    final Map<Integer, SeriesWindow> results = new HashMap<>();
-    final Map<Integer, SeriesWindow> shadow = new HashMap<>();
-    final Map<Integer, Role> lastRole = new HashMap<>();
-    final Map<Integer, VersionProfile> profiles = new HashMap<>();
-    final CountWindow deadLetters = new CountWindow();
-    final Answers answers;
-    ModelDeployment deployment;
-
-    ModelWindows(int answersCapacity) {
-      answers = new Answers(answersCapacity);
-    }
-
-    /** Deployed versions and versions with answers in the span, in order. */
-    TreeSet<Integer> versions(Span span) {
-      TreeSet<Integer> versions = new TreeSet<>();
-      if (deployment != null) {
-        slots(deployment).forEach(s -> versions.add(s.version()));
-      }
-      results.forEach((v, w) -> {
-        if (w.newestSlot() >= span.fromSlot) {
-          versions.add(v);
-        }
-      });
-      shadow.forEach((v, w) -> {
-        if (w.newestSlot() >= span.fromSlot) {
-          versions.add(v);
-        }
-      });
-      return versions;
-    }
-
-    /** The version's role in the current deployment, or "retired". */
-    String role(int version) {
-      if (deployment != null) {
-        if (deployment.production() != null && deployment.production().version() == version) {
-          return Role.PRODUCTION.code();
-        }
-        if (deployment.canary() != null && deployment.canary().version() == version) {
-          return Role.CANARY.code();
-        }
-        if (deployment.shadow() != null && deployment.shadow().version() == version) {
-          return Role.SHADOW.code();
-        }
-      }
-      return "retired";
-    }
-
-    Aggregate series(Map<Integer, SeriesWindow> topic, int version, Span span) {
-      SeriesWindow w = topic.get(version);
-      return w == null ? Aggregate.empty() : w.aggregate(span.fromSlot, span.toSlot);
-    }
-
-    /** The answers a version is judged on: its shadow answers while it is the shadow, else its results. */
-    Aggregate main(int version, Span span) {
-      return series(mainTopic(version), version, span);
-    }
-
-    Map<Integer, SeriesWindow> mainTopic(int version) {
-      boolean shadowRole = Role.SHADOW.code().equals(role(version))
-          || (!results.containsKey(version) && shadow.containsKey(version));
-      return shadowRole ? shadow : results;
-    }
-
-    /** The main series slot by slot over the span, for the page's charts. */
-    JsonObject timeline(int version, Span span) {
-      SeriesWindow w = mainTopic(version).get(version);
-      return (w == null ? new SeriesWindow() : w).timeline(span.fromSlot, span.toSlot, span.asOf);
-    }
-  }
 }
