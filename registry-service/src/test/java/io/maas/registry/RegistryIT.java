@@ -16,6 +16,7 @@ import io.maas.trainer.TrainCommand;
 import io.maas.trainer.data.Datasets;
 import io.maas.trainer.model.ModelPackage;
 import io.maas.trainer.model.TrainOptions;
+import io.prometheus.client.CollectorRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -153,10 +155,24 @@ class RegistryIT {
     return latest;
   }
 
+  /** maas_registry_writes_total of this JVM's registries, by "operation/outcome". */
+  private static Map<String, Double> writes() {
+    Map<String, Double> writes = new TreeMap<>();
+    for (String operation : List.of("upload", "deployment", "rollback")) {
+      for (String outcome : List.of("ok", "rejected", "failed")) {
+        Double value = CollectorRegistry.defaultRegistry.getSampleValue("maas_registry_writes_total",
+            new String[] {"operation", "outcome"}, new String[] {operation, outcome});
+        writes.put(operation + "/" + outcome, value == null ? 0 : value);
+      }
+    }
+    return writes;
+  }
+
   @Test
   void versionsDeploymentsRollbackAndRestartLoseNothing(TestKafka kafka) throws Exception {
     String model = TestKafka.unique("spam");
     int port = startRegistry(kafka, Map.of());
+    Map<String, Double> writesBefore = writes();
     HttpProbe.assertServesHealthAndMetrics(port);
 
     HttpResponse<byte[]> first = upload(port, model, modelA,
@@ -245,6 +261,13 @@ class RegistryIT {
     assertThat(after.headers().firstValue("X-Maas-Sha256")).hasValue(ArtifactStore.sha256(modelA));
     HttpResponse<byte[]> third = upload(restarted, model, modelB);
     assertThat(json(third).getInteger("version")).as("B is version 2 still").isEqualTo(2);
+
+    Map<String, Double> counted = writes();
+    counted.replaceAll((key, value) -> value - writesBefore.get(key));
+    assertThat(counted).as("maas_registry_writes_total, by answer").isEqualTo(Map.of(
+        "upload/ok", 4.0, "upload/rejected", 0.0, "upload/failed", 0.0,
+        "deployment/ok", 2.0, "deployment/rejected", 2.0, "deployment/failed", 0.0,
+        "rollback/ok", 1.0, "rollback/rejected", 1.0, "rollback/failed", 0.0));
   }
 
   @Test

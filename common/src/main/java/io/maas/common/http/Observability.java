@@ -1,5 +1,6 @@
 package io.maas.common.http;
 
+import io.maas.common.metrics.MaasMetrics;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.prometheus.client.hotspot.DefaultExports;
@@ -15,7 +16,7 @@ import java.io.UncheckedIOException;
 /**
  * The routes every service serves: {@code GET /health/live} (the event loop answers),
  * {@code GET /health/ready} (every registered procedure is up; 503 otherwise) and
- * {@code GET /metrics} (Prometheus text format 0.0.4, JVM metrics included).
+ * {@code GET /metrics} (Prometheus text format 0.0.4, JVM metrics and {@code maas_build_info} included).
  */
 public final class Observability {
 
@@ -25,6 +26,7 @@ public final class Observability {
   /** Mounts the three routes; register readiness procedures on the returned checks. */
   public static HealthChecks mount(Vertx vertx, Router router) {
     DefaultExports.initialize();
+    MaasMetrics.exportBuildInfo();
     HealthChecks checks = HealthChecks.create(vertx);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(checks));

@@ -2,6 +2,10 @@ package io.maas.common.metrics;
 
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 
 /**
  * Metric families more than one service writes. Registered once per JVM in the default
@@ -31,6 +35,34 @@ public final class MaasMetrics {
       "Age of the oldest record not yet processed on the partitions this consumer is assigned, by group and topic")
       .labelNames("group", "topic").register();
 
+  /**
+   * {@code maas_build_info{version,revision}}: 1, labelled with the running build's Maven version
+   * and source revision. The revision is what the build was given as {@code -Dmaas.revision=}
+   * (for example {@code $(git rev-parse --short HEAD)}), "unknown" otherwise.
+   */
+  public static final Gauge BUILD_INFO = Gauge.build("maas_build_info",
+      "Always 1; the labels name the running build's version and source revision")
+      .labelNames("version", "revision").register();
+
   private MaasMetrics() {
+  }
+
+  /** Sets {@link #BUILD_INFO}'s one series; every service's {@code /metrics} route calls it, and more than once is harmless. */
+  public static void exportBuildInfo() {
+    Properties build = new Properties();
+    try (InputStream in = MaasMetrics.class.getResourceAsStream("build.properties")) {
+      if (in != null) {
+        build.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    BUILD_INFO.labels(coordinate(build, "version", "dev"), coordinate(build, "revision", "unknown")).set(1);
+  }
+
+  /** A value Maven filtered into {@code build.properties}, or the fallback when run from unfiltered sources. */
+  private static String coordinate(Properties build, String key, String fallback) {
+    String value = build.getProperty(key, "");
+    return value.isBlank() || value.contains("${") ? fallback : value;
   }
 }

@@ -9,6 +9,7 @@ import io.maas.model.ModelCheck;
 import io.maas.model.ModelException;
 import io.maas.model.ModelMetadata;
 import io.maas.model.Vocabulary;
+import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,6 +55,10 @@ public final class ModelManager {
   private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
   static final Gauge LOADED = Gauge.build("maas_model_loaded", "1 while a model version is loaded and serving a role")
       .labelNames("model", "version", "role").register();
+  /** Not removed with a version's other series: the alert on failed loads and swaps reads its increase. */
+  static final Counter LOAD_FAILURES = Counter.build("maas_model_load_failures_total",
+          "Loads of a model version that failed (download, checksum, unpacking, TensorFlow load or warm-up)")
+      .labelNames("model", "version").register();
 
   private final Vertx vertx;
   private final InferenceConfig config;
@@ -136,8 +141,9 @@ public final class ModelManager {
               next.shadow() == null ? "" : ", shadow v" + next.shadow().version());
         })
         .onFailure(e -> {
-          failures.put(model, String.valueOf(e.getMessage() == null ? e : e.getMessage()));
-          LOG.error("Model {} revision {} failed to load: {}; {}", model, deployment.revision(), e.getMessage(),
+          String why = String.valueOf(e.getMessage() == null ? e : e.getMessage());
+          failures.put(model, why);
+          LOG.error("Model {} revision {} failed to load: {}; {}", model, deployment.revision(), why,
               current == null ? "nothing serves this model yet" : "production v" + current.production().version() + " keeps serving");
         })
         .mapEmpty();
@@ -177,6 +183,16 @@ public final class ModelManager {
         }
       }
     }
+    try {
+      return loadVersion(model, role, slot);
+    } catch (IOException | RuntimeException e) {
+      LOAD_FAILURES.labels(model, String.valueOf(slot.version())).inc();
+      throw e;
+    }
+  }
+
+  /** Blocking: downloads (unless cached), loads and warms up one version. */
+  private ServedModel loadVersion(String model, Role role, ModelDeployment.Slot slot) throws IOException {
     Path dir = unpacked(slot);
     List<String> classes = ModelCheck.classes(dir, List.of());
     Set<String> vocabulary = Vocabulary.read(dir);

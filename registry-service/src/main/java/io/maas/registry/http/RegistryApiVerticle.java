@@ -95,6 +95,7 @@ public final class RegistryApiVerticle extends ApiVerticle {
 
   @Override
   protected void routes(Router router) {
+    router.post(VERSIONS).handler(RegistryMetrics.counting(RegistryMetrics.UPLOAD));
     router.post(VERSIONS).handler(this::requireAdmin);
     router.post(VERSIONS).consumes("application/gzip").consumes("application/x-gzip")
         .consumes("application/octet-stream").handler(this::uploadStream);
@@ -117,9 +118,11 @@ public final class RegistryApiVerticle extends ApiVerticle {
         .putHeader("Content-Disposition", "attachment; filename=\"" + v.model() + "-" + v.version() + ".tar.gz\"")
         .sendFile(store.blob(v.sha256()).toString())));
 
+    router.put("/v1/models/:model/deployment").handler(RegistryMetrics.counting(RegistryMetrics.DEPLOYMENT));
     router.put("/v1/models/:model/deployment").handler(BodyHandler.create(false).setBodyLimit(JSON_LIMIT))
         .handler(this::requireAdmin).handler(this::deploy);
-    router.post("/v1/models/:model/rollback").handler(this::requireAdmin).handler(this::rollback);
+    router.post("/v1/models/:model/rollback").handler(RegistryMetrics.counting(RegistryMetrics.ROLLBACK))
+        .handler(this::requireAdmin).handler(this::rollback);
   }
 
   // ---- authorization
