@@ -82,6 +82,7 @@ public final class IngestApiVerticle extends ApiVerticle {
     super(config.port(), kafka);
     this.config = config;
     this.clients = clients;
+    IngestMetrics.register();
   }
 
   @Override

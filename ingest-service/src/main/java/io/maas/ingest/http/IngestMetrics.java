@@ -34,6 +34,11 @@ final class IngestMetrics {
   private IngestMetrics() {
   }
 
+  /** Registers the families now, so that /metrics names them before the first request. */
+  static void register() {
+    // loading the class registers them
+  }
+
   static void count(String model, String outcome, int items) {
     if (items > 0) {
       REQUESTS.labels(model, outcome).inc(items);
