@@ -1,5 +1,12 @@
 package io.maas.inference.kafka;
 
+import static io.maas.inference.kafka.InferenceMetrics.BATCH_SECONDS;
+import static io.maas.inference.kafka.InferenceMetrics.BATCH_SIZE;
+import static io.maas.inference.kafka.InferenceMetrics.E2E_SECONDS;
+import static io.maas.inference.kafka.InferenceMetrics.PREDICTIONS;
+import static io.maas.inference.kafka.InferenceMetrics.QUEUE_SECONDS;
+import static io.maas.inference.kafka.InferenceMetrics.REQUESTS;
+
 import io.maas.common.event.DeadLetter;
 import io.maas.common.event.EventException;
 import io.maas.common.event.InferenceRequest;
@@ -13,7 +20,6 @@ import io.maas.inference.config.InferenceConfig;
 import io.maas.inference.model.Batcher;
 import io.maas.inference.model.ModelManager;
 import io.maas.inference.model.ServedModel;
-import io.prometheus.client.Counter;
 import io.prometheus.client.Histogram;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -63,21 +69,6 @@ final class ModelWorker {
 
   static final long TRANSACTION_MILLIS = 20;
 
-  static final Counter REQUESTS = Counter.build("maas_inference_requests_total",
-      "Requests the inference service finished, by version, role and outcome (ok, dead_letter, error)")
-      .labelNames("model", "version", "role", "outcome").register();
-  static final Histogram BATCH_SIZE = Histogram.build("maas_inference_batch_size", "Requests per model call")
-      .labelNames("model").buckets(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096).register();
-  static final Histogram BATCH_SECONDS = Histogram.build("maas_inference_batch_seconds", "Model compute per batch")
-      .labelNames("model", "version").exponentialBuckets(0.0001, 2, 16).register();
-  static final Histogram QUEUE_SECONDS = Histogram.build("maas_inference_queue_seconds",
-      "Time a request waited in this service for its batch").labelNames("model").exponentialBuckets(0.0001, 2, 16).register();
-  static final Histogram E2E_SECONDS = Histogram.build("maas_e2e_latency_seconds",
-      "From a request's ingestedAt to its result's completedAt").labelNames("model", "version")
-      .buckets(.001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5, 10, 30, 60).register();
-  static final Counter PREDICTIONS = Counter.build("maas_predictions_total",
-      "Results by the label predicted, every role").labelNames("model", "version", "label").register();
-  private static final List<String> OUTCOMES = List.of("ok", "dead_letter", "error");
 
   /**
    * A request read from Kafka: decoded, or refused with a reason, and the state it was read in.
@@ -449,25 +440,6 @@ final class ModelWorker {
       }
     }
     REQUESTS.labels(model, version, role.code(), "ok").inc(requests.size());
-  }
-
-  /**
-   * Drops the series of a version that has closed ({@link ModelManager#onUnloaded}): a retired
-   * version's labels must not linger, and nothing writes them once its last batch is done.
-   */
-  static void forget(ServedModel served) {
-    String model = served.model();
-    String version = String.valueOf(served.version());
-    for (Role role : Role.values()) {
-      for (String outcome : OUTCOMES) {
-        REQUESTS.remove(model, version, role.code(), outcome);
-      }
-    }
-    BATCH_SECONDS.remove(model, version);
-    E2E_SECONDS.remove(model, version);
-    for (String label : served.classes()) {
-      PREDICTIONS.remove(model, version, label);
-    }
   }
 
   private ProducerRecord<String, byte[]> deadLetter(String model, String id, Reason reason, String error, byte[] payload) {

@@ -28,7 +28,7 @@ public final class PipelineVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     models = new ModelManager(vertx, config);
-    models.onUnloaded(ModelWorker::forget);
+    models.onUnloaded(InferenceMetrics::forget);
     watcher = new DeploymentWatcher(clients, context, models::deploy);
     pipeline = new InferencePipeline(config, clients, models);
     watcher.start();
