@@ -7,8 +7,8 @@ import io.maas.common.event.InferenceRequest;
 import io.maas.common.event.InferenceResult;
 import io.maas.common.event.ModelDeployment;
 import io.maas.common.event.Role;
+import io.maas.common.kafka.TopicProvisioner;
 import io.maas.common.kafka.Topics;
-import io.maas.common.kafka.TopicSpec;
 import io.maas.ingest.config.IngestConfig;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.TestKafka;
@@ -20,19 +20,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -61,19 +57,10 @@ final class Testbed {
 
   /** maas.models belongs to the registry; tests without one create it as the registry would. */
   static void ensureModelsTopic(TestKafka kafka) {
-    TopicSpec spec = Topics.modelsSpec();
     try (Admin admin = kafka.admin()) {
-      if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(spec.name())) {
-        return;
-      }
-      admin.createTopics(List.of(new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty())
-          .configs(spec.configs()))).all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create " + spec.name(), e);
-      }
+      new TopicProvisioner(admin).ensureBlocking(List.of(Topics.modelsSpec()));
     } catch (Exception e) {
-      throw new IllegalStateException("cannot create " + spec.name(), e);
+      throw new IllegalStateException("cannot create " + Topics.MODELS, e);
     }
   }
 

@@ -74,12 +74,24 @@ public final class TestKafka {
     }
   }
 
+  /**
+   * Every partition's leader serves it: named in the metadata is not enough (TopicProvisioner
+   * says why), so its offsets are asked of the leader itself.
+   */
   private static boolean led(Admin admin, String topic) throws InterruptedException, java.util.concurrent.TimeoutException {
     try {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-          .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+          .partitions();
+      if (partitions.stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+        return false;
+      }
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
+          org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+      return true;
     } catch (java.util.concurrent.ExecutionException e) {
-      // just created: the metadata may not know the topic yet
+      // just created: the metadata may not know the topic yet, or a leader does not serve yet
       return false;
     }
   }
@@ -88,9 +100,6 @@ public final class TestKafka {
     Properties props = new Properties();
     props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-    // One request in flight: with five, a batch refused NOT_LEADER_OR_FOLLOWER by the embedded
-    // broker right after a topic's creation was seen retried forever as OUT_OF_ORDER_SEQUENCE.
-    props.setProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     props.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return new KafkaProducer<>(props);

@@ -44,10 +44,8 @@ public final class KafkaClients {
     config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId(name));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    // One produce request in flight per broker: with five, a batch refused NOT_LEADER_OR_FOLLOWER
-    // just after a topic's creation was seen retried forever as OUT_OF_ORDER_SEQUENCE (Kafka
-    // 4.4, single broker). Each request still carries every partition's batch.
-    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    // Kafka's five requests in flight: safe once a new topic's leaders serve, which
+    // TopicProvisioner waits for (IdempotentProducerIT).
     config.put(ProducerConfig.LINGER_MS_CONFIG, "2");
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -14,8 +14,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -84,27 +87,44 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Waits until every partition of new topics has a leader: an idempotent producer that writes
-   * while leadership is still settling can be refused with out-of-order sequence errors.
+   * Waits until the leader of every partition of new topics serves it. A leader named in the
+   * metadata is not enough: the broker answers NOT_LEADER_OR_FOLLOWER for a moment after, and an
+   * idempotent producer with several requests in flight then sees its first batch refused and
+   * a later one accepted as the producer's first, so the first is retried forever as
+   * OUT_OF_ORDER_SEQUENCE until its delivery timeout (reproduced by ProducerEpisodeIT). Listing
+   * the partitions' offsets asks each leader itself, through the same check a produce passes.
    */
   private void awaitLeaders(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (true) {
-      boolean led;
-      try {
-        led = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values().stream()
-            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-      } catch (ExecutionException e) {
-        // just created: the metadata may not know the topics yet
-        led = false;
-      }
-      if (led) {
+      if (served(topics)) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("topics " + topics + " have partitions without a leader after " + TIMEOUT_SECONDS + " s");
+        throw new TimeoutException("topics " + topics + " have partitions without a serving leader after "
+            + TIMEOUT_SECONDS + " s");
       }
       Thread.sleep(50);
+    }
+  }
+
+  private boolean served(List<String> topics) throws InterruptedException, TimeoutException {
+    try {
+      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+      for (TopicDescription description
+          : admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()) {
+        for (var partition : description.partitions()) {
+          if (partition.leader() == null || partition.leader().isEmpty()) {
+            return false;
+          }
+          partitions.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest());
+        }
+      }
+      admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(2_000)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      // just created: the metadata may not know the topics yet, or a leader does not serve yet
+      return false;
     }
   }
 
