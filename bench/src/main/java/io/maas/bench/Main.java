@@ -47,6 +47,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     writes requests to maas.requests.MODEL as a producer would and reads maas.results.MODEL:
  *     throughput, latency from ingestedAt to the result observed (and to completedAt), batch
  *     sizes; a warm-up of unmeasured requests goes first
+ * bench cleanup --kafka HOST:PORT [--model spam]
+ *     deletes the records of MODEL's requests, results and shadow topics up to their ends, never
+ *     past a consumer group's committed offset (what the benchmark wrote, read by everyone)
  * bench drift --model MODEL.tar.gz --corpus DIR --foreign DIR [--windows 200]
  *     the monitor's drift checks on the model's answers to held-out mails, to README texts (another
  *     domain, one file per package under --foreign) and to a flood of one class
@@ -67,6 +70,10 @@ public final class Main {
           Path.of(flags.get("foreign")), Integer.parseInt(flags.getOrDefault("windows", "200")));
       return;
     }
+    if ("cleanup".equals(args[0])) {
+      Cleanup.run(flags.get("kafka"), flags.getOrDefault("model", "spam"));
+      return;
+    }
     // The corpus comes grouped by folder, long messages together; a stream mixes them. One seeded
     // order serves every run, so runs stay comparable.
     List<String> texts = new ArrayList<>(SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream().map(Example::text).toList());
@@ -75,7 +82,7 @@ public final class Main {
       case "limit" -> limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")),
           Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")));
       case "e2e" -> endToEnd(flags, texts);
-      default -> throw new IllegalArgumentException("usage: bench limit|e2e|drift ...");
+      default -> throw new IllegalArgumentException("usage: bench limit|e2e|drift|cleanup ...");
     }
   }
 

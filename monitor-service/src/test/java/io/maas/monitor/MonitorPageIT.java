@@ -55,7 +55,7 @@ class MonitorPageIT {
   void theLivePageShowsWhatKafkaHolds(Vertx vertx, TestKafka kafka, @TempDir Path dir) throws Exception {
     HeadlessChromium.binary();
     String model = TestKafka.unique("page");
-    List<TopicSpec> topics = new ArrayList<>(Topics.modelSpecs(model, 2));
+    List<TopicSpec> topics = new ArrayList<>(Topics.modelSpecs(model, 2, io.maas.common.kafka.Retention.DEFAULT));
     topics.add(Topics.modelsSpec());
     topics.add(Topics.deadLettersSpec());
     try (Admin admin = kafka.admin()) {

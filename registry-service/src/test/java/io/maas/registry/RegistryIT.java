@@ -219,6 +219,8 @@ class RegistryIT {
       assertThat(admin.describeTopics(List.of("maas.requests." + model)).allTopicNames().get(30, TimeUnit.SECONDS)
           .get("maas.requests." + model).partitions()).hasSize(6);
     }
+    assertThat(kafka.topicConfig("maas.requests." + model)).as("a day and 1 GiB per partition by default")
+        .containsEntry("retention.ms", "86400000").containsEntry("retention.bytes", "1073741824");
 
     assertThat(admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":1}").statusCode()).isEqualTo(200);
     ModelDeployment revision1 = latestOnModelsTopic(kafka, model, 1);
@@ -249,7 +251,12 @@ class RegistryIT {
 
     // Another registry process on the same state: everything acknowledged is there.
     started.remove(0).close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    int restarted = startRegistry(kafka, Map.of());
+    int restarted = startRegistry(kafka, Map.of("MAAS_TOPIC_RETENTION", "PT2H", "MAAS_TOPIC_RETENTION_BYTES", "67108864"));
+    for (String topic : List.of("maas.requests.", "maas.results.", "maas.shadow.")) {
+      assertThat(kafka.topicConfig(topic + model)).as("retention re-applied at start to " + topic + model)
+          .containsEntry("retention.ms", "7200000").containsEntry("retention.bytes", "67108864")
+          .containsEntry("segment.bytes", "16777216").containsEntry("segment.ms", "1800000");
+    }
     JsonObject found = new JsonObject(HttpProbe.get(restarted, "/v1/models/" + model).body());
     assertThat(found.getJsonArray("versions")).hasSize(2);
     assertThat(found.getJsonObject("deployment").getLong("revision")).isEqualTo(3);

@@ -68,13 +68,19 @@ public final class Topics {
     return new TopicSpec(DEAD_LETTERS, 3, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
   }
 
-  /** The data topics of one model: requests, results, shadow answers and ground truth. */
-  public static java.util.List<TopicSpec> modelSpecs(String model, int partitions) {
+  /**
+   * The data topics of one model: requests, results and shadow answers kept as {@code retention}
+   * says, ground truth by the broker's default.
+   */
+  public static java.util.List<TopicSpec> modelSpecs(String model, int partitions, Retention retention) {
+    Map<String, String> kept = retention.configs();
+    Map<String, String> requests = new java.util.HashMap<>(kept);
+    // a request may carry 1 MiB of text, which JSON escaping can double
+    requests.put("max.message.bytes", String.valueOf(4 * 1024 * 1024));
     return java.util.List.of(
-        // a request may carry 1 MiB of text, which JSON escaping can double
-        new TopicSpec(requests(model), partitions, Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024))),
-        new TopicSpec(results(model), partitions, Map.of()),
-        new TopicSpec(shadow(model), partitions, Map.of()),
+        new TopicSpec(requests(model), partitions, requests),
+        new TopicSpec(results(model), partitions, kept),
+        new TopicSpec(shadow(model), partitions, kept),
         new TopicSpec(feedback(model), partitions, Map.of()));
   }
 

@@ -2,8 +2,10 @@ package io.maas.registry.config;
 
 import io.maas.common.config.MaasConfig;
 import io.maas.common.config.Settings;
+import io.maas.common.kafka.Retention;
 import io.maas.model.ModelArchive;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,12 +15,18 @@ import java.util.Map;
  * @param maxArchiveBytes {@code MAAS_REGISTRY_MAX_ARCHIVE_BYTES}, largest upload (default 512 MiB); larger is 413
  * @param limits          {@code MAAS_REGISTRY_MAX_ENTRIES} (default 10,000) and
  *                        {@code MAAS_REGISTRY_MAX_UNPACKED_BYTES} (default 2 GiB) of the unpacked archive
+ * @param retention       what each model's requests, results and shadow topics keep:
+ *                        {@code MAAS_TOPIC_RETENTION} (ISO-8601, default PT24H) and
+ *                        {@code MAAS_TOPIC_RETENTION_BYTES} per partition (default 1 GiB); the registry
+ *                        creates those topics and re-applies both at every start
  */
-public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive.Limits limits) {
+public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive.Limits limits, Retention retention) {
 
   public static final String MAX_ARCHIVE_BYTES = "MAAS_REGISTRY_MAX_ARCHIVE_BYTES";
   public static final String MAX_ENTRIES = "MAAS_REGISTRY_MAX_ENTRIES";
   public static final String MAX_UNPACKED_BYTES = "MAAS_REGISTRY_MAX_UNPACKED_BYTES";
+  public static final String TOPIC_RETENTION = "MAAS_TOPIC_RETENTION";
+  public static final String TOPIC_RETENTION_BYTES = "MAAS_TOPIC_RETENTION_BYTES";
 
   public static final Map<String, String> DEFAULTS;
 
@@ -27,6 +35,8 @@ public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive
     defaults.put(MAX_ARCHIVE_BYTES, String.valueOf(512L * 1024 * 1024));
     defaults.put(MAX_ENTRIES, "10000");
     defaults.put(MAX_UNPACKED_BYTES, String.valueOf(2L * 1024 * 1024 * 1024));
+    defaults.put(TOPIC_RETENTION, Retention.DEFAULT.time().toString());
+    defaults.put(TOPIC_RETENTION_BYTES, String.valueOf(Retention.DEFAULT.bytesPerPartition()));
     DEFAULTS = Map.copyOf(defaults);
   }
 
@@ -34,7 +44,9 @@ public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive
     return new RegistryConfig(MaasConfig.from(settings),
         settings.longValue(MAX_ARCHIVE_BYTES, 1024, Long.MAX_VALUE),
         new ModelArchive.Limits(settings.integer(MAX_ENTRIES, 1, 10_000_000),
-            settings.longValue(MAX_UNPACKED_BYTES, 1024, Long.MAX_VALUE)));
+            settings.longValue(MAX_UNPACKED_BYTES, 1024, Long.MAX_VALUE)),
+        new Retention(settings.duration(TOPIC_RETENTION, Duration.ofMinutes(10), Duration.ofDays(3650)),
+            settings.longValue(TOPIC_RETENTION_BYTES, Retention.MIN_BYTES_PER_PARTITION, Long.MAX_VALUE)));
   }
 
   /** Where artifacts and uploads live: {@code $MAAS_HOME/registry}. */

@@ -6,6 +6,7 @@ import io.maas.common.http.ApiVerticle;
 import io.maas.common.http.HttpErrors;
 import io.maas.common.kafka.KafkaAdminVerticle;
 import io.maas.common.kafka.KafkaClients;
+import io.maas.common.kafka.TopicSpec;
 import io.maas.common.kafka.Topics;
 import io.maas.common.profile.ReferenceProfile;
 import io.maas.model.ModelArchive;
@@ -79,8 +80,14 @@ public final class RegistryApiVerticle extends ApiVerticle {
           return null;
         })
         .compose(v -> log.start())
+        // retention settings may have changed since the topics were made
+        .compose(v -> kafka.provisioner().ensure(vertx, catalog.models().stream().flatMap(m -> modelTopics(m).stream()).toList()))
         .onSuccess(v -> loaded = true)
         .compose(v -> super.start());
+  }
+
+  private List<TopicSpec> modelTopics(String model) {
+    return Topics.modelSpecs(model, Topics.DEFAULT_REQUEST_PARTITIONS, config.retention());
   }
 
   @Override
@@ -256,7 +263,7 @@ public final class RegistryApiVerticle extends ApiVerticle {
       }
       boolean first = !catalog.exists(model);
       return vertx.executeBlocking(() -> store.commit(upload, checked.sha256()), false)
-          .compose(blob -> first ? kafka.provisioner().ensure(vertx, Topics.modelSpecs(model, Topics.DEFAULT_REQUEST_PARTITIONS))
+          .compose(blob -> first ? kafka.provisioner().ensure(vertx, modelTopics(model))
               : Future.succeededFuture())
           .compose(v -> {
             ModelVersion version = newVersion(model, catalog.reserveVersion(model), checked, metadata);
