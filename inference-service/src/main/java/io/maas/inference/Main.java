@@ -23,7 +23,7 @@ public final class Main {
 
   /** Deploys the service's verticles in order; the result is the started HTTP API. */
   public static Future<InferenceApiVerticle> deploy(Vertx vertx, InferenceConfig config) {
-    KafkaClients clients = new KafkaClients(config.maas().kafkaBootstrapServers(), "inference");
+    KafkaClients clients = KafkaClients.of(config.maas(), "inference");
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(clients, List.of(Topics.deadLettersSpec()));
     PipelineVerticle pipeline = new PipelineVerticle(config, clients);
     InferenceApiVerticle api = new InferenceApiVerticle(config, kafka, pipeline);

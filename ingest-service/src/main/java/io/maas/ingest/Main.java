@@ -22,7 +22,7 @@ public final class Main {
 
   /** Deploys the service's verticles in order; the result is the started HTTP API. */
   public static Future<IngestApiVerticle> deploy(Vertx vertx, IngestConfig config) {
-    KafkaClients clients = new KafkaClients(config.maas().kafkaBootstrapServers(), "ingest");
+    KafkaClients clients = KafkaClients.of(config.maas(), "ingest");
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(clients, List.of(Topics.deadLettersSpec()));
     IngestApiVerticle api = new IngestApiVerticle(config, clients, kafka);
     return vertx.deployVerticle(kafka)

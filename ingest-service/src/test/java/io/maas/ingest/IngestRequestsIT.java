@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maas.common.event.DeadLetter;
 import io.maas.common.event.InferenceRequest;
 import io.maas.common.kafka.Topics;
+import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
 import io.vertx.core.Vertx;
@@ -162,6 +163,44 @@ class IngestRequestsIT {
     assertThat(Testbed.readAll(kafka, Topics.requests(model))).isEmpty();
     accepted(Testbed.post(port, path, NDJSON, "{\"text\":\"a\"}\n".repeat(5)), 5);
     assertThat(Testbed.metrics(port)).contains("maas_ingest_requests_total{model=\"" + model + "\",outcome=\"too_large\",} 3.0");
+  }
+
+  @Test
+  void withProducerTokensOnlyACallerThatSendsOneIsServed(Vertx vertx, TestKafka kafka, @TempDir Path home)
+      throws Exception {
+    String model = Testbed.deployModel(kafka);
+    String token = "producer-token-0123456789";
+    int port = Testbed.start(vertx, kafka, home, Map.of("MAAS_INGEST_TOKENS", "other-token-abcdefghij, " + token));
+    String path = "/v1/models/" + model + "/requests";
+    HttpClient http = HttpClient.newHttpClient();
+    java.util.function.Function<String, HttpResponse<String>> call = authorization -> {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .header("Content-Type", JSON).POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hello\"}"));
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      try {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    for (String refused : new String[] {null, "Bearer ", "Bearer " + token.substring(1), "Basic " + token, token}) {
+      HttpResponse<String> response = call.apply(refused);
+      assertThat(response.statusCode()).as("Authorization: %s", refused).isEqualTo(401);
+      assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+      assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("unauthorized");
+    }
+    assertThat(Testbed.post(port, "/v1/models/" + model + ":predict", JSON, "{\"instances\":[\"a\"]}").statusCode())
+        .isEqualTo(401);
+    assertThat(Testbed.readAll(kafka, Topics.requests(model))).as("nothing refused is published").isEmpty();
+    assertThat(HttpProbe.get(port, "/health/ready").statusCode()).as("health needs no token").isEqualTo(200);
+
+    accepted(call.apply("Bearer " + token), 1);
+    accepted(call.apply("Bearer other-token-abcdefghij"), 1);
+    assertThat(Testbed.readAll(kafka, Topics.requests(model))).hasSize(2);
+    assertThat(Testbed.metrics(port)).contains("maas_ingest_requests_total{model=\"" + model + "\",outcome=\"unauthorized\",} 6.0");
   }
 
   private static List<String> accepted(HttpResponse<String> response, int count) {

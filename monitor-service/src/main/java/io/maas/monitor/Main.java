@@ -33,7 +33,7 @@ public final class Main {
   /** Deploys the service's verticles in order; the result is the started HTTP API. */
   public static Future<MonitorApiVerticle> deploy(Vertx vertx, MonitorConfig config) {
     Clock clock = Clock.systemUTC();
-    KafkaClients clients = new KafkaClients(config.maas().kafkaBootstrapServers(), "monitor");
+    KafkaClients clients = KafkaClients.of(config.maas(), "monitor");
     DriftCheck check = new DriftCheck(config.psiThreshold(), config.jsThreshold(), config.minResults());
     Windows windows = new Windows(check, config.profileResults(), config.answersCapacity(), clock);
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(clients, List.of(Topics.monitorSpec()));

@@ -22,7 +22,7 @@ public final class Main {
 
   /** Deploys the service's verticles in order; the result is the started HTTP API. */
   public static Future<RegistryApiVerticle> deploy(Vertx vertx, RegistryConfig config) {
-    KafkaClients clients = new KafkaClients(config.maas().kafkaBootstrapServers(), "registry");
+    KafkaClients clients = KafkaClients.of(config.maas(), "registry");
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(clients, List.of(Topics.modelsSpec(), Topics.registrySpec()));
     RegistryApiVerticle api = new RegistryApiVerticle(config, clients, kafka);
     return vertx.deployVerticle(kafka)

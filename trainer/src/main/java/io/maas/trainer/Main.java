@@ -124,7 +124,7 @@ public final class Main {
     if (flags.containsKey("data")) {
       Path data = Path.of(flags.get("data"));
       examples = Datasets.read(data);
-      source = data.toAbsolutePath().toString();
+      source = dataSource(data);
     } else {
       Path corpus = SpamAssassinCorpus.fetch(config.home().resolve("datasets"));
       examples = SpamAssassinCorpus.load(corpus);
@@ -233,5 +233,26 @@ public final class Main {
   static String version() {
     String version = Main.class.getPackage().getImplementationVersion();
     return version == null ? "dev" : version;
+  }
+
+  /**
+   * The data named by its file name and content hash: an artifact travels, and the path of the
+   * machine it was trained on tells others nothing but that machine's layout.
+   */
+  static String dataSource(Path data) throws java.io.IOException {
+    String name = data.getFileName() == null ? data.toString() : data.getFileName().toString();
+    if (!java.nio.file.Files.isRegularFile(data)) {
+      return name;
+    }
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(data)) {
+      java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha256.update(buffer, 0, n);
+      }
+      return name + " (sha256 " + java.util.HexFormat.of().formatHex(sha256.digest()) + ")";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -23,4 +23,13 @@ class MainTest {
         .isEqualTo(2);
     assertThat(dir.resolve("m.tar.gz")).doesNotExist();
   }
+
+  @Test
+  void metadataNamesTheDataByFileAndHashNeverByTheTrainingMachinesPath(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("mails.jsonl");
+    Files.writeString(data, "x");
+    assertThat(Main.dataSource(data))
+        .isEqualTo("mails.jsonl (sha256 2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881)")
+        .doesNotContain(dir.toString());
+  }
 }

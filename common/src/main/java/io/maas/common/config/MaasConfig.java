@@ -1,5 +1,6 @@
 package io.maas.common.config;
 
+import io.maas.common.kafka.KafkaClientFile;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param registryUrl           {@code MAAS_REGISTRY_URL}, default http://127.0.0.1:8081
  * @param adminToken            {@code MAAS_ADMIN_TOKEN}; without it registry writes are refused
  * @param home                  {@code MAAS_HOME}, state directory, default ./.maas
+ * @param kafkaClientFile       {@code MAAS_KAFKA_CONFIG_FILE}: Kafka client properties (SASL, TLS) for every client
  */
 public record MaasConfig(
     String kafkaBootstrapServers,
@@ -26,7 +28,8 @@ public record MaasConfig(
     int monitorPort,
     URI registryUrl,
     Optional<String> adminToken,
-    Path home) {
+    Path home,
+    KafkaClientFile kafkaClientFile) {
 
   public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
   public static final String MAAS_INGEST_PORT = "MAAS_INGEST_PORT";
@@ -36,6 +39,7 @@ public record MaasConfig(
   public static final String MAAS_REGISTRY_URL = "MAAS_REGISTRY_URL";
   public static final String MAAS_ADMIN_TOKEN = "MAAS_ADMIN_TOKEN";
   public static final String MAAS_HOME = "MAAS_HOME";
+  public static final String MAAS_KAFKA_CONFIG_FILE = "MAAS_KAFKA_CONFIG_FILE";
 
   /** The contract's defaults. */
   public static final Map<String, String> DEFAULTS = Map.of(
@@ -56,7 +60,9 @@ public record MaasConfig(
         settings.port(MAAS_MONITOR_PORT),
         settings.httpUrl(MAAS_REGISTRY_URL),
         settings.optional(MAAS_ADMIN_TOKEN),
-        settings.path(MAAS_HOME));
+        settings.path(MAAS_HOME),
+        settings.optional(MAAS_KAFKA_CONFIG_FILE).map(file -> KafkaClientFile.load(MAAS_KAFKA_CONFIG_FILE, Path.of(file)))
+            .orElse(KafkaClientFile.NONE));
   }
 
   @Override
@@ -64,6 +70,6 @@ public record MaasConfig(
     // The admin token is a secret: never let it reach a log line.
     return "MaasConfig[kafka=" + kafkaBootstrapServers + ", ports=" + ingestPort + "/" + registryPort + "/"
         + inferencePort + "/" + monitorPort + ", registryUrl=" + registryUrl + ", adminToken="
-        + (adminToken.isPresent() ? "(set)" : "(none)") + ", home=" + home + "]";
+        + (adminToken.isPresent() ? "(set)" : "(none)") + ", home=" + home + ", kafkaConfigFile=" + kafkaClientFile + "]";
   }
 }

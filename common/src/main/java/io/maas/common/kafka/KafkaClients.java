@@ -24,14 +24,29 @@ public final class KafkaClients {
 
   private final String bootstrapServers;
   private final String clientIdPrefix;
+  private final KafkaClientFile file;
 
   /**
    * @param bootstrapServers host:port list
    * @param clientIdPrefix   names this process's clients in broker logs and quotas, e.g. the service name
    */
   public KafkaClients(String bootstrapServers, String clientIdPrefix) {
+    this(bootstrapServers, clientIdPrefix, KafkaClientFile.NONE);
+  }
+
+  /**
+   * @param file settings for a secured cluster ({@code MAAS_KAFKA_CONFIG_FILE}), applied over the
+   *             defaults below except for those maas's guarantees rest on
+   */
+  public KafkaClients(String bootstrapServers, String clientIdPrefix, KafkaClientFile file) {
     this.bootstrapServers = bootstrapServers;
     this.clientIdPrefix = clientIdPrefix;
+    this.file = file;
+  }
+
+  /** A service's clients: the shared settings' brokers and client file. */
+  public static KafkaClients of(io.maas.common.config.MaasConfig config, String clientIdPrefix) {
+    return new KafkaClients(config.kafkaBootstrapServers(), clientIdPrefix, config.kafkaClientFile());
   }
 
   public String bootstrapServers() {
@@ -50,6 +65,7 @@ public final class KafkaClients {
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    config.putAll(file.forProducer());
     return config;
   }
 
@@ -69,6 +85,7 @@ public final class KafkaClients {
     config.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, "-1");
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    config.putAll(file.forConsumer());
     return config;
   }
 
@@ -78,6 +95,7 @@ public final class KafkaClients {
     config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId("admin"));
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+    config.putAll(file.forAdmin());
     return config;
   }
 

@@ -5,7 +5,9 @@ import io.maas.common.config.MaasConfig;
 import io.maas.common.config.Settings;
 import io.maas.common.event.InferenceRequest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,15 +23,21 @@ import java.util.Map;
  *                       with {@code Retry-After: 1}. At least {@code MAAS_INGEST_MAX_ITEMS}.
  * @param predictTimeout {@code MAAS_PREDICT_TIMEOUT_MS}: how long {@code :predict} waits for every answer
  *                       (default 10 s) before it gives up with 504
+ * @param producerTokens {@code MAAS_INGEST_TOKENS}: bearer tokens producers must send, separated by commas,
+ *                       each at least 16 characters (default none: no token asked); without one the
+ *                       request endpoints answer 401
  */
 public record IngestConfig(
-    MaasConfig maas, int maxTextBytes, long maxBodyBytes, int maxItems, int maxInFlight, Duration predictTimeout) {
+    MaasConfig maas, int maxTextBytes, long maxBodyBytes, int maxItems, int maxInFlight, Duration predictTimeout,
+    List<String> producerTokens) {
 
   public static final String MAX_TEXT_BYTES = "MAAS_MAX_TEXT_BYTES";
   public static final String MAX_BODY_BYTES = "MAAS_INGEST_MAX_BODY_BYTES";
   public static final String MAX_ITEMS = "MAAS_INGEST_MAX_ITEMS";
   public static final String MAX_IN_FLIGHT = "MAAS_INGEST_MAX_IN_FLIGHT";
   public static final String PREDICT_TIMEOUT_MS = "MAAS_PREDICT_TIMEOUT_MS";
+  public static final String TOKENS = "MAAS_INGEST_TOKENS";
+  static final int MIN_TOKEN_LENGTH = 16;
 
   /** {@link MaasConfig#DEFAULTS} and the ingest limits. */
   public static final Map<String, String> DEFAULTS;
@@ -58,7 +66,28 @@ public record IngestConfig(
         settings.longValue(MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
         maxItems,
         maxInFlight,
-        Duration.ofMillis(settings.longValue(PREDICT_TIMEOUT_MS, 1, 3_600_000)));
+        Duration.ofMillis(settings.longValue(PREDICT_TIMEOUT_MS, 1, 3_600_000)),
+        tokens(settings));
+  }
+
+  private static List<String> tokens(Settings settings) {
+    List<String> tokens = settings.optional(TOKENS).stream()
+        .flatMap(value -> Arrays.stream(value.split(",", -1))).map(String::trim).toList();
+    for (int i = 0; i < tokens.size(); i++) {
+      // the position only: a token is a secret, even a bad one
+      if (tokens.get(i).length() < MIN_TOKEN_LENGTH) {
+        throw new ConfigException(TOKENS, TOKENS + " holds tokens separated by commas, each at least " + MIN_TOKEN_LENGTH
+            + " characters; token " + (i + 1) + " of " + tokens.size() + " is " + (tokens.get(i).isEmpty() ? "empty" : "shorter"));
+      }
+    }
+    return tokens;
+  }
+
+  @Override
+  public String toString() {
+    return "IngestConfig[" + maas + ", maxTextBytes=" + maxTextBytes + ", maxBodyBytes=" + maxBodyBytes + ", maxItems="
+        + maxItems + ", maxInFlight=" + maxInFlight + ", predictTimeout=" + predictTimeout + ", producerTokens="
+        + producerTokens.size() + "]";
   }
 
   public int port() {

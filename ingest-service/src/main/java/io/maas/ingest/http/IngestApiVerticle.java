@@ -6,6 +6,7 @@ import static io.maas.ingest.http.IngestMetrics.INVALID;
 import static io.maas.ingest.http.IngestMetrics.OVERLOADED;
 import static io.maas.ingest.http.IngestMetrics.TIMEOUT;
 import static io.maas.ingest.http.IngestMetrics.TOO_LARGE;
+import static io.maas.ingest.http.IngestMetrics.UNAUTHORIZED;
 import static io.maas.ingest.http.IngestMetrics.UNKNOWN_MODEL;
 import static io.maas.ingest.http.IngestMetrics.count;
 
@@ -15,6 +16,7 @@ import io.maas.common.event.InferenceResult;
 import io.maas.common.event.ModelDeployment;
 import io.maas.common.event.Names;
 import io.maas.common.http.ApiVerticle;
+import io.maas.common.http.BearerTokens;
 import io.maas.common.http.HttpErrors;
 import io.maas.common.kafka.DeploymentWatcher;
 import io.maas.common.kafka.KafkaAdminVerticle;
@@ -72,6 +74,7 @@ public final class IngestApiVerticle extends ApiVerticle {
   private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
   private final IngestConfig config;
+  private final BearerTokens producerTokens;
   private final KafkaClients clients;
   private final Map<String, ModelDeployment> deployments = new HashMap<>();
   private DeploymentWatcher watcher;
@@ -81,6 +84,7 @@ public final class IngestApiVerticle extends ApiVerticle {
   public IngestApiVerticle(IngestConfig config, KafkaClients clients, KafkaAdminVerticle kafka) {
     super(config.port(), kafka);
     this.config = config;
+    this.producerTokens = BearerTokens.of(config.producerTokens());
     this.clients = clients;
     IngestMetrics.register();
   }
@@ -131,13 +135,16 @@ public final class IngestApiVerticle extends ApiVerticle {
     // Two routes per path: Vert.x runs body handlers before any other on a route, and the cheap
     // refusals (bad name, wrong type, unknown model) should come before the body is read.
     String requests = "/v1/models/:model/requests";
+    router.post(requests).handler(this::authorize);
     router.post(requests).handler(ctx -> admit(ctx, Set.of(JSON, NDJSON)));
     router.post(requests).handler(body).handler(this::requests).failureHandler(this::failed);
     // TensorFlow Serving's ":predict" suffix is not a path segment, so these routes are regular expressions.
     String predict = "/v1/models/([^/:]+):predict";
+    router.postWithRegex(predict).handler(this::authorize);
     router.postWithRegex(predict).handler(ctx -> admit(ctx, Set.of(JSON)));
     router.postWithRegex(predict).handler(body).handler(ctx -> predict(ctx, null)).failureHandler(this::failed);
     String predictVersion = "/v1/models/([^/:]+)/versions/([0-9]+):predict";
+    router.postWithRegex(predictVersion).handler(this::authorize);
     router.postWithRegex(predictVersion).handler(ctx -> admit(ctx, Set.of(JSON)));
     router.postWithRegex(predictVersion).handler(body).handler(this::predictVersion).failureHandler(this::failed);
   }
@@ -154,6 +161,19 @@ public final class IngestApiVerticle extends ApiVerticle {
   }
 
   // ---- checks before the body is read
+
+  /** With MAAS_INGEST_TOKENS set, only producers that send one of them. */
+  private void authorize(RoutingContext ctx) {
+    if (producerTokens.isEmpty() || producerTokens.accepts(ctx.request().getHeader("Authorization"))) {
+      ctx.next();
+      return;
+    }
+    // a caller without a token names no series: only models that exist get one
+    count(deployments.containsKey(model(ctx)) ? model(ctx) : "", UNAUTHORIZED, 1);
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    HttpErrors.respond(ctx, 401, "unauthorized", "send 'Authorization: Bearer <token>' with one of the tokens in "
+        + "ingest's MAAS_INGEST_TOKENS");
+  }
 
   /** Refuses what can be refused without reading the body: bad name, wrong type, unknown model. */
   private void admit(RoutingContext ctx, Set<String> types) {

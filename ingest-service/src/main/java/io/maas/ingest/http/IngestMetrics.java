@@ -30,6 +30,7 @@ final class IngestMetrics {
   static final String OVERLOADED = "overloaded";
   static final String FAILED = "failed";
   static final String TIMEOUT = "timeout";
+  static final String UNAUTHORIZED = "unauthorized";
 
   private IngestMetrics() {
   }

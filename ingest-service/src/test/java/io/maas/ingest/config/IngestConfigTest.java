@@ -37,4 +37,19 @@ class IngestConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("MAAS_INGEST_MAX_IN_FLIGHT must be at least MAAS_INGEST_MAX_ITEMS (500), got 100");
   }
+
+  @Test
+  void producerTokensAreOptionalAndAShortOneStopsTheServiceWithoutShowingIt() {
+    assertThat(IngestConfig.from(Settings.load(IngestConfig.DEFAULTS, Map.of())).producerTokens()).isEmpty();
+    IngestConfig config = IngestConfig.from(Settings.load(IngestConfig.DEFAULTS,
+        Map.of("MAAS_INGEST_TOKENS", "aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbb")));
+    assertThat(config.producerTokens()).containsExactly("aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb");
+    assertThat(config.toString()).doesNotContain("aaaaaaaaaaaaaaaa").contains("producerTokens=2");
+
+    assertThatThrownBy(() -> IngestConfig.from(Settings.load(IngestConfig.DEFAULTS,
+        Map.of("MAAS_INGEST_TOKENS", "aaaaaaaaaaaaaaaa,secret1"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("MAAS_INGEST_TOKENS").hasMessageContaining("token 2 of 2 is shorter")
+        .hasMessageNotContaining("secret1");
+  }
 }
