@@ -88,8 +88,20 @@ class RebalanceIT {
     env.put("MAAS_INFERENCE_PORT", String.valueOf(port));
     env.put("MAAS_INFERENCE_WORKER", worker);
     ServiceProcess process = ServiceProcess.start(Main.class, env, dir.resolve(worker + ".log"));
-    Awaitility.await(worker + " ready").atMost(PHASE).ignoreExceptions()
-        .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
+    try {
+      Awaitility.await(worker + " ready").atMost(PHASE).ignoreExceptions()
+          .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      String ready = "(no answer)";
+      try {
+        ready = HttpProbe.get(port, "/health/ready").body();
+      } catch (RuntimeException ignored) {
+        // reported as no answer
+      }
+      process.close();
+      throw new AssertionError(worker + " not ready within " + PHASE + "; /health/ready: " + ready + "; its log:\n"
+          + process.log(), e);
+    }
     return process;
   }
 
