@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Apache Kafka broker in KRaft mode, single node (broker and controller combined),
- * running in this JVM. Its log directory is formatted on first start and reused after, so a
- * restart finds its topics and offsets again. Settings suit one machine: replication and
- * min ISR 1, one offsets partition, no rebalance delay, no topic auto-creation.
+ * A real Apache Kafka node in KRaft mode (broker and controller combined), running in this JVM:
+ * either the whole of a single-node cluster, or one node of a cluster with a static quorum
+ * ({@link ClusterMember}). Its log directory is formatted on first start and reused after, so a
+ * restart finds its topics and offsets again. No topic auto-creation, no initial rebalance delay.
+ *
+ * <p>One node suits one machine: replication and min ISR 1, one offsets partition. A cluster
+ * node replicates: default replication factor 3 and min ISR 2 (also for the offsets and
+ * transaction state topics, three partitions each), so topics created without an explicit
+ * replication factor survive the loss of one node and acks=all writes go on with the other two.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -46,7 +53,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Formats {@code logDir} if needed, starts the broker and waits until it answers.
+   * Formats {@code logDir} if needed, starts a single-node cluster and waits until it answers.
    *
    * @param host           the address to listen on and advertise
    * @param brokerPort     the client port; 0 picks a free one
@@ -60,9 +67,36 @@ public final class EmbeddedKafka implements AutoCloseable {
     int controller = controllerPort == 0 ? freePort(host) : controllerPort;
     Properties props = brokerProperties(logDir, host, port, controller);
     overrides.forEach(props::setProperty);
+    return start(props, logDir, host, port, List.of("--cluster-id", Uuid.randomUuid().toString(), "--standalone"),
+        readyTimeout);
+  }
+
+  /**
+   * Formats {@code logDir} with the cluster's id if needed and starts one node of a cluster. The
+   * node listens for controllers where its own voter entry says; it cannot serve clients until a
+   * majority of the voters runs, so this blocks until enough of the other nodes have started too
+   * (start them in parallel), then waits at most {@code readyTimeout} for the node to answer.
+   *
+   * @param host       the address clients connect to (listen and advertise)
+   * @param brokerPort the client port; 0 picks a free one
+   * @param member     this node's id, the voters and the cluster id
+   * @param overrides  extra broker properties, applied last
+   */
+  public static EmbeddedKafka startNode(Path logDir, String host, int brokerPort, ClusterMember member,
+      Map<String, String> overrides, Duration readyTimeout) {
+    int port = brokerPort == 0 ? freePort(host) : brokerPort;
+    Properties props = clusterNodeProperties(logDir, host, port, member);
+    overrides.forEach(props::setProperty);
+    LOG.info("Kafka node {} of cluster {} starts; it serves once a majority of the voters {} runs", member.nodeId(),
+        member.clusterId(), member.votersConfig());
+    return start(props, logDir, host, port, List.of("--cluster-id", member.clusterId()), readyTimeout);
+  }
+
+  private static EmbeddedKafka start(Properties props, Path logDir, String host, int port, List<String> formatArgs,
+      Duration readyTimeout) {
     try {
       Files.createDirectories(logDir);
-      format(logDir, props);
+      format(logDir, props, formatArgs);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the Kafka log directory " + logDir, e);
     }
@@ -87,17 +121,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   static Properties brokerProperties(Path logDir, String host, int port, int controllerPort) {
-    Properties p = new Properties();
-    p.setProperty("process.roles", "broker,controller");
+    Properties p = commonProperties(logDir, host, port, host, controllerPort);
     p.setProperty("node.id", "1");
-    p.setProperty("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.setProperty("controller.listener.names", "CONTROLLER");
-    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
     p.setProperty("controller.quorum.bootstrap.servers", host + ":" + controllerPort);
-    p.setProperty("log.dirs", logDir.toAbsolutePath().toString());
-    p.setProperty("num.partitions", "1");
     p.setProperty("default.replication.factor", "1");
     p.setProperty("min.insync.replicas", "1");
     p.setProperty("offsets.topic.num.partitions", "1");
@@ -107,6 +133,39 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("transaction.state.log.min.isr", "1");
     p.setProperty("share.coordinator.state.topic.replication.factor", "1");
     p.setProperty("share.coordinator.state.topic.min.isr", "1");
+    return p;
+  }
+
+  static Properties clusterNodeProperties(Path logDir, String host, int port, ClusterMember member) {
+    ClusterMember.Voter self = member.self();
+    Properties p = commonProperties(logDir, host, port, self.host(), self.port());
+    p.setProperty("node.id", String.valueOf(member.nodeId()));
+    // A static quorum: every node knows every voter, so no node needs --standalone or
+    // --initial-controllers when formatted (kraft.version 0).
+    p.setProperty("controller.quorum.voters", member.votersConfig());
+    p.setProperty("default.replication.factor", "3");
+    p.setProperty("min.insync.replicas", "2");
+    p.setProperty("offsets.topic.num.partitions", "3");
+    p.setProperty("offsets.topic.replication.factor", "3");
+    p.setProperty("transaction.state.log.num.partitions", "3");
+    p.setProperty("transaction.state.log.replication.factor", "3");
+    p.setProperty("transaction.state.log.min.isr", "2");
+    p.setProperty("share.coordinator.state.topic.replication.factor", "3");
+    p.setProperty("share.coordinator.state.topic.min.isr", "2");
+    return p;
+  }
+
+  private static Properties commonProperties(Path logDir, String host, int port, String controllerHost,
+      int controllerPort) {
+    Properties p = new Properties();
+    p.setProperty("process.roles", "broker,controller");
+    p.setProperty("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + controllerHost + ":" + controllerPort);
+    p.setProperty("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("controller.listener.names", "CONTROLLER");
+    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+    p.setProperty("log.dirs", logDir.toAbsolutePath().toString());
+    p.setProperty("num.partitions", "1");
     p.setProperty("group.initial.rebalance.delay.ms", "0");
     p.setProperty("auto.create.topics.enable", "false");
     // The cleaner's dedupe buffer defaults to 128 MiB of heap; compacted topics here are tiny.
@@ -117,7 +176,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
-  private static void format(Path logDir, Properties props) throws IOException {
+  private static void format(Path logDir, Properties props, List<String> formatArgs) throws IOException {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return;
     }
@@ -129,9 +188,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       ByteArrayOutputStream captured = new ByteArrayOutputStream();
       int rc;
       try (PrintStream print = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-        rc = StorageTool.execute(new String[] {
-            "format", "--config", config.toString(), "--cluster-id", Uuid.randomUuid().toString(),
-            "--standalone", "--ignore-formatted"}, print);
+        List<String> args = new ArrayList<>(List.of("format", "--config", config.toString(), "--ignore-formatted"));
+        args.addAll(formatArgs);
+        rc = StorageTool.execute(args.toArray(String[]::new), print);
       }
       if (rc != 0) {
         throw new IllegalStateException("formatting the Kafka log directory " + logDir + " failed: "

@@ -28,9 +28,15 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Starts {@code mainClass} with the given environment on top of this one, heap capped at 256 MiB. */
   public static ServiceProcess start(Class<?> mainClass, Map<String, String> env, Path log, String... args) {
+    return start(mainClass, "256m", env, log, args);
+  }
+
+  /** Starts {@code mainClass} with the given environment on top of this one and {@code -Xmx<maxHeap>}. */
+  public static ServiceProcess start(Class<?> mainClass, String maxHeap, Map<String, String> env, Path log,
+      String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC",
+        "-Xmx" + maxHeap, "-XX:+UseSerialGC",
         "-cp", System.getProperty("java.class.path"),
         mainClass.getName()));
     command.addAll(List.of(args));

@@ -40,11 +40,16 @@ public final class TestKafka {
     this.kind = kind;
   }
 
+  /** Kafka at {@code bootstrapServers}, started by the caller ({@link KafkaCluster#kafka()} does). */
+  public static TestKafka of(String bootstrapServers, String kind) {
+    return new TestKafka(bootstrapServers, kind);
+  }
+
   public String bootstrapServers() {
     return bootstrapServers;
   }
 
-  /** {@code embedded} or {@code testcontainers}. */
+  /** {@code embedded}, {@code testcontainers} or {@code cluster}. */
   public String kind() {
     return kind;
   }
