@@ -222,8 +222,15 @@ public final class ModelManager {
     Files.writeString(staging.resolve(".complete"), slot.artifact());
     try {
       Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-      // another load of the same artifact finished first; its copy is as good
+    } catch (IOException raced) {
+      // Another load of the same artifact (another instance on this MAAS_HOME) finished first: its
+      // copy is as good. Linux says so with a plain FileSystemException ("Directory not empty").
+      if (!Files.exists(dir.resolve(".complete"))) {
+        throw raced;
+      }
+      try (java.util.stream.Stream<Path> paths = Files.walk(staging)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
     return dir;
   }
