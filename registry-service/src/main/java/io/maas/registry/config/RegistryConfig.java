@@ -3,6 +3,7 @@ package io.maas.registry.config;
 import io.maas.common.config.MaasConfig;
 import io.maas.common.config.Settings;
 import io.maas.common.kafka.Retention;
+import io.maas.common.kafka.Topics;
 import io.maas.model.ModelArchive;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,14 +20,19 @@ import java.util.Map;
  *                        {@code MAAS_TOPIC_RETENTION} (ISO-8601, default PT24H) and
  *                        {@code MAAS_TOPIC_RETENTION_BYTES} per partition (default 1 GiB); the registry
  *                        creates those topics and re-applies both at every start
+ * @param partitions      {@code MAAS_TOPIC_PARTITIONS}: partitions of a new model's data topics (default 6),
+ *                        and so the most inference instances of one group that share its requests;
+ *                        topics that exist keep theirs
  */
-public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive.Limits limits, Retention retention) {
+public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive.Limits limits, Retention retention,
+    int partitions) {
 
   public static final String MAX_ARCHIVE_BYTES = "MAAS_REGISTRY_MAX_ARCHIVE_BYTES";
   public static final String MAX_ENTRIES = "MAAS_REGISTRY_MAX_ENTRIES";
   public static final String MAX_UNPACKED_BYTES = "MAAS_REGISTRY_MAX_UNPACKED_BYTES";
   public static final String TOPIC_RETENTION = "MAAS_TOPIC_RETENTION";
   public static final String TOPIC_RETENTION_BYTES = "MAAS_TOPIC_RETENTION_BYTES";
+  public static final String TOPIC_PARTITIONS = "MAAS_TOPIC_PARTITIONS";
 
   public static final Map<String, String> DEFAULTS;
 
@@ -37,6 +43,7 @@ public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive
     defaults.put(MAX_UNPACKED_BYTES, String.valueOf(2L * 1024 * 1024 * 1024));
     defaults.put(TOPIC_RETENTION, Retention.DEFAULT.time().toString());
     defaults.put(TOPIC_RETENTION_BYTES, String.valueOf(Retention.DEFAULT.bytesPerPartition()));
+    defaults.put(TOPIC_PARTITIONS, String.valueOf(Topics.DEFAULT_REQUEST_PARTITIONS));
     DEFAULTS = Map.copyOf(defaults);
   }
 
@@ -46,7 +53,8 @@ public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive
         new ModelArchive.Limits(settings.integer(MAX_ENTRIES, 1, 10_000_000),
             settings.longValue(MAX_UNPACKED_BYTES, 1024, Long.MAX_VALUE)),
         new Retention(settings.duration(TOPIC_RETENTION, Duration.ofMinutes(10), Duration.ofDays(3650)),
-            settings.longValue(TOPIC_RETENTION_BYTES, Retention.MIN_BYTES_PER_PARTITION, Long.MAX_VALUE)));
+            settings.longValue(TOPIC_RETENTION_BYTES, Retention.MIN_BYTES_PER_PARTITION, Long.MAX_VALUE)),
+        settings.integer(TOPIC_PARTITIONS, 1, 10_000));
   }
 
   /** Where artifacts and uploads live: {@code $MAAS_HOME/registry}. */

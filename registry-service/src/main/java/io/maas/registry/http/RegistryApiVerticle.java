@@ -86,7 +86,7 @@ public final class RegistryApiVerticle extends ApiVerticle {
   }
 
   private List<TopicSpec> modelTopics(String model) {
-    return Topics.modelSpecs(model, Topics.DEFAULT_REQUEST_PARTITIONS, config.retention());
+    return Topics.modelSpecs(model, config.partitions(), config.retention());
   }
 
   @Override
