@@ -24,7 +24,7 @@ final class Cleanup {
   }
 
   static void run(String bootstrapServers, String model) throws Exception {
-    try (Admin admin = new KafkaClients(bootstrapServers, "bench").admin()) {
+    try (Admin admin = Main.clients(bootstrapServers).admin()) {
       List<String> topics = List.of(Topics.requests(model), Topics.results(model), Topics.shadow(model));
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(d ->

@@ -123,7 +123,7 @@ public final class Main {
 
   private static void endToEnd(Map<String, String> flags, List<String> texts) throws Exception {
     String model = flags.getOrDefault("model", "spam");
-    KafkaClients clients = new KafkaClients(flags.get("kafka"), "bench");
+    KafkaClients clients = clients(flags.get("kafka"));
     Payloads payloads = new Payloads(model, texts);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("results", null)),
              new StringDeserializer(), new ByteArrayDeserializer());
@@ -253,5 +253,13 @@ public final class Main {
       return -1;
     }
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+  }
+
+  /** The benchmark's clients, with the services' MAAS_KAFKA_CONFIG_FILE when it is set (a secured cluster). */
+  static KafkaClients clients(String bootstrapServers) {
+    String file = System.getenv(io.maas.common.config.MaasConfig.MAAS_KAFKA_CONFIG_FILE);
+    return new KafkaClients(bootstrapServers, "bench", file == null || file.isBlank()
+        ? io.maas.common.kafka.KafkaClientFile.NONE
+        : io.maas.common.kafka.KafkaClientFile.load(io.maas.common.config.MaasConfig.MAAS_KAFKA_CONFIG_FILE, Path.of(file)));
   }
 }
