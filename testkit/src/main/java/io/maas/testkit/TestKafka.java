@@ -40,11 +40,19 @@ public final class TestKafka {
     this.kind = kind;
   }
 
+  /**
+   * A broker the test started itself, such as a {@link BrokerProcess} it kills and restarts; the
+   * shared one comes from {@link KafkaExtension}.
+   */
+  public static TestKafka at(String bootstrapServers) {
+    return new TestKafka(bootstrapServers, "process");
+  }
+
   public String bootstrapServers() {
     return bootstrapServers;
   }
 
-  /** {@code embedded} or {@code testcontainers}. */
+  /** {@code embedded}, {@code testcontainers}, or {@code process} for {@link #at(String)}. */
   public String kind() {
     return kind;
   }
