@@ -168,13 +168,13 @@ class BrokerCrashIT {
         LOG.info("Broker crash: sent {} ({} over HTTP, {} by producer), acknowledged {} ({} 202s, slowest {} ms; {} "
                 + "producer acks), answered {} of them at-least-once with {} duplicate results and {} exactly-once with "
                 + "{}; {} HTTP 503s (slowest {} ms, {} of their ids answered anyway), {} producer sends failed {}; "
-                + ":predict 503 in {} ms; broker down {} ms, not ready seen after {} ms, ready again {} ms after the "
+                + ":predict answered {} in {} ms; broker down {} ms, not ready seen after {} ms, ready again {} ms after the "
                 + "restart, first result {} ms after it, longest gap between results {} ms; test took {} s",
             http.sent() + direct.sent(), http.sent(), direct.sent(), acknowledged.size(), http.accepted(),
             http.slowestAcceptanceMs(), direct.acknowledged(), results.answered(AT_LEAST_ONCE, acknowledged),
             results.duplicates(AT_LEAST_ONCE), results.answered(EXACTLY_ONCE, acknowledged),
             results.duplicates(EXACTLY_ONCE), http.refused(), http.slowestRefusalMs(), refusedButAnswered.size(),
-            direct.failed(), direct.failures(), predictMs, outageMs, notReadyAfterMs, readyAgainMs,
+            direct.failed(), direct.failures(), predict == null ? "nothing" : predict.statusCode(), predictMs, outageMs, notReadyAfterMs, readyAgainMs,
             results.firstArrivalAfter(restarted), results.longestGapMs(),
             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - testStarted));
 
