@@ -45,11 +45,19 @@ public final class TestKafka {
     return new TestKafka(bootstrapServers, kind);
   }
 
+  /**
+   * A broker the test started itself, such as a {@link BrokerProcess} it kills and restarts; the
+   * shared one comes from {@link KafkaExtension}.
+   */
+  public static TestKafka at(String bootstrapServers) {
+    return of(bootstrapServers, "process");
+  }
+
   public String bootstrapServers() {
     return bootstrapServers;
   }
 
-  /** {@code embedded}, {@code testcontainers} or {@code cluster}. */
+  /** {@code embedded}, {@code testcontainers}, {@code cluster} ({@link KafkaCluster}) or {@code process} ({@link #at(String)}). */
   public String kind() {
     return kind;
   }

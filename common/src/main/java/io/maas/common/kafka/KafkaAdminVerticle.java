@@ -7,8 +7,9 @@ import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Owns a service's admin client: provisions the topics the service owns on start, answers
- * the Kafka readiness probe, and closes the client on stop. Deploy it first.
+ * Owns a service's admin client: provisions the topics the service owns on start, then keeps
+ * {@link KafkaHealth} probing (the readiness check, and what ingest consults before publishing),
+ * and closes the client on stop. Deploy it first.
  */
 public final class KafkaAdminVerticle extends VerticleBase {
 
@@ -25,14 +26,16 @@ public final class KafkaAdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     admin = clients.admin();
-    health = new KafkaHealth(vertx, admin);
+    health = new KafkaHealth(vertx, admin, clients.bootstrapServers());
     return provisioner().ensure(vertx, ownedTopics)
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot create topics " + ownedTopics.stream()
-            .map(TopicSpec::name).toList() + " on Kafka at " + clients.bootstrapServers() + ": " + e.getMessage(), e)));
+            .map(TopicSpec::name).toList() + " on Kafka at " + clients.bootstrapServers() + ": " + e.getMessage(), e)))
+        .compose(v -> health.start());
   }
 
   @Override
   public Future<?> stop() {
+    health.stop();
     return vertx.executeBlocking(() -> {
       admin.close(Duration.ofSeconds(5));
       return null;

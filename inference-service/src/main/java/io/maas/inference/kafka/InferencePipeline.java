@@ -30,7 +30,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -55,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * <p>Delivery: at-least-once commits each partition up to its first record whose outputs are not
  * yet acknowledged (asynchronously, every 100 ms); exactly-once leaves offsets to the worker's
  * transactions. After a failure, a lost partition or a revocation, the queued work is dropped
- * and the remaining partitions are read again from their committed offsets.
+ * and the remaining partitions are read again from their committed offsets. While Kafka cannot
+ * tell those offsets (the broker is gone: a failure is most often why the rewind happens), the
+ * loop asks again rather than poll, and never gives up: nothing read after them is taken for done.
  *
  * <p>Lag: once a second this thread sets {@code maas_consumer_lag{group,topic}} and
  * {@code maas_consumer_lag_seconds{group,topic}} for the request topics it is assigned, from
@@ -72,6 +76,8 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
    */
   private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long LAG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** How long one attempt to read committed offsets may block; the loop tries again after it. */
+  private static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(5);
 
   private final InferenceConfig config;
   private final KafkaClients clients;
@@ -79,6 +85,9 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
   private final Batcher<Pending> batcher;
   private final OffsetTracker offsets = new OffsetTracker();
   private final ConsumerLag lag = new ConsumerLag(System::currentTimeMillis);
+  /** Assigned partitions a rewind dropped work of, still to be sought to their committed offsets. */
+  private final Set<TopicPartition> unsought = new HashSet<>();
+  private long unsoughtSince = -1;
   private Set<String> lagTopics = Set.of();
   private long lastLag;
   private volatile boolean polling;
@@ -200,6 +209,10 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
       reportLag(c);
       if (subscribed.isEmpty()) {
         Thread.sleep(100);
+        continue;
+      }
+      if (!seekCommitted()) {
+        Thread.sleep(500);
         continue;
       }
       Exception failure = worker.failure();
@@ -334,19 +347,49 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
       worker.recover();
     });
     offsets.clear();
-    Set<TopicPartition> staying = new HashSet<>(consumer.assignment());
-    staying.removeAll(leaving);
-    if (!staying.isEmpty()) {
-      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(staying);
-      for (TopicPartition tp : staying) {
-        OffsetAndMetadata at = committed.get(tp);
-        if (at == null) {
-          consumer.seekToBeginning(List.of(tp));
-        } else {
-          consumer.seek(tp, at.offset());
-        }
+    unsought.addAll(consumer.assignment());
+    unsought.removeAll(leaving);
+    seekCommitted();
+  }
+
+  /**
+   * Seeks the partitions a rewind left to their committed offsets; false while Kafka cannot tell
+   * them, and the loop polls none of its partitions until it can. Also called from the rebalance
+   * listener, so it never throws for a broker that does not answer.
+   */
+  private boolean seekCommitted() {
+    unsought.retainAll(consumer.assignment());
+    if (unsought.isEmpty()) {
+      return true;
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try {
+      committed = consumer.committed(Set.copyOf(unsought), COMMITTED_TIMEOUT);
+    } catch (WakeupException | InterruptException e) {
+      throw e;
+    } catch (KafkaException e) {
+      if (unsoughtSince < 0) {
+        unsoughtSince = System.nanoTime();
+        LOG.warn("Cannot read the committed offsets of {} partitions to read them again ({}); polling waits until "
+            + "Kafka answers", unsought.size(), e.toString());
+      }
+      return false;
+    }
+    for (TopicPartition tp : unsought) {
+      OffsetAndMetadata at = committed.get(tp);
+      if (at == null) {
+        consumer.seekToBeginning(List.of(tp));
+      } else {
+        consumer.seek(tp, at.offset());
       }
     }
+    if (unsoughtSince >= 0) {
+      LOG.info("Read the committed offsets of {} partitions after {} s; polling again", unsought.size(),
+          TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - unsoughtSince));
+      unsoughtSince = -1;
+    }
+    unsought.clear();
+    return true;
   }
 
   /** Makes what is done durable: the acknowledged offsets, or the open transaction (worker idle). */

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +59,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failure (a send refused, a transaction that did not commit) stops the worker from taking
  * batches until the consumer's thread has rewound to what is durable and called {@link #recover};
- * {@link #exclusive} runs such work while no batch is in progress.
+ * {@link #exclusive} runs such work while no batch is in progress. A commit or an abort that times
+ * out (the broker is gone longer than {@code max.block.ms}) may still complete, and Kafka's producer
+ * takes no other transactional call until the same one is made again: it is retried before the next
+ * transaction begins, so that the worker does not refuse every transaction once the broker is back.
  *
  * <p>Every result carries the {@link TextDescriptors} of its request against the answering
  * version's training vocabulary; the consumer's thread computes them for the production version
@@ -111,6 +116,12 @@ final class ModelWorker {
   private final Map<TopicPartition, OffsetAndMetadata> transactionOffsets = new HashMap<>();
   private final List<OffsetTracker.Mark> transactionMarks = new ArrayList<>();
   private long transactionStarted = -1;
+  /** A commit or abort that timed out, to be retried before anything else; null when none. */
+  private Ending unfinished;
+
+  private enum Ending {
+    COMMIT, ABORT
+  }
 
   ModelWorker(InferenceConfig config, ModelManager models, Batcher<Pending> batcher, KafkaProducer<String, byte[]> producer,
       Owner owner) {
@@ -291,6 +302,7 @@ final class ModelWorker {
 
   private void sendInTransaction(List<Pending> batch, List<ProducerRecord<String, byte[]>> out) {
     if (transactionStarted < 0) {
+      finishUnfinished();
       producer.beginTransaction();
       transactionStarted = System.nanoTime();
     }
@@ -305,16 +317,27 @@ final class ModelWorker {
   private void commitTransaction() {
     try {
       producer.sendOffsetsToTransaction(transactionOffsets, owner.groupMetadata());
-      producer.commitTransaction();
-      // done once committed: the consumer's lag counts them until then
-      transactionMarks.forEach(OffsetTracker.Mark::done);
-      transactionMarks.clear();
-      transactionOffsets.clear();
-      transactionStarted = -1;
     } catch (RuntimeException e) {
       fail(e);
       abortTransaction();
+      return;
     }
+    try {
+      producer.commitTransaction();
+    } catch (TimeoutException e) {
+      // It may still commit: the consumer's side reads the committed offsets again once the outcome is known.
+      unfinished = Ending.COMMIT;
+      dropTransaction();
+      fail(e);
+      return;
+    } catch (RuntimeException e) {
+      fail(e);
+      abortTransaction();
+      return;
+    }
+    // done once committed: the consumer's lag counts them until then
+    transactionMarks.forEach(OffsetTracker.Mark::done);
+    dropTransaction();
   }
 
   /** Aborts the open transaction, if any (with {@link #exclusive}). */
@@ -322,14 +345,45 @@ final class ModelWorker {
     if (transactionStarted < 0) {
       return;
     }
-    transactionOffsets.clear();
-    transactionMarks.clear();
-    transactionStarted = -1;
+    dropTransaction();
     try {
       producer.abortTransaction();
+    } catch (TimeoutException e) {
+      unfinished = Ending.ABORT;
+      LOG.warn("Aborting the transaction timed out ({}); the abort is retried before the next transaction", e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("Aborting the transaction failed: {}", e.toString());
     }
+  }
+
+  private void dropTransaction() {
+    transactionOffsets.clear();
+    transactionMarks.clear();
+    transactionStarted = -1;
+  }
+
+  /** Makes the commit or abort that timed out again; throws while Kafka still does not answer. */
+  private void finishUnfinished() {
+    if (unfinished == null) {
+      return;
+    }
+    Ending ending = unfinished;
+    try {
+      if (ending == Ending.COMMIT) {
+        producer.commitTransaction();
+      } else {
+        producer.abortTransaction();
+      }
+    } catch (TimeoutException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The outcome is known now, a failure: a failed commit is aborted next (which clears an
+      // abortable error, and fails at once on a fenced producer); a failed abort is not retried.
+      unfinished = ending == Ending.COMMIT ? Ending.ABORT : null;
+      throw e;
+    }
+    unfinished = null;
+    LOG.info("The transaction's {} that had timed out went through when made again", ending.name().toLowerCase(Locale.ROOT));
   }
 
   /** Pinned versions go to the slot serving them; otherwise a stable share of ids goes to the canary. */

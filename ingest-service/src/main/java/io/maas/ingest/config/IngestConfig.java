@@ -23,13 +23,18 @@ import java.util.Map;
  *                       with {@code Retry-After: 1}. At least {@code MAAS_INGEST_MAX_ITEMS}.
  * @param predictTimeout {@code MAAS_PREDICT_TIMEOUT_MS}: how long {@code :predict} waits for every answer
  *                       (default 10 s) before it gives up with 504
+ * @param deliveryTimeout {@code MAAS_INGEST_DELIVERY_TIMEOUT_MS}: how long a record may wait for Kafka's
+ *                       acknowledgement (the producer's {@code delivery.timeout.ms}, default 15 s, Kafka's own
+ *                       is 2 minutes) before its call is answered 503 {@code kafka_unavailable}: the longest an
+ *                       HTTP client waits on a broker that is reachable but does not acknowledge. While the
+ *                       broker is known unreachable, calls are refused at once.
  * @param producerTokens {@code MAAS_INGEST_TOKENS}: bearer tokens producers must send, separated by commas,
  *                       each at least 16 characters (default none: no token asked); without one the
  *                       request endpoints answer 401
  */
 public record IngestConfig(
     MaasConfig maas, int maxTextBytes, long maxBodyBytes, int maxItems, int maxInFlight, Duration predictTimeout,
-    List<String> producerTokens) {
+    Duration deliveryTimeout, List<String> producerTokens) {
 
   public static final String MAX_TEXT_BYTES = "MAAS_MAX_TEXT_BYTES";
   public static final String MAX_BODY_BYTES = "MAAS_INGEST_MAX_BODY_BYTES";
@@ -38,6 +43,7 @@ public record IngestConfig(
   public static final String PREDICT_TIMEOUT_MS = "MAAS_PREDICT_TIMEOUT_MS";
   public static final String TOKENS = "MAAS_INGEST_TOKENS";
   static final int MIN_TOKEN_LENGTH = 16;
+  public static final String DELIVERY_TIMEOUT_MS = "MAAS_INGEST_DELIVERY_TIMEOUT_MS";
 
   /** {@link MaasConfig#DEFAULTS} and the ingest limits. */
   public static final Map<String, String> DEFAULTS;
@@ -49,6 +55,7 @@ public record IngestConfig(
     defaults.put(MAX_ITEMS, "10000");
     defaults.put(MAX_IN_FLIGHT, "20000");
     defaults.put(PREDICT_TIMEOUT_MS, "10000");
+    defaults.put(DELIVERY_TIMEOUT_MS, "15000");
     DEFAULTS = Map.copyOf(defaults);
   }
 
@@ -67,6 +74,8 @@ public record IngestConfig(
         maxItems,
         maxInFlight,
         Duration.ofMillis(settings.longValue(PREDICT_TIMEOUT_MS, 1, 3_600_000)),
+        // below a second, a produce request has no time for one round trip under load
+        Duration.ofMillis(settings.longValue(DELIVERY_TIMEOUT_MS, 1_000, 600_000)),
         tokens(settings));
   }
 
@@ -86,8 +95,8 @@ public record IngestConfig(
   @Override
   public String toString() {
     return "IngestConfig[" + maas + ", maxTextBytes=" + maxTextBytes + ", maxBodyBytes=" + maxBodyBytes + ", maxItems="
-        + maxItems + ", maxInFlight=" + maxInFlight + ", predictTimeout=" + predictTimeout + ", producerTokens="
-        + producerTokens.size() + "]";
+        + maxItems + ", maxInFlight=" + maxInFlight + ", predictTimeout=" + predictTimeout + ", deliveryTimeout="
+        + deliveryTimeout + ", producerTokens=" + producerTokens.size() + "]";
   }
 
   public int port() {

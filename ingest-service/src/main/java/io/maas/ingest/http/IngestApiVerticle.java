@@ -21,11 +21,13 @@ import io.maas.common.http.HttpErrors;
 import io.maas.common.kafka.DeploymentWatcher;
 import io.maas.common.kafka.KafkaAdminVerticle;
 import io.maas.common.kafka.KafkaClients;
+import io.maas.common.kafka.KafkaHealth;
 import io.maas.common.kafka.Topics;
 import io.maas.ingest.batch.Batch;
 import io.maas.ingest.batch.BatchDecoder;
 import io.maas.ingest.batch.TooManyItemsException;
 import io.maas.ingest.config.IngestConfig;
+import io.maas.ingest.kafka.KafkaUnavailableException;
 import io.maas.ingest.kafka.RequestPublisher;
 import io.maas.ingest.kafka.ResultFollower;
 import io.vertx.core.Future;
@@ -38,6 +40,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -61,6 +64,11 @@ import org.slf4j.LoggerFactory;
  * become dead letters on {@code maas.dlq} and nothing is published. {@code :predict} publishes the
  * same way and answers with the results that come back on {@code maas.results.<model>}
  * ({@link ResultFollower}). A model is known once {@code maas.models} gives it a production version.
+ *
+ * <p>While {@link KafkaHealth} finds Kafka unreachable, both answer 503 {@code kafka_unavailable}
+ * at once without publishing, and calls still waiting for an acknowledgement get the same answer
+ * as soon as it is found so; a call Kafka never acknowledges waits at most
+ * {@code MAAS_INGEST_DELIVERY_TIMEOUT_MS}. A 202 is only given after acks=all.
  */
 public final class IngestApiVerticle extends ApiVerticle {
 
@@ -71,11 +79,14 @@ public final class IngestApiVerticle extends ApiVerticle {
   /** Bodies up to this size are decoded on the event loop; larger ones on a worker thread. */
   private static final int INLINE_DECODE_BYTES = 64 * 1024;
   private static final String RETRY_AFTER = "Retry-After";
+  /** Seconds a client is asked to wait while Kafka is unreachable: a broker takes seconds to come back. */
+  private static final String KAFKA_RETRY_AFTER_SECONDS = "5";
   private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
   private final IngestConfig config;
   private final BearerTokens producerTokens;
   private final KafkaClients clients;
+  private final KafkaAdminVerticle kafka;
   private final Map<String, ModelDeployment> deployments = new HashMap<>();
   private DeploymentWatcher watcher;
   private RequestPublisher publisher;
@@ -86,12 +97,20 @@ public final class IngestApiVerticle extends ApiVerticle {
     this.config = config;
     this.producerTokens = BearerTokens.of(config.producerTokens());
     this.clients = clients;
+    this.kafka = kafka;
     IngestMetrics.register();
   }
 
   @Override
   public Future<?> start() {
-    publisher = new RequestPublisher(KafkaProducer.create(vertx, producerConfig()), config.maxInFlight());
+    KafkaHealth health = kafka.health();
+    publisher = new RequestPublisher(KafkaProducer.create(vertx, producerConfig()), config.maxInFlight(),
+        health::reachable);
+    health.onChange(context, reachable -> {
+      if (!reachable) {
+        publisher.abandon();
+      }
+    });
     results = new ResultFollower(clients, context);
     watcher = new DeploymentWatcher(clients, context, this::deployed);
     watcher.start();
@@ -101,10 +120,18 @@ public final class IngestApiVerticle extends ApiVerticle {
 
   /**
    * The shared producer settings, with room for the longest text: Kafka's default request limit
-   * (1 MiB) is smaller than a 1 MiB text once it is wrapped in JSON (escapes can double it).
+   * (1 MiB) is smaller than a 1 MiB text once it is wrapped in JSON (escapes can double it). A
+   * record waits for its acknowledgement at most {@code MAAS_INGEST_DELIVERY_TIMEOUT_MS}, an HTTP
+   * client's patience rather than Kafka's two minutes, and so does a send that waits for metadata.
    */
   private Map<String, String> producerConfig() {
     Map<String, String> producer = new HashMap<>(clients.producerConfig("requests"));
+    long delivery = config.deliveryTimeout().toMillis();
+    long linger = Long.parseLong(producer.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "0"));
+    producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(delivery));
+    // Kafka refuses a delivery timeout below linger.ms + request.timeout.ms (30 s by default).
+    producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(30_000, delivery - linger)));
+    producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(delivery));
     long requestBytes = Math.min(Integer.MAX_VALUE, 2L * config.maxTextBytes() + 64 * 1024);
     if (requestBytes > DEFAULT_MAX_REQUEST_BYTES) {
       producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(requestBytes));
@@ -200,6 +227,10 @@ public final class IngestApiVerticle extends ApiVerticle {
       HttpErrors.respond(ctx, 404, "unknown_model", "model '" + model + "' has no production version deployed");
       return;
     }
+    if (!kafka.health().reachable()) {
+      kafkaUnavailable(ctx, model, 1);
+      return;
+    }
     ctx.next();
   }
 
@@ -246,6 +277,10 @@ public final class IngestApiVerticle extends ApiVerticle {
               .onFailure(e -> {
                 if (e instanceof RecordTooLargeException) {
                   tooLargeForKafka(ctx, model, n, e);
+                  return;
+                }
+                if (e instanceof KafkaUnavailableException) {
+                  kafkaUnavailable(ctx, model, n);
                   return;
                 }
                 count(model, FAILED, n);
@@ -393,6 +428,10 @@ public final class IngestApiVerticle extends ApiVerticle {
         tooLargeForKafka(ctx, model, requests.size(), e);
         return;
       }
+      if (e instanceof KafkaUnavailableException) {
+        kafkaUnavailable(ctx, model, requests.size());
+        return;
+      }
       count(model, FAILED, requests.size());
       LOG.warn("A :predict call for model {} failed before its requests were published: {}", model, e.getMessage());
       unavailable(ctx, "kafka_unavailable", "the requests could not be published or their answers cannot be read: "
@@ -524,6 +563,18 @@ public final class IngestApiVerticle extends ApiVerticle {
     HttpErrors.respond(ctx, 429, "overloaded", "ingest has " + publisher.inFlight()
         + " records awaiting Kafka's acknowledgement and " + results.expectedCount() + " answers awaited (limit "
         + config.maxInFlight() + ", MAAS_INGEST_MAX_IN_FLIGHT); retry in a second");
+  }
+
+  /**
+   * Kafka is known unreachable: nothing of this call is promised. Not logged per call: KafkaHealth
+   * logs the outage once.
+   */
+  private void kafkaUnavailable(RoutingContext ctx, String model, int items) {
+    count(model, FAILED, items);
+    ctx.response().putHeader(RETRY_AFTER, KAFKA_RETRY_AFTER_SECONDS);
+    HttpErrors.respond(ctx, 503, "kafka_unavailable", "Kafka at " + clients.bootstrapServers()
+        + " has been unreachable since " + Instant.ofEpochMilli(kafka.health().sinceMillis())
+        + ", so none of these requests is promised; send them again in " + KAFKA_RETRY_AFTER_SECONDS + " s");
   }
 
   private static void unavailable(RoutingContext ctx, String reason, String message) {

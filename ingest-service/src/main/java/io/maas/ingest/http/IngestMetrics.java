@@ -10,7 +10,7 @@ final class IngestMetrics {
    * {@code maas_ingest_requests_total{model,outcome}}: items of {@code /requests} and {@code :predict}
    * calls by what became of them. Outcomes: accepted (published, and for :predict answered),
    * invalid, unknown_model, too_large, overloaded (429, and 503 before the deployments are read),
-   * failed (Kafka did not acknowledge), timeout (:predict). A call whose items were not counted
+   * failed (Kafka did not acknowledge, or was unreachable: 503), timeout (:predict). A call whose items were not counted
    * (unknown model, wrong content type, a body over a limit) counts once. Calls naming an invalid
    * model are not counted: they have no model to label.
    */

@@ -20,15 +20,17 @@ class IngestConfigTest {
     assertThat(config.maxItems()).isEqualTo(10_000);
     assertThat(config.maxInFlight()).isEqualTo(20_000);
     assertThat(config.predictTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.deliveryTimeout()).isEqualTo(Duration.ofSeconds(15));
     assertThat(config.port()).isEqualTo(8080);
   }
 
   @Test
   void theEnvironmentOverridesAndBadValuesNameTheirVariable() {
     IngestConfig config = IngestConfig.from(Settings.load(IngestConfig.DEFAULTS,
-        Map.of("MAAS_MAX_TEXT_BYTES", "64", "MAAS_PREDICT_TIMEOUT_MS", "1500")));
+        Map.of("MAAS_MAX_TEXT_BYTES", "64", "MAAS_PREDICT_TIMEOUT_MS", "1500", "MAAS_INGEST_DELIVERY_TIMEOUT_MS", "5000")));
     assertThat(config.maxTextBytes()).isEqualTo(64);
     assertThat(config.predictTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(config.deliveryTimeout()).isEqualTo(Duration.ofSeconds(5));
 
     assertThatThrownBy(() -> IngestConfig.from(Settings.load(IngestConfig.DEFAULTS, Map.of("MAAS_INGEST_MAX_ITEMS", "many"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("MAAS_INGEST_MAX_ITEMS must be a whole number");
@@ -36,6 +38,9 @@ class IngestConfigTest {
         Map.of("MAAS_INGEST_MAX_ITEMS", "500", "MAAS_INGEST_MAX_IN_FLIGHT", "100"))))
         .isInstanceOf(ConfigException.class)
         .hasMessage("MAAS_INGEST_MAX_IN_FLIGHT must be at least MAAS_INGEST_MAX_ITEMS (500), got 100");
+    assertThatThrownBy(() -> IngestConfig.from(Settings.load(IngestConfig.DEFAULTS,
+        Map.of("MAAS_INGEST_DELIVERY_TIMEOUT_MS", "100"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("MAAS_INGEST_DELIVERY_TIMEOUT_MS must be a whole number");
   }
 
   @Test
