@@ -389,7 +389,6 @@ class BrokerCrashIT {
       props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
       props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
       props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      props.setProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
       // Records sent while the broker is gone wait for it (up to two minutes), as an application's would;
       // a send never blocks the stream for long.
       props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");

