@@ -11,7 +11,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -46,6 +45,10 @@ public final class DeploymentWatcher extends ConsumerThread {
 
   @Override
   protected void run() {
+    untilStopped("Following " + Topics.MODELS, LOG, this::follow);
+  }
+
+  private void follow() {
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("deployments", null)),
         new StringDeserializer(), new ByteArrayDeserializer())) {
       attach(c);
@@ -59,6 +62,7 @@ public final class DeploymentWatcher extends ConsumerThread {
         }
       }
       c.assign(partitions);
+      // From the beginning again after a failure too: revisions already handed over are skipped.
       c.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = c.endOffsets(partitions);
       while (running()) {
@@ -69,10 +73,6 @@ public final class DeploymentWatcher extends ConsumerThread {
           context.runOnContext(v -> caughtUp = true);
         }
       }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      LOG.error("Following {} failed: {}", Topics.MODELS, e.getMessage(), e);
     }
   }
 

@@ -30,7 +30,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -88,6 +87,15 @@ public final class StreamReader extends ConsumerThread {
 
   @Override
   protected void run() {
+    try {
+      // A new consumer after a failure goes on from this process's positions (see position).
+      untilStopped("Reading maas topics", LOG, this::read);
+    } finally {
+      polling = false;
+    }
+  }
+
+  private void read() {
     Map<String, Object> props = new HashMap<>(clients.consumerConfig("stream", config.groupId()));
     props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
@@ -139,10 +147,6 @@ public final class StreamReader extends ConsumerThread {
           }
         }
       }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      LOG.error("The monitor stopped reading Kafka on an error: {}", e.getMessage(), e);
     } finally {
       polling = false;
     }
