@@ -53,6 +53,7 @@ public final class HttpProbe {
   public static void assertServesHealthAndMetrics(int port) {
     HttpResponse<String> live = get(port, "/health/live");
     assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(live.body()).as("which build runs").contains("\"version\":").contains("\"revision\":");
 
     HttpResponse<String> ready = get(port, "/health/ready");
     assertThat(ready.statusCode()).as("ready: %s", ready.body()).isEqualTo(200);

@@ -1,6 +1,7 @@
 package io.maas.common.http;
 
 import io.maas.common.metrics.MaasMetrics;
+import io.maas.common.runtime.BuildInfo;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.prometheus.client.hotspot.DefaultExports;
@@ -28,7 +29,9 @@ public final class Observability {
     DefaultExports.initialize();
     MaasMetrics.exportBuildInfo();
     HealthChecks checks = HealthChecks.create(vertx);
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    BuildInfo build = BuildInfo.current();
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")
+        .put("version", build.version()).put("revision", build.revision())));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(checks));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", TextFormat.CONTENT_TYPE_004)

@@ -1,11 +1,8 @@
 package io.maas.common.metrics;
 
+import io.maas.common.runtime.BuildInfo;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 
 /**
  * Metric families more than one service writes. Registered once per JVM in the default
@@ -49,20 +46,7 @@ public final class MaasMetrics {
 
   /** Sets {@link #BUILD_INFO}'s one series; every service's {@code /metrics} route calls it, and more than once is harmless. */
   public static void exportBuildInfo() {
-    Properties build = new Properties();
-    try (InputStream in = MaasMetrics.class.getResourceAsStream("build.properties")) {
-      if (in != null) {
-        build.load(in);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    BUILD_INFO.labels(coordinate(build, "version", "dev"), coordinate(build, "revision", "unknown")).set(1);
-  }
-
-  /** A value Maven filtered into {@code build.properties}, or the fallback when run from unfiltered sources. */
-  private static String coordinate(Properties build, String key, String fallback) {
-    String value = build.getProperty(key, "");
-    return value.isBlank() || value.contains("${") ? fallback : value;
+    BuildInfo build = BuildInfo.current();
+    BUILD_INFO.labels(build.version(), build.revision()).set(1);
   }
 }
