@@ -29,6 +29,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,11 +122,20 @@ public final class ModelManager {
       LOG.warn("Deployment revision {} of {} names no production version; keeping what serves", deployment.revision(), model);
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> new ServedModel.Slots(deployment.revision(),
-            reuseOrLoad(model, Role.PRODUCTION, deployment.production(), current),
-            deployment.canary() == null ? null : reuseOrLoad(model, Role.CANARY, deployment.canary(), current),
-            deployment.canary() == null ? 0 : deployment.canary().weight(),
-            deployment.shadow() == null ? null : reuseOrLoad(model, Role.SHADOW, deployment.shadow(), current)), false)
+    return vertx.executeBlocking(() -> {
+          // versions this revision loads anew: closed again if another one of the revision fails
+          List<ServedModel> loaded = new ArrayList<>();
+          try {
+            return new ServedModel.Slots(deployment.revision(),
+                reuseOrLoad(model, Role.PRODUCTION, deployment.production(), current, loaded),
+                deployment.canary() == null ? null : reuseOrLoad(model, Role.CANARY, deployment.canary(), current, loaded),
+                deployment.canary() == null ? 0 : deployment.canary().weight(),
+                deployment.shadow() == null ? null : reuseOrLoad(model, Role.SHADOW, deployment.shadow(), current, loaded));
+          } catch (IOException | RuntimeException e) {
+            loaded.forEach(ServedModel::retire);
+            throw e;
+          }
+        }, false)
         .onSuccess(next -> {
           slots.put(model, next);
           failures.remove(model);
@@ -174,8 +184,8 @@ public final class ModelManager {
   }
 
   /** Blocking: a version already loaded for this model is shared, anything else is loaded. */
-  private ServedModel reuseOrLoad(String model, Role role, ModelDeployment.Slot slot, ServedModel.Slots current)
-      throws IOException {
+  private ServedModel reuseOrLoad(String model, Role role, ModelDeployment.Slot slot, ServedModel.Slots current,
+      List<ServedModel> loaded) throws IOException {
     if (current != null) {
       for (ServedModel served : current.all()) {
         if (served.version() == slot.version() && served.sha256().equals(slot.sha256())) {
@@ -183,8 +193,15 @@ public final class ModelManager {
         }
       }
     }
+    for (ServedModel served : loaded) {
+      if (served.version() == slot.version() && served.sha256().equals(slot.sha256())) {
+        return served;
+      }
+    }
     try {
-      return loadVersion(model, role, slot);
+      ServedModel served = loadVersion(model, role, slot);
+      loaded.add(served);
+      return served;
     } catch (IOException | RuntimeException e) {
       LOAD_FAILURES.labels(model, String.valueOf(slot.version())).inc();
       throw e;
