@@ -47,6 +47,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     writes requests to maas.requests.MODEL as a producer would and reads maas.results.MODEL:
  *     throughput, latency from ingestedAt to the result observed (and to completedAt), batch
  *     sizes; a warm-up of unmeasured requests goes first
+ * bench limit ... --json FILE, bench e2e ... --json FILE
+ *     also write the run's numbers as JSON, for the charts
+ * bench charts --runs DIR --out DIR
+ *     latency.svg, throughput.svg, batches.svg from the limit.json and e2e-*.json in --runs
  * bench cleanup --kafka HOST:PORT [--model spam]
  *     deletes the records of MODEL's requests, results and shadow topics up to their ends, never
  *     past a consumer group's committed offset (what the benchmark wrote, read by everyone)
@@ -70,6 +74,10 @@ public final class Main {
           Path.of(flags.get("foreign")), Integer.parseInt(flags.getOrDefault("windows", "200")));
       return;
     }
+    if ("charts".equals(args[0])) {
+      Charts.write(Path.of(flags.get("runs")), Path.of(flags.get("out")));
+      return;
+    }
     if ("cleanup".equals(args[0])) {
       Cleanup.run(flags.get("kafka"), flags.getOrDefault("model", "spam"));
       return;
@@ -80,23 +88,30 @@ public final class Main {
     Collections.shuffle(texts, new Random(42));
     switch (args[0]) {
       case "limit" -> limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")),
-          Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")));
+          Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")),
+          flags.containsKey("json") ? Path.of(flags.get("json")) : null);
       case "e2e" -> endToEnd(flags, texts);
-      default -> throw new IllegalArgumentException("usage: bench limit|e2e|drift|cleanup ...");
+      default -> throw new IllegalArgumentException("usage: bench limit|e2e|drift|charts|cleanup ...");
     }
   }
 
-  private static void limit(Path archive, List<String> texts, double seconds, int intraOp, int interOp) throws Exception {
+  private static void limit(Path archive, List<String> texts, double seconds, int intraOp, int interOp, Path json)
+      throws Exception {
     Path dir = Files.createTempDirectory("maas-bench-");
     ModelArchive.unpack(archive, dir, ModelArchive.Limits.defaults());
     System.out.println("| batch size | documents/s | ms per batch |");
     System.out.println("| --- | --- | --- |");
+    io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
     try (LoadedModel model = LoadedModel.load(dir, intraOp, interOp, false)) {
       for (int batch = 1; batch <= 512; batch *= 2) {
         run(model, texts, batch, 0.5);
         double[] measured = run(model, texts, batch, seconds);
         System.out.printf(Locale.ROOT, "| %d | %.0f | %.2f |%n", batch, measured[0], measured[1]);
+        rows.add(new io.vertx.core.json.JsonObject().put("batch", batch).put("documentsPerSecond", measured[0]));
       }
+    }
+    if (json != null) {
+      Files.writeString(json, new io.vertx.core.json.JsonObject().put("rows", rows).encodePrettily());
     }
   }
 
@@ -176,6 +191,15 @@ public final class Main {
       System.out.printf(Locale.ROOT, "| %s | %d/%d | %.0f | %d | %d | %d | %d | %.1f | %d |%n", flags.get("label"), received,
           expected, received / seconds, percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
           percentile(completed, 99), meanBatch, maxBatch);
+      if (flags.containsKey("json")) {
+        io.vertx.core.json.JsonObject sizes = new io.vertx.core.json.JsonObject();
+        batchSizes.forEach((size, n) -> sizes.put(String.valueOf(size), n));
+        Files.writeString(Path.of(flags.get("json")), new io.vertx.core.json.JsonObject()
+            .put("label", flags.get("label")).put("kind", rate > 0 ? "open-loop" : "saturation").put("offered", rate)
+            .put("batching", maxBatch > 1).put("throughput", received / seconds)
+            .put("p50", percentile(sorted, 50)).put("p95", percentile(sorted, 95)).put("p99", percentile(sorted, 99))
+            .put("meanBatch", meanBatch).put("batchSizes", sizes).encodePrettily());
+      }
     }
   }
 
