@@ -122,6 +122,12 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
 
   @Override
   protected void run() {
+    // A pipeline that fails (its producer fenced, a client call that outlived an outage) starts
+    // over with a new consumer and producer, from the committed offsets.
+    untilStopped("The inference pipeline", LOG, this::pipeline);
+  }
+
+  private void pipeline() throws InterruptedException {
     Map<String, Object> consumerConfig = new HashMap<>(clients.consumerConfig("pipeline", config.groupId()));
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchSize() * 4));
     // New models' request topics join the subscription within seconds.
@@ -158,12 +164,6 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
         batcher.clear();
         worker.exclusive(this::settle);
       }
-    } catch (WakeupException e) {
-      // closing
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.error("The inference pipeline stopped on an error: {}", e.getMessage(), e);
     } finally {
       polling = false;
     }
@@ -217,9 +217,12 @@ public final class InferencePipeline extends ConsumerThread implements ModelWork
       }
       Exception failure = worker.failure();
       if (failure instanceof ProducerFencedException) {
-        LOG.error("Another instance took over this worker's transactional id ({}); this instance stops serving."
-            + " Give each instance its own MAAS_INFERENCE_WORKER.", config.groupId() + "-" + config.worker());
-        return;
+        // The coordinator fences a producer whose transaction outlived transaction.timeout.ms (a
+        // broker outage), and so does another instance with the same id: a new producer takes the
+        // id back, and two instances sharing a name keep fencing each other, with this line logged.
+        throw new IllegalStateException("the transactional id " + config.groupId() + "-" + config.worker()
+            + " was fenced: by the coordinator after a transaction outlived its timeout, or by another instance"
+            + " (each needs its own MAAS_INFERENCE_WORKER)", failure);
       }
       if (failure != null) {
         rewind(Set.of(), true);
