@@ -124,15 +124,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     Properties p = commonProperties(logDir, host, port, host, controllerPort);
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.bootstrap.servers", host + ":" + controllerPort);
-    p.setProperty("default.replication.factor", "1");
-    p.setProperty("min.insync.replicas", "1");
-    p.setProperty("offsets.topic.num.partitions", "1");
-    p.setProperty("offsets.topic.replication.factor", "1");
-    p.setProperty("transaction.state.log.num.partitions", "1");
-    p.setProperty("transaction.state.log.replication.factor", "1");
-    p.setProperty("transaction.state.log.min.isr", "1");
-    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-    p.setProperty("share.coordinator.state.topic.min.isr", "1");
+    replication(p, 1, 1, 1);
     return p;
   }
 
@@ -143,16 +135,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     // A static quorum: every node knows every voter, so no node needs --standalone or
     // --initial-controllers when formatted (kraft.version 0).
     p.setProperty("controller.quorum.voters", member.votersConfig());
-    p.setProperty("default.replication.factor", "3");
-    p.setProperty("min.insync.replicas", "2");
-    p.setProperty("offsets.topic.num.partitions", "3");
-    p.setProperty("offsets.topic.replication.factor", "3");
-    p.setProperty("transaction.state.log.num.partitions", "3");
-    p.setProperty("transaction.state.log.replication.factor", "3");
-    p.setProperty("transaction.state.log.min.isr", "2");
-    p.setProperty("share.coordinator.state.topic.replication.factor", "3");
-    p.setProperty("share.coordinator.state.topic.min.isr", "2");
+    replication(p, 3, 3, 2);
     return p;
+  }
+
+  /**
+   * Replication of every topic by default and of Kafka's internal topics (consumer offsets,
+   * transaction and share state, with {@code partitions} partitions each where Kafka asks).
+   */
+  private static void replication(Properties p, int partitions, int replicas, int minIsr) {
+    p.setProperty("default.replication.factor", String.valueOf(replicas));
+    p.setProperty("min.insync.replicas", String.valueOf(minIsr));
+    p.setProperty("offsets.topic.num.partitions", String.valueOf(partitions));
+    p.setProperty("offsets.topic.replication.factor", String.valueOf(replicas));
+    p.setProperty("transaction.state.log.num.partitions", String.valueOf(partitions));
+    p.setProperty("transaction.state.log.replication.factor", String.valueOf(replicas));
+    p.setProperty("transaction.state.log.min.isr", String.valueOf(minIsr));
+    p.setProperty("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
+    p.setProperty("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
   }
 
   private static Properties commonProperties(Path logDir, String host, int port, String controllerHost,
