@@ -149,7 +149,12 @@
     if (letters > 0) {
       alerts.push(['warn', `${int(letters)} dead letter${letters === 1 ? '' : 's'}`]);
     }
+    const r = m.deployment && m.deployment.rollout;
+    if (r && r.state === 'rolled_back') {
+      alerts.push(['bad', `rollout ${r.id} of v${r.version} rolled back`]);
+    }
     model.head.innerHTML = `<h2>${esc(name)}</h2><span class="deployment">${deployment(m.deployment)}</span>`
+      + (r ? `<span class="chip chip-rollout" title="${esc(r.reason || '')}">${esc(rollout(r))}</span>` : '')
       + alerts.map(([kind, text]) => `<span class="chip chip-${kind}">${esc(text)}</span>`).join('')
       + (alerts.length === 0 ? '<span class="chip chip-ok">all OK</span>' : '');
 
@@ -190,6 +195,17 @@
       parts.push(`shadow v${d.shadow}`);
     }
     return parts.join(' · ');
+  }
+
+  // the rollout that made the current revision: where it stands, or how it ended
+  function rollout(r) {
+    const step = `step ${r.number} of ${r.steps}`;
+    switch (r.state) {
+      case 'running': return `rollout ${r.id}: v${r.version} at ${Math.round(r.step * 100)}%, ${step}`;
+      case 'promoted': return `rollout ${r.id}: v${r.version} promoted`;
+      case 'rolled_back': return `rollout ${r.id}: v${r.version} rolled back at ${step}: ${r.reason}`;
+      default: return `rollout ${r.id}: v${r.version} ${r.state.replace('_', ' ')} at ${step}`;
+    }
   }
 
   function newVersion(v) {

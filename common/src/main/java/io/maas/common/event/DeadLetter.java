@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param payloadEncoding {@code utf-8}, or {@code base64} when the bytes are not valid UTF-8
  * @param payloadTruncated whether the payload was cut
  * @param failedAt        epoch milliseconds
+ * @param version         the model version that failed on the request, or null when no version is to blame
+ *                        (ingest's rejections); the monitor counts a version's errors by it
  */
 public record DeadLetter(
     String id, String model, String stage, String reason, String error, String payload,
-    String payloadEncoding, boolean payloadTruncated, long failedAt) {
+    String payloadEncoding, boolean payloadTruncated, long failedAt, Integer version) {
 
   /** Payloads are cut to 64 KiB. */
   public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -49,7 +51,12 @@ public record DeadLetter(
       byte[] cut = truncated ? java.util.Arrays.copyOf(bytes, MAX_PAYLOAD_BYTES) : bytes;
       payload = Base64.getEncoder().encodeToString(cut);
     }
-    return new DeadLetter(id, model, stage, reason.code(), error, payload, encoding, truncated, failedAt);
+    return new DeadLetter(id, model, stage, reason.code(), error, payload, encoding, truncated, failedAt, null);
+  }
+
+  /** The same dead letter, blamed on a model version. */
+  public DeadLetter withVersion(int version) {
+    return new DeadLetter(id, model, stage, reason, error, payload, payloadEncoding, payloadTruncated, failedAt, version);
   }
 
   /** The longest prefix of whole characters within {@link #MAX_PAYLOAD_BYTES} bytes. */
@@ -91,7 +98,8 @@ public record DeadLetter(
         JsonFields.optionalString(json, "payload"),
         encoding == null ? "utf-8" : encoding,
         Boolean.TRUE.equals(truncated),
-        JsonFields.requireLong(json, "failedAt"));
+        JsonFields.requireLong(json, "failedAt"),
+        json.getValue("version") instanceof Number n && n.intValue() > 0 ? n.intValue() : null);
   }
 
   public JsonObject toJson() {
@@ -104,7 +112,8 @@ public record DeadLetter(
         .put("payload", payload)
         .put("payloadEncoding", payloadEncoding)
         .put("payloadTruncated", payloadTruncated)
-        .put("failedAt", failedAt);
+        .put("failedAt", failedAt)
+        .put("version", version);
   }
 
   public Buffer toBuffer() {

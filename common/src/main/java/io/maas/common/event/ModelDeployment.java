@@ -11,9 +11,16 @@ import io.vertx.core.json.JsonObject;
  * @param canary     a version that answers a share ({@link Slot#weight()}) of requests, or null
  * @param shadow     a version that sees every request but whose answers go to
  *                   {@code maas.shadow.<model>}, or null
+ * @param rollout    the progressive rollout that made this revision, or null: there for the
+ *                   monitor and people, serving ignores it
  */
 public record ModelDeployment(
-    String model, long revision, Slot production, Slot canary, Slot shadow, long updatedAt) {
+    String model, long revision, Slot production, Slot canary, Slot shadow, long updatedAt, RolloutMark rollout) {
+
+  /** A revision made by hand (not by a rollout). */
+  public ModelDeployment(String model, long revision, Slot production, Slot canary, Slot shadow, long updatedAt) {
+    this(model, revision, production, canary, shadow, updatedAt, null);
+  }
 
   public ModelDeployment {
     Names.requireModel(model);
@@ -67,6 +74,35 @@ public record ModelDeployment(
     }
   }
 
+  /**
+   * Where a registry rollout stood when it made a revision.
+   *
+   * @param id     the rollout's id, per model
+   * @param state  {@code running}, {@code promoted}, {@code rolled_back} or {@code aborted}
+   * @param step   the canary's weight at this step (1.0 once promoted)
+   * @param number the step's number, from 1
+   * @param steps  how many steps the rollout has
+   * @param reason why it rolled back or was aborted, else null
+   */
+  public record RolloutMark(int id, int version, String state, double step, int number, int steps, String reason) {
+
+    static RolloutMark fromJson(JsonObject json) {
+      if (json == null) {
+        return null;
+      }
+      Object step = json.getValue("step");
+      return new RolloutMark(JsonFields.requirePositiveInt(json, "id"), JsonFields.requirePositiveInt(json, "version"),
+          JsonFields.requireString(json, "state"), step instanceof Number n ? n.doubleValue() : 0,
+          JsonFields.requirePositiveInt(json, "number"), JsonFields.requirePositiveInt(json, "steps"),
+          JsonFields.optionalString(json, "reason"));
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id).put("version", version).put("state", state).put("step", step)
+          .put("number", number).put("steps", steps).put("reason", reason);
+    }
+  }
+
   public static ModelDeployment decode(byte[] bytes) {
     return fromJson(JsonFields.parseObject(bytes));
   }
@@ -78,7 +114,8 @@ public record ModelDeployment(
         Slot.fromJson(JsonFields.optionalObject(json, "production")),
         Slot.fromJson(JsonFields.optionalObject(json, "canary")),
         Slot.fromJson(JsonFields.optionalObject(json, "shadow")),
-        JsonFields.requireLong(json, "updatedAt"));
+        JsonFields.requireLong(json, "updatedAt"),
+        RolloutMark.fromJson(JsonFields.optionalObject(json, "rollout")));
   }
 
   public JsonObject toJson() {
@@ -88,7 +125,8 @@ public record ModelDeployment(
         .put("production", production == null ? null : production.toJson())
         .put("canary", canary == null ? null : canary.toJson())
         .put("shadow", shadow == null ? null : shadow.toJson())
-        .put("updatedAt", updatedAt);
+        .put("updatedAt", updatedAt)
+        .put("rollout", rollout == null ? null : rollout.toJson());
   }
 
   public Buffer toBuffer() {

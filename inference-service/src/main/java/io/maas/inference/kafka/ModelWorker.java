@@ -243,13 +243,13 @@ final class ModelWorker {
       QUEUE_SECONDS.labels(model).observe((started - pending.receivedNanos()) / 1e9);
       ConsumerRecord<String, byte[]> record = pending.record();
       if (pending.refused() != null) {
-        out.add(deadLetter(model, record.key(), pending.refused().reason(), pending.refused().getMessage(), record.value()));
+        out.add(deadLetter(model, record.key(), pending.refused().reason(), pending.refused().getMessage(), record.value(), null));
         continue;
       }
       Routed route = route(pending, slots);
       if (route == null) {
         out.add(deadLetter(model, pending.request().id(), Reason.UNKNOWN_VERSION,
-            "version " + pending.request().version() + " of " + model + " is not deployed", record.value()));
+            "version " + pending.request().version() + " of " + model + " is not deployed", record.value(), null));
       } else {
         routed.add(route);
       }
@@ -454,7 +454,7 @@ final class ModelWorker {
       if (role != Role.SHADOW) {
         InferenceRequest r = requests.get(0).request();
         out.add(deadLetter(model, r.id(), Reason.MODEL_FAILURE, "model " + model + " v" + served.version()
-            + " failed on this request: " + e.getMessage(), r.toBuffer().getBytes()));
+            + " failed on this request: " + e.getMessage(), r.toBuffer().getBytes(), served.version()));
       }
       return;
     }
@@ -496,10 +496,15 @@ final class ModelWorker {
     REQUESTS.labels(model, version, role.code(), "ok").inc(requests.size());
   }
 
-  private ProducerRecord<String, byte[]> deadLetter(String model, String id, Reason reason, String error, byte[] payload) {
+  /** @param version the version that failed on the request, or null when none is to blame */
+  private ProducerRecord<String, byte[]> deadLetter(String model, String id, Reason reason, String error, byte[] payload,
+      Integer version) {
     MaasMetrics.DEAD_LETTERS.labels(model, "inference", reason.code()).inc();
     REQUESTS.labels(model, "", "", "dead_letter").inc();
     DeadLetter letter = DeadLetter.of(id, model, "inference", reason, error, payload, System.currentTimeMillis());
+    if (version != null) {
+      letter = letter.withVersion(version);
+    }
     return new ProducerRecord<>(Topics.DEAD_LETTERS, id, letter.toBuffer().getBytes());
   }
 }

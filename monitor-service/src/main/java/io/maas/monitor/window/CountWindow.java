@@ -33,6 +33,11 @@ public final class CountWindow {
     newest = Math.max(newest, index);
   }
 
+  /** The newest slot with a count, or Long.MIN_VALUE when none. */
+  public long newestSlot() {
+    return newest;
+  }
+
   /** Counts over the slots from {@code fromSlot} to {@code toSlot}, both included, sorted by key. */
   public Map<String, Long> sum(long fromSlot, long toSlot) {
     Map<String, Long> sum = new TreeMap<>();

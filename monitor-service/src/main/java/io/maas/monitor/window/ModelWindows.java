@@ -16,6 +16,8 @@ final class ModelWindows {
   final Map<Integer, Role> lastRole = new HashMap<>();
   final Map<Integer, VersionProfile> profiles = new HashMap<>();
   final CountWindow deadLetters = new CountWindow();
+  /** Dead letters blamed on a version (it failed on the request), by reason. */
+  final Map<Integer, CountWindow> versionDeadLetters = new HashMap<>();
   final Answers answers;
   ModelDeployment deployment;
 
@@ -23,7 +25,7 @@ final class ModelWindows {
     answers = new Answers(answersCapacity);
   }
 
-  /** Deployed versions and versions with answers in the span, in order. */
+  /** Deployed versions and versions with answers or dead letters in the span, in order. */
   TreeSet<Integer> versions(Span span) {
     TreeSet<Integer> versions = new TreeSet<>();
     if (deployment != null) {
@@ -35,6 +37,11 @@ final class ModelWindows {
       }
     });
     shadow.forEach((v, w) -> {
+      if (w.newestSlot() >= span.fromSlot()) {
+        versions.add(v);
+      }
+    });
+    versionDeadLetters.forEach((v, w) -> {
       if (w.newestSlot() >= span.fromSlot()) {
         versions.add(v);
       }

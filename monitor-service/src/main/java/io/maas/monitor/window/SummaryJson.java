@@ -9,6 +9,7 @@ import io.maas.monitor.lag.LagView;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** How {@code /v1/summary} shows a model and its versions (the shape is in docs/MONITORING.md and the contract). */
 final class SummaryJson {
@@ -69,6 +70,7 @@ final class SummaryJson {
         .put("latencyMs", a.results() == 0 ? null : new JsonObject()
             .put("p50", a.latencyMs(50)).put("p95", a.latencyMs(95)).put("p99", a.latencyMs(99)).put("max", a.maxLatencyMs()))
         .put("labels", new JsonObject(new LinkedHashMap<>(a.labels())))
+        .put("deadLetters", new JsonObject(new LinkedHashMap<>(deadLetters(m, version, span))))
         .put("confidence", a.confidence().toJson())
         .put("timeline", m.timeline(version, span))
         .put("estimatedAccuracy", Double.isNaN(estimated) ? null : round(estimated, 4))
@@ -84,6 +86,11 @@ final class SummaryJson {
       json.put("realizedAccuracy", null);
     }
     return json;
+  }
+
+  private static Map<String, Long> deadLetters(ModelWindows m, int version, Span span) {
+    CountWindow w = m.versionDeadLetters.get(version);
+    return w == null ? Map.of() : w.sum(span.fromSlot(), span.toSlot());
   }
 
   JsonObject profile(VersionProfile vp) {
@@ -104,7 +111,8 @@ final class SummaryJson {
         .put("production", d.production() == null ? null : d.production().version())
         .put("canary", d.canary() == null ? null
             : new JsonObject().put("version", d.canary().version()).put("weight", d.canary().weight()))
-        .put("shadow", d.shadow() == null ? null : d.shadow().version());
+        .put("shadow", d.shadow() == null ? null : d.shadow().version())
+        .put("rollout", d.rollout() == null ? null : d.rollout().toJson());
   }
 
   static double round(double v, int digits) {

@@ -121,7 +121,11 @@ public final class Windows {
 
   public synchronized void deadLetter(DeadLetter letter) {
     if (letter.model() != null && Names.isValidModel(letter.model())) {
-      model(letter.model()).deadLetters.add(letter.failedAt(), letter.reason());
+      ModelWindows m = model(letter.model());
+      m.deadLetters.add(letter.failedAt(), letter.reason());
+      if (letter.version() != null) {
+        m.versionDeadLetters.computeIfAbsent(letter.version(), v -> new CountWindow()).add(letter.failedAt(), letter.reason());
+      }
     } else {
       unattributedDeadLetters.add(letter.failedAt(), letter.reason());
     }

@@ -1,6 +1,7 @@
 package io.maas.registry.catalog;
 
 import io.maas.common.event.ModelDeployment;
+import io.maas.registry.rollout.Rollout;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -38,12 +39,28 @@ public final class Catalog {
   private final Map<String, TreeMap<Integer, ModelVersion>> versions = new TreeMap<>();
   private final Map<String, Integer> highest = new HashMap<>();
   private final Map<String, Deployment> deployments = new HashMap<>();
+  private final Map<String, TreeMap<Integer, Rollout>> rollouts = new TreeMap<>();
 
-  /** Applies one record of {@code maas.registry}; a null value (tombstone) removes it. */
+  /**
+   * Applies one record of {@code maas.registry} (keys {@code model/<version>}, {@code model/deployment}
+   * and {@code model/rollout/<id>}); a null value (tombstone) removes it.
+   */
   public void apply(String key, JsonObject value) {
-    int slash = key.lastIndexOf('/');
+    int slash = key.indexOf('/');
     String model = key.substring(0, slash);
     String what = key.substring(slash + 1);
+    if (what.startsWith("rollout/")) {
+      int id = Integer.parseInt(what.substring("rollout/".length()));
+      if (value == null) {
+        TreeMap<Integer, Rollout> of = rollouts.get(model);
+        if (of != null) {
+          of.remove(id);
+        }
+      } else {
+        rollouts.computeIfAbsent(model, m -> new TreeMap<>()).put(id, Rollout.fromJson(value));
+      }
+      return;
+    }
     if ("deployment".equals(what)) {
       if (value == null) {
         deployments.remove(model);
@@ -99,5 +116,34 @@ public final class Catalog {
 
   public Map<String, Deployment> deployments() {
     return Map.copyOf(deployments);
+  }
+
+  /** A model's rollouts, oldest first. */
+  public List<Rollout> rollouts(String model) {
+    TreeMap<Integer, Rollout> of = rollouts.get(model);
+    return of == null ? List.of() : List.copyOf(of.values());
+  }
+
+  public Optional<Rollout> rollout(String model, int id) {
+    TreeMap<Integer, Rollout> of = rollouts.get(model);
+    return Optional.ofNullable(of == null ? null : of.get(id));
+  }
+
+  /** The model's running rollout: at most one runs per model. */
+  public Optional<Rollout> runningRollout(String model) {
+    return rollouts(model).stream().filter(Rollout::running).findFirst();
+  }
+
+  /** Every model's rollouts, for the controller. */
+  public List<Rollout> allRollouts() {
+    List<Rollout> all = new ArrayList<>();
+    rollouts.values().forEach(of -> all.addAll(of.values()));
+    return all;
+  }
+
+  /** The id the model's next rollout gets. */
+  public int nextRolloutId(String model) {
+    TreeMap<Integer, Rollout> of = rollouts.get(model);
+    return of == null || of.isEmpty() ? 1 : of.lastKey() + 1;
   }
 }

@@ -5,6 +5,7 @@ import io.maas.common.config.Settings;
 import io.maas.common.kafka.Retention;
 import io.maas.common.kafka.Topics;
 import io.maas.model.ModelArchive;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,9 +24,11 @@ import java.util.Map;
  * @param partitions      {@code MAAS_TOPIC_PARTITIONS}: partitions of a new model's data topics (default 6),
  *                        and so the most inference instances of one group that share its requests;
  *                        topics that exist keep theirs
+ * @param monitorUrl      {@code MAAS_MONITOR_URL}: the monitor rollouts ask for their verdicts (default http://127.0.0.1:8083)
+ * @param rolloutIntervalMillis {@code MAAS_ROLLOUT_INTERVAL_MS}: how often running rollouts are judged (default 5000)
  */
 public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive.Limits limits, Retention retention,
-    int partitions) {
+    int partitions, URI monitorUrl, long rolloutIntervalMillis) {
 
   public static final String MAX_ARCHIVE_BYTES = "MAAS_REGISTRY_MAX_ARCHIVE_BYTES";
   public static final String MAX_ENTRIES = "MAAS_REGISTRY_MAX_ENTRIES";
@@ -33,6 +36,8 @@ public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive
   public static final String TOPIC_RETENTION = "MAAS_TOPIC_RETENTION";
   public static final String TOPIC_RETENTION_BYTES = "MAAS_TOPIC_RETENTION_BYTES";
   public static final String TOPIC_PARTITIONS = "MAAS_TOPIC_PARTITIONS";
+  public static final String MONITOR_URL = "MAAS_MONITOR_URL";
+  public static final String ROLLOUT_INTERVAL_MS = "MAAS_ROLLOUT_INTERVAL_MS";
 
   public static final Map<String, String> DEFAULTS;
 
@@ -44,6 +49,8 @@ public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive
     defaults.put(TOPIC_RETENTION, Retention.DEFAULT.time().toString());
     defaults.put(TOPIC_RETENTION_BYTES, String.valueOf(Retention.DEFAULT.bytesPerPartition()));
     defaults.put(TOPIC_PARTITIONS, String.valueOf(Topics.DEFAULT_REQUEST_PARTITIONS));
+    defaults.put(MONITOR_URL, "http://127.0.0.1:8083");
+    defaults.put(ROLLOUT_INTERVAL_MS, "5000");
     DEFAULTS = Map.copyOf(defaults);
   }
 
@@ -54,7 +61,9 @@ public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive
             settings.longValue(MAX_UNPACKED_BYTES, 1024, Long.MAX_VALUE)),
         new Retention(settings.duration(TOPIC_RETENTION, Duration.ofMinutes(10), Duration.ofDays(3650)),
             settings.longValue(TOPIC_RETENTION_BYTES, Retention.MIN_BYTES_PER_PARTITION, Long.MAX_VALUE)),
-        settings.integer(TOPIC_PARTITIONS, 1, 10_000));
+        settings.integer(TOPIC_PARTITIONS, 1, 10_000),
+        settings.httpUrl(MONITOR_URL),
+        settings.longValue(ROLLOUT_INTERVAL_MS, 100, 600_000));
   }
 
   /** Where artifacts and uploads live: {@code $MAAS_HOME/registry}. */

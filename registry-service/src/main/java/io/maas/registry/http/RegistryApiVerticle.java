@@ -1,6 +1,5 @@
 package io.maas.registry.http;
 
-import io.maas.common.event.ModelDeployment;
 import io.maas.common.event.Names;
 import io.maas.common.http.ApiVerticle;
 import io.maas.common.http.BearerTokens;
@@ -16,7 +15,11 @@ import io.maas.model.ModelException;
 import io.maas.registry.catalog.Catalog;
 import io.maas.registry.catalog.ModelVersion;
 import io.maas.registry.config.RegistryConfig;
+import io.maas.registry.deploy.Deployer;
 import io.maas.registry.kafka.RegistryLog;
+import io.maas.registry.rollout.MonitorClient;
+import io.maas.registry.rollout.Rollout;
+import io.maas.registry.rollout.RolloutController;
 import io.maas.registry.store.ArtifactStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -35,7 +38,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +63,8 @@ public final class RegistryApiVerticle extends ApiVerticle {
   private final Catalog catalog = new Catalog();
   private ArtifactStore store;
   private RegistryLog log;
+  private Deployer deployer;
+  private RolloutController rollouts;
   private volatile boolean loaded;
 
   public RegistryApiVerticle(RegistryConfig config, KafkaClients clients, KafkaAdminVerticle kafka) {
@@ -74,6 +78,9 @@ public final class RegistryApiVerticle extends ApiVerticle {
   public Future<?> start() {
     store = new ArtifactStore(config.directory());
     log = new RegistryLog(vertx, clients, catalog);
+    deployer = new Deployer(catalog, log, config.maas().registryUrl());
+    rollouts = new RolloutController(vertx, catalog, log, deployer, new MonitorClient(vertx, config.monitorUrl()),
+        config.rolloutIntervalMillis());
     return vertx.executeBlocking(() -> {
           store.init();
           return null;
@@ -82,7 +89,8 @@ public final class RegistryApiVerticle extends ApiVerticle {
         // retention settings may have changed since the topics were made
         .compose(v -> kafka.provisioner().ensure(vertx, catalog.models().stream().flatMap(m -> modelTopics(m).stream()).toList()))
         .onSuccess(v -> loaded = true)
-        .compose(v -> super.start());
+        .compose(v -> super.start())
+        .onSuccess(v -> rollouts.start());
   }
 
   private List<TopicSpec> modelTopics(String model) {
@@ -91,7 +99,7 @@ public final class RegistryApiVerticle extends ApiVerticle {
 
   @Override
   public Future<?> stop() {
-    return log.close();
+    return rollouts.stop().compose(v -> log.close());
   }
 
   @Override
@@ -129,6 +137,7 @@ public final class RegistryApiVerticle extends ApiVerticle {
         .handler(this::requireAdmin).handler(this::deploy);
     router.post("/v1/models/:model/rollback").handler(RegistryMetrics.counting(RegistryMetrics.ROLLBACK))
         .handler(this::requireAdmin).handler(this::rollback);
+    new RolloutApi(catalog, rollouts).routes(router, this::requireAdmin, JSON_LIMIT);
   }
 
   // ---- authorization
@@ -375,53 +384,35 @@ public final class RegistryApiVerticle extends ApiVerticle {
         return;
       }
     }
-    Catalog.Deployment current = catalog.deployment(model).orElse(null);
-    List<Integer> history = new ArrayList<>(current == null ? List.of() : current.productionHistory());
-    if (history.isEmpty() || history.get(history.size() - 1) != production.intValue()) {
-      history.add(production.intValue());
-    }
-    ModelDeployment deployment = new ModelDeployment(model, current == null ? 1 : current.deployment().revision() + 1,
-        slot(model, production.intValue(), null), canary == null ? null : slot(model, canary, weight),
-        shadow == null ? null : slot(model, shadow, null), System.currentTimeMillis());
-    record(ctx, new Catalog.Deployment(deployment, history));
+    ifNoRollout(ctx, model, () -> record(ctx, deployer.next(model, production.intValue(), canary, weight, shadow, null)));
   }
 
   private void rollback(RoutingContext ctx) {
     String model = ctx.pathParam("model");
-    Optional<Catalog.Deployment> current = catalog.deployment(model);
-    if (current.isEmpty() || current.get().productionHistory().size() < 2) {
-      HttpErrors.respond(ctx, 409, "no_previous_production", "model " + model + " has no earlier production version to roll back to");
+    ifNoRollout(ctx, model, () -> deployer.previous(model).ifPresentOrElse(previous -> record(ctx, previous),
+        () -> HttpErrors.respond(ctx, 409, "no_previous_production",
+            "model " + model + " has no earlier production version to roll back to")));
+  }
+
+  /** Deployments by hand wait until a running rollout ends: it owns the canary and would undo them. */
+  private void ifNoRollout(RoutingContext ctx, String model, Runnable then) {
+    Optional<Rollout> running = catalog.runningRollout(model);
+    if (running.isPresent()) {
+      HttpErrors.respond(ctx, 409, "rollout_running", "rollout " + running.get().id() + " of " + model + " version "
+          + running.get().plan().version() + " is running; DELETE /v1/models/" + model + "/rollouts/" + running.get().id()
+          + " first (back to production v" + running.get().baseline() + ")");
       return;
     }
-    List<Integer> history = new ArrayList<>(current.get().productionHistory());
-    history.remove(history.size() - 1);
-    int previous = history.get(history.size() - 1);
-    // A rollback is a retreat to a known-good state: canary and shadow are cleared too.
-    ModelDeployment deployment = new ModelDeployment(model, current.get().deployment().revision() + 1,
-        slot(model, previous, null), null, null, System.currentTimeMillis());
-    record(ctx, new Catalog.Deployment(deployment, history));
+    then.run();
   }
 
-  /** Registry record first (the source of truth), then the broadcast; answered once both are acknowledged. */
   private void record(RoutingContext ctx, Catalog.Deployment deployment) {
-    ModelDeployment d = deployment.deployment();
-    log.append(d.model() + "/deployment", deployment.toJson())
-        .compose(v -> log.publish(d))
-        .onSuccess(v -> {
-          LOG.info("Deployed model {} revision {}: production {}, canary {}, shadow {}", d.model(), d.revision(),
-              d.production().version(), d.canary() == null ? "none" : d.canary().version(),
-              d.shadow() == null ? "none" : d.shadow().version());
-          ctx.json(d.toJson());
-        })
+    deployer.record(deployment)
+        .onSuccess(d -> ctx.json(d.toJson()))
         .onFailure(e -> {
-          LOG.error("Recording the deployment of {} failed: {}", d.model(), e.getMessage(), e);
+          LOG.error("Recording the deployment of {} failed: {}", deployment.deployment().model(), e.getMessage(), e);
           HttpErrors.respond(ctx, 503, "kafka_unavailable", "the deployment could not be recorded: " + e.getMessage());
         });
-  }
-
-  private ModelDeployment.Slot slot(String model, int version, Double weight) {
-    ModelVersion v = catalog.version(model, version).orElseThrow();
-    return new ModelDeployment.Slot(version, artifactUrl(model, version), v.sha256(), weight);
   }
 
   // ---- reads
@@ -477,7 +468,7 @@ public final class RegistryApiVerticle extends ApiVerticle {
   }
 
   private String artifactUrl(String model, int version) {
-    return config.maas().registryUrl() + "/v1/models/" + model + "/versions/" + version + "/artifact";
+    return deployer.artifactUrl(model, version);
   }
 
   // ---- helpers

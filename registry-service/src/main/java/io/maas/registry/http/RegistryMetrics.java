@@ -11,20 +11,22 @@ final class RegistryMetrics {
   static final String UPLOAD = "upload";
   static final String DEPLOYMENT = "deployment";
   static final String ROLLBACK = "rollback";
+  static final String ROLLOUT = "rollout";
 
   /**
-   * {@code maas_registry_writes_total{operation,outcome}}: uploads, deployments and rollbacks by
+   * {@code maas_registry_writes_total{operation,outcome}}: uploads, deployments, rollbacks and
+   * rollouts (starts and aborts) by
    * the answer they got: ok (2xx), rejected (4xx: no or a wrong token, an invalid request, an
    * archive that is not a loadable model, an unknown version, too large) or failed (5xx: the
    * registry could not store or record the write). A request whose client went away before any
    * answer is not counted. Every series exists from the start, so the first failure is an increase.
    */
   static final Counter WRITES = Counter.build("maas_registry_writes_total",
-          "Writes to the registry (upload, deployment, rollback) by outcome (ok, rejected, failed)")
+          "Writes to the registry (upload, deployment, rollback, rollout) by outcome (ok, rejected, failed)")
       .labelNames("operation", "outcome").register();
 
   static {
-    for (String operation : List.of(UPLOAD, DEPLOYMENT, ROLLBACK)) {
+    for (String operation : List.of(UPLOAD, DEPLOYMENT, ROLLBACK, ROLLOUT)) {
       for (String outcome : List.of("ok", "rejected", "failed")) {
         WRITES.labels(operation, outcome);
       }
