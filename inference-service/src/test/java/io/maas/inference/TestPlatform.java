@@ -47,6 +47,11 @@ public final class TestPlatform implements AutoCloseable {
   private final List<Example> examples;
 
   public TestPlatform(TestKafka kafka, Path dir) throws Exception {
+    this(kafka, dir, Map.of());
+  }
+
+  /** @param registryEnv settings of the registry besides the platform's (MAAS_MONITOR_URL, for instance) */
+  public TestPlatform(TestKafka kafka, Path dir, Map<String, String> registryEnv) throws Exception {
     this.kafka = kafka;
     this.dir = dir;
     this.home = dir.resolve("home");
@@ -56,8 +61,10 @@ public final class TestPlatform implements AutoCloseable {
     registryPort = freePort();
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
-    io.maas.registry.Main.deploy(vertx, RegistryConfig.from(Settings.load(RegistryConfig.DEFAULTS, env(Map.of(
-        "MAAS_REGISTRY_PORT", String.valueOf(registryPort), "MAAS_ADMIN_TOKEN", TOKEN)))))
+    Map<String, String> registry = new HashMap<>(registryEnv);
+    registry.put("MAAS_REGISTRY_PORT", String.valueOf(registryPort));
+    registry.put("MAAS_ADMIN_TOKEN", TOKEN);
+    io.maas.registry.Main.deploy(vertx, RegistryConfig.from(Settings.load(RegistryConfig.DEFAULTS, env(registry))))
         .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
@@ -72,9 +79,20 @@ public final class TestPlatform implements AutoCloseable {
 
   /** Trains a model on the fixture (seed picks the weights), registers it; its version number. */
   public int register(String model, long seed) throws Exception {
+    return register(model, seed, examples, "seed " + seed);
+  }
+
+  /** Trains a model that answers every mail wrong (ham and spam swapped in training), registers it; its version. */
+  public int registerSwapped(String model, long seed) throws Exception {
+    List<Example> swapped = examples.stream().map(e -> new Example(e.id(), e.text(), "spam".equals(e.label()) ? "ham" : "spam",
+        e.checksum())).toList();
+    return register(model, seed, swapped, "labels swapped, seed " + seed);
+  }
+
+  private int register(String model, long seed, List<Example> data, String description) throws Exception {
     TrainOptions options = new TrainOptions(1 << 12, 8, 8, 16, 0.01f, 4000, seed, 0.2, 0.1, 3, 1);
     Path archive = new TrainCommand(options, line -> { })
-        .run(model, "fixture", examples, dir.resolve(model + "-" + seed + ".tar.gz"), "seed " + seed).archive();
+        .run(model, "fixture", data, dir.resolve(model + "-" + description.hashCode() + ".tar.gz"), description).archive();
     HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(registry("/v1/models/" + model + "/versions"))
         .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/gzip")
         .POST(HttpRequest.BodyPublishers.ofFile(archive)).build(), HttpResponse.BodyHandlers.ofString());
@@ -87,6 +105,14 @@ public final class TestPlatform implements AutoCloseable {
         .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  /** A registry call with the admin token and a JSON body (or none). */
+  public HttpResponse<String> admin(String method, String path, String json) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(registry(path)).header("Authorization", "Bearer " + TOKEN)
+        .header("Content-Type", "application/json")
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private URI registry(String path) {

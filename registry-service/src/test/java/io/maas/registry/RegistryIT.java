@@ -278,6 +278,81 @@ class RegistryIT {
   }
 
   @Test
+  void rolloutsAreCheckedHoldWithoutTheMonitorAndSurviveARestart(TestKafka kafka) throws Exception {
+    String model = TestKafka.unique("roll");
+    // nothing listens there: a rollout without its monitor holds its step until maxStepSeconds
+    Map<String, String> noMonitor = Map.of("MAAS_MONITOR_URL", "http://127.0.0.1:9", "MAAS_ROLLOUT_INTERVAL_MS", "200");
+    int port = startRegistry(kafka, noMonitor);
+    assertThat(upload(port, model, modelA).statusCode()).isEqualTo(201);
+    assertThat(upload(port, model, modelB).statusCode()).isEqualTo(201);
+    String rollouts = "/v1/models/" + model + "/rollouts";
+
+    HttpResponse<byte[]> noToken = request(port, "POST", rollouts, "application/json", "{\"version\":2}".getBytes(StandardCharsets.UTF_8));
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    assertThat(reason(admin(port, "POST", rollouts, "{\"version\":2}"))).as("nothing to compare with yet").isEqualTo("not_deployed");
+    assertThat(admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":1}").statusCode()).isEqualTo(200);
+    for (String bad : List.of("{\"version\":2,\"steps\":[0.5,0.25]}", "{\"version\":2,\"steps\":[0,1]}",
+        "{\"version\":2,\"steps\":[0.5,1.5]}", "{\"version\":\"2\"}", "not json")) {
+      HttpResponse<byte[]> refused = admin(port, "POST", rollouts, bad);
+      assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+    }
+    HttpResponse<byte[]> unknown = admin(port, "POST", rollouts, "{\"version\":9}");
+    assertThat(unknown.statusCode()).isEqualTo(409);
+    assertThat(reason(unknown)).isEqualTo("unknown_version");
+    assertThat(reason(admin(port, "POST", rollouts, "{\"version\":1}"))).isEqualTo("already_production");
+
+    HttpResponse<byte[]> begun = admin(port, "POST", rollouts,
+        "{\"version\":2,\"steps\":[0.1,0.5,1.0],\"minResults\":10,\"maxStepSeconds\":600}");
+    assertThat(begun.statusCode()).as(new String(begun.body(), StandardCharsets.UTF_8)).isEqualTo(202);
+    JsonObject rollout = json(begun);
+    assertThat(rollout.getInteger("id")).isEqualTo(1);
+    assertThat(rollout.getString("state")).isEqualTo("running");
+    assertThat(begun.headers().firstValue("Location")).hasValue(rollouts + "/1");
+    ModelDeployment step1 = latestOnModelsTopic(kafka, model, 2);
+    assertThat(step1.production().version()).isEqualTo(1);
+    assertThat(step1.canary().version()).isEqualTo(2);
+    assertThat(step1.canary().weight()).isEqualTo(0.1);
+    assertThat(step1.rollout()).isEqualTo(new ModelDeployment.RolloutMark(1, 2, "running", 0.1, 1, 3, null));
+
+    assertThat(reason(admin(port, "POST", rollouts, "{\"version\":2}"))).isEqualTo("rollout_running");
+    assertThat(reason(admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":2}"))).isEqualTo("rollout_running");
+    assertThat(reason(admin(port, "POST", "/v1/models/" + model + "/rollback", null))).isEqualTo("rollout_running");
+    org.awaitility.Awaitility.await("the rollout says what it waits for").atMost(Duration.ofSeconds(20)).until(() ->
+        String.valueOf(new JsonObject(HttpProbe.get(port, rollouts + "/1").body()).getString("waitingFor")).contains("monitor"));
+
+    // another registry on the same state goes on from the same step
+    started.remove(0).close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    int restarted = startRegistry(kafka, noMonitor);
+    JsonObject after = new JsonObject(HttpProbe.get(restarted, rollouts + "/1").body());
+    assertThat(after.getString("state")).isEqualTo("running");
+    assertThat(after.getDouble("step")).isEqualTo(0.1);
+    assertThat(after.getLong("stepStartedAt")).isEqualTo(rollout.getLong("stepStartedAt"));
+    assertThat(request(restarted, "DELETE", rollouts + "/1", null, null).statusCode()).isEqualTo(401);
+    HttpResponse<byte[]> aborted = admin(restarted, "DELETE", rollouts + "/1", null);
+    assertThat(aborted.statusCode()).isEqualTo(200);
+    assertThat(json(aborted).getString("state")).isEqualTo("aborted");
+    ModelDeployment back = latestOnModelsTopic(kafka, model, 3);
+    assertThat(back.production().version()).isEqualTo(1);
+    assertThat(back.canary()).isNull();
+    assertThat(back.rollout().state()).isEqualTo("aborted");
+    assertThat(reason(admin(restarted, "DELETE", rollouts + "/1", null))).isEqualTo("rollout_ended");
+    assertThat(HttpProbe.get(restarted, rollouts + "/7").statusCode()).isEqualTo(404);
+
+    // a step without a verdict in time rolls back by itself
+    assertThat(admin(restarted, "POST", rollouts, "{\"version\":2,\"steps\":[0.2],\"maxStepSeconds\":10}").statusCode())
+        .isEqualTo(202);
+    org.awaitility.Awaitility.await("rolled back after 10 s").atMost(Duration.ofSeconds(40)).until(() ->
+        "rolled_back".equals(new JsonObject(HttpProbe.get(restarted, rollouts + "/2").body()).getString("state")));
+    JsonObject timedOut = new JsonObject(HttpProbe.get(restarted, rollouts + "/2").body());
+    assertThat(timedOut.getString("gate")).isEqualTo("max_step_seconds");
+    assertThat(timedOut.getString("reason")).contains("monitor");
+    ModelDeployment last = latestOnModelsTopic(kafka, model, 5);
+    assertThat(last.production().version()).isEqualTo(1);
+    assertThat(last.canary()).isNull();
+    assertThat(new JsonArray(HttpProbe.get(restarted, rollouts).body())).hasSize(2);
+  }
+
+  @Test
   void badUploadsAreRefusedWithDistinctReasonsAndNothingIsStored(TestKafka kafka) throws Exception {
     String model = TestKafka.unique("bad");
     int port = startRegistry(kafka, Map.of());

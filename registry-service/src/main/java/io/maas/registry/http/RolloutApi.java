@@ -33,8 +33,9 @@ final class RolloutApi {
   }
 
   void routes(Router router, Handler<RoutingContext> requireAdmin, int jsonLimit) {
-    router.post(ROLLOUTS).handler(RegistryMetrics.counting(RegistryMetrics.ROLLOUT))
-        .handler(BodyHandler.create(false).setBodyLimit(jsonLimit)).handler(requireAdmin).handler(this::start);
+    // a body handler must come first on its route: the counting handler gets a route of its own
+    router.post(ROLLOUTS).handler(RegistryMetrics.counting(RegistryMetrics.ROLLOUT));
+    router.post(ROLLOUTS).handler(BodyHandler.create(false).setBodyLimit(jsonLimit)).handler(requireAdmin).handler(this::start);
     router.get(ROLLOUTS).handler(ctx -> withModel(ctx, model ->
         ctx.json(new JsonArray(controller.rollouts(model).stream().map(controller::view).toList()))));
     router.get(ROLLOUTS + "/:id").handler(ctx -> withRollout(ctx, r -> ctx.json(controller.view(r))));
