@@ -29,6 +29,9 @@ class MonitorServiceIT {
 
     int port = Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).actualPort();
 
+    // ready once it has read the last hour of the broker, which the other tests of this JVM filled
+    org.awaitility.Awaitility.await("ready").atMost(java.time.Duration.ofSeconds(90))
+        .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
     HttpProbe.assertServesHealthAndMetrics(port);
     assertThat(kafka.topicConfig("maas.monitor")).containsEntry("cleanup.policy", "compact");
     var summary = HttpProbe.get(port, "/v1/summary");

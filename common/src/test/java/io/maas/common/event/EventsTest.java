@@ -75,6 +75,16 @@ class EventsTest {
     assertThat(decoded.payload()).isEqualTo("{\"text\": ünï");
     assertThat(decoded.payloadEncoding()).isEqualTo("utf-8");
     assertThat(decoded.payloadTruncated()).isFalse();
+    assertThat(decoded.version()).isNull();
+  }
+
+  @Test
+  void deadLetterNamesTheVersionThatFailed() {
+    DeadLetter letter = DeadLetter.of("r-1", "spam", "inference", Reason.MODEL_FAILURE, "v3 failed",
+        "{}".getBytes(StandardCharsets.UTF_8), 5L).withVersion(3);
+    DeadLetter decoded = DeadLetter.decode(letter.toBuffer().getBytes());
+    assertThat(decoded).isEqualTo(letter);
+    assertThat(decoded.version()).isEqualTo(3);
   }
 
   @Test
@@ -114,6 +124,11 @@ class EventsTest {
     assertThat(decoded).isEqualTo(deployment);
     assertThat(deployment.toJson().getJsonObject("production").containsKey("weight")).isFalse();
     assertThat(deployment.toJson().getValue("shadow")).isNull();
+    assertThat(decoded.rollout()).isNull();
+
+    ModelDeployment byRollout = new ModelDeployment("spam", 8, deployment.production(), deployment.canary(), null, 100L,
+        new ModelDeployment.RolloutMark(2, 4, "running", 0.1, 1, 4, null));
+    assertThat(ModelDeployment.decode(byRollout.toBuffer().getBytes())).isEqualTo(byRollout);
   }
 
   @Test

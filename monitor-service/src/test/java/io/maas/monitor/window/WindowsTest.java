@@ -115,4 +115,20 @@ class WindowsTest {
     assertThat(five.getJsonObject("unattributedDeadLetters").getLong("invalid_model")).isEqualTo(1);
     assertThat(Instant.parse(five.getString("from")).toEpochMilli() % SeriesWindow.SLOT_MILLIS).isZero();
   }
+
+  @Test
+  void aVersionsOwnFailuresAreCountedOnItEvenWithoutResults() {
+    windows.deployment(deployment(1, null, null));
+    windows.result(result("ok", 1, Role.PRODUCTION, "ham", NOW - 1000), false);
+    windows.deadLetter(DeadLetter.of("f1", "spam", "inference", Reason.MODEL_FAILURE, "v3 failed", new byte[] {1}, NOW - 1000)
+        .withVersion(3));
+    windows.deadLetter(DeadLetter.of("f2", "spam", "inference", Reason.MODEL_FAILURE, "v3 failed", new byte[] {1}, NOW - 900)
+        .withVersion(3));
+    windows.deadLetter(DeadLetter.of("bad", "spam", "inference", Reason.INVALID_JSON, "bad", new byte[] {1}, NOW - 900));
+    JsonObject versions = windows.summary(Duration.ofMinutes(5), null).getJsonObject("models").getJsonObject("spam")
+        .getJsonObject("versions");
+    assertThat(versions.getJsonObject("3").getJsonObject("deadLetters").getLong("model_failure")).isEqualTo(2);
+    assertThat(versions.getJsonObject("3").getLong("results")).isZero();
+    assertThat(versions.getJsonObject("1").getJsonObject("deadLetters")).as("nothing blamed on production").isEmpty();
+  }
 }
