@@ -42,6 +42,7 @@ public abstract class ApiVerticle extends VerticleBase {
     checks.register("kafka", promise -> kafka.health().check(promise));
     readiness(checks);
     routes(router);
+    router.route().failureHandler(ApiVerticle::failed);
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(port)
@@ -50,6 +51,30 @@ public abstract class ApiVerticle extends VerticleBase {
           LOG.info("{} listening on port {}", getClass().getSimpleName(), actualPort);
         })
         .map(HttpServer::actualPort);
+  }
+
+  /**
+   * Answers every failed request with the error body: an {@link ApiException}'s error, a status
+   * another handler failed with (a body limit's 413), or 500 for anything else, logged.
+   */
+  static void failed(io.vertx.ext.web.RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiException e) {
+      e.headers().forEach(ctx.response()::putHeader);
+      HttpErrors.respond(ctx, e.error().status(), e.code(), e.getMessage());
+    } else if (failure == null) {
+      ApiError error = ApiError.ofStatus(ctx.statusCode());
+      HttpErrors.respond(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, error.code(),
+          ctx.request().method() + " " + ctx.request().path() + " failed with HTTP " + ctx.statusCode());
+    } else {
+      LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), failure.toString(), failure);
+      HttpErrors.respond(ctx, ApiError.INTERNAL_ERROR.status(), ApiError.INTERNAL_ERROR.code(),
+          "the request failed: " + failure.getMessage());
+    }
   }
 
   /** The port the server listens on, once started. */

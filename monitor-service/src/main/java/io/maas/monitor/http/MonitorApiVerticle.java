@@ -1,7 +1,7 @@
 package io.maas.monitor.http;
 
 import io.maas.common.http.ApiVerticle;
-import io.maas.common.http.HttpErrors;
+import io.maas.common.http.ApiError;
 import io.maas.common.kafka.KafkaAdminVerticle;
 import io.maas.monitor.config.MonitorConfig;
 import io.maas.monitor.kafka.StreamVerticle;
@@ -57,7 +57,7 @@ public final class MonitorApiVerticle extends ApiVerticle {
   private record Question(Duration window, String model) {
   }
 
-  /** The question a request asks, or null after answering 400 or 404. */
+  /** The question a request asks; 400 for a bad window, 404 for a model the monitor has not seen. */
   private Question question(RoutingContext ctx) {
     String raw = ctx.request().getParam("window");
     Duration window = config.window();
@@ -65,28 +65,22 @@ public final class MonitorApiVerticle extends ApiVerticle {
       try {
         window = Duration.parse(raw);
       } catch (DateTimeParseException e) {
-        HttpErrors.respond(ctx, 400, "invalid_window", "window must be an ISO-8601 duration such as PT5M, got '" + raw + "'");
-        return null;
+        throw ApiError.INVALID_WINDOW.because("window must be an ISO-8601 duration such as PT5M, got '" + raw + "'");
       }
       if (window.compareTo(MonitorConfig.MIN_WINDOW) < 0 || window.compareTo(MonitorConfig.MAX_WINDOW) > 0) {
-        HttpErrors.respond(ctx, 400, "invalid_window", "window must be between " + MonitorConfig.MIN_WINDOW + " and "
+        throw ApiError.INVALID_WINDOW.because("window must be between " + MonitorConfig.MIN_WINDOW + " and "
             + MonitorConfig.MAX_WINDOW + ", got " + raw);
-        return null;
       }
     }
     String model = ctx.request().getParam("model");
     if (model != null && !windows.knows(model)) {
-      HttpErrors.respond(ctx, 404, "unknown_model", "the monitor has seen nothing of model '" + model + "'");
-      return null;
+      throw ApiError.UNKNOWN_MODEL.because("the monitor has seen nothing of model '" + model + "'");
     }
     return new Question(window, model);
   }
 
   private void summary(RoutingContext ctx) {
     Question q = question(ctx);
-    if (q == null) {
-      return;
-    }
     vertx.executeBlocking(() -> windows.summary(q.window(), q.model()), false)
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
         .onFailure(ctx::fail);
@@ -94,9 +88,6 @@ public final class MonitorApiVerticle extends ApiVerticle {
 
   private void stream(RoutingContext ctx) {
     Question q = question(ctx);
-    if (q == null) {
-      return;
-    }
     HttpServerResponse response = ctx.response()
         .setChunked(true)
         .putHeader("Content-Type", "text/event-stream")

@@ -1,20 +1,16 @@
 package io.maas.registry.http;
 
 import io.maas.common.event.ModelDeployment;
-import io.maas.common.event.Names;
-import io.maas.common.http.HttpErrors;
+import io.maas.common.http.ApiError;
 import io.maas.registry.catalog.Catalog;
 import io.maas.registry.rollout.Rollout;
 import io.maas.registry.rollout.RolloutController;
 import io.maas.registry.rollout.RolloutPlan;
 import io.vertx.core.Handler;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.Optional;
 
 /**
  * {@code /v1/models/{model}/rollouts}: start a progressive rollout (202), follow it, list them,
@@ -36,111 +32,65 @@ final class RolloutApi {
     // a body handler must come first on its route: the counting handler gets a route of its own
     router.post(ROLLOUTS).handler(RegistryMetrics.counting(RegistryMetrics.ROLLOUT));
     router.post(ROLLOUTS).handler(BodyHandler.create(false).setBodyLimit(jsonLimit)).handler(requireAdmin).handler(this::start);
-    router.get(ROLLOUTS).handler(ctx -> withModel(ctx, model ->
-        ctx.json(new JsonArray(controller.rollouts(model).stream().map(controller::view).toList()))));
-    router.get(ROLLOUTS + "/:id").handler(ctx -> withRollout(ctx, r -> ctx.json(controller.view(r))));
+    router.get(ROLLOUTS).handler(ctx -> ctx.json(new JsonArray(
+        controller.rollouts(RegistryRequests.registered(ctx, catalog)).stream().map(controller::view).toList())));
+    router.get(ROLLOUTS + "/:id").handler(ctx -> ctx.json(controller.view(rollout(ctx))));
     router.delete(ROLLOUTS + "/:id").handler(RegistryMetrics.counting(RegistryMetrics.ROLLOUT))
-        .handler(requireAdmin).handler(ctx -> withRollout(ctx, r -> abort(ctx, r)));
+        .handler(requireAdmin).handler(this::abort);
   }
 
   private void start(RoutingContext ctx) {
-    String model = ctx.pathParam("model");
-    if (!Names.isValidModel(model)) {
-      HttpErrors.respond(ctx, 400, "invalid_model", "model names match [a-z0-9][a-z0-9-]{0,62}, got '" + model + "'");
-      return;
-    }
-    if (!catalog.exists(model)) {
-      HttpErrors.respond(ctx, 404, "unknown_model", "no model named '" + model + "' is registered");
-      return;
-    }
+    String model = RegistryRequests.model(ctx);
+    RegistryRequests.registered(ctx, catalog);
     RolloutPlan plan;
     try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw new IllegalArgumentException("send a JSON object such as {\"version\":5,\"steps\":[0.05,0.25,0.5,1.0]}");
-      }
-      plan = RolloutPlan.fromRequest(body);
-    } catch (DecodeException | ClassCastException e) {
-      HttpErrors.respond(ctx, 400, "invalid_json", "the body must be a JSON object such as {\"version\":5}");
-      return;
+      plan = RolloutPlan.fromRequest(RegistryRequests.jsonBody(ctx, "{\"version\":5,\"steps\":[0.05,0.25,0.5,1.0]}"));
     } catch (IllegalArgumentException e) {
-      HttpErrors.respond(ctx, 400, "invalid_field", e.getMessage());
-      return;
+      throw ApiError.INVALID_FIELD.because(e.getMessage());
     }
     if (catalog.version(model, plan.version()).isEmpty()) {
-      HttpErrors.respond(ctx, 409, "unknown_version", "model " + model + " has no version " + plan.version());
-      return;
+      throw ApiError.UNKNOWN_VERSION.because("model " + model + " has no version " + plan.version());
     }
-    Optional<ModelDeployment> current = catalog.deployment(model).map(Catalog.Deployment::deployment);
-    if (current.isEmpty()) {
-      HttpErrors.respond(ctx, 409, "not_deployed",
-          "model " + model + " has no production version to compare a canary with; deploy one first");
-      return;
-    }
-    int production = current.get().production().version();
+    ModelDeployment current = catalog.deployment(model).map(Catalog.Deployment::deployment).orElseThrow(() ->
+        ApiError.NOT_DEPLOYED.because("model " + model + " has no production version to compare a canary with; deploy one first"));
+    int production = current.production().version();
     if (production == plan.version()) {
-      HttpErrors.respond(ctx, 409, "already_production", "version " + plan.version() + " of " + model + " is production already");
-      return;
+      throw ApiError.ALREADY_PRODUCTION.because("version " + plan.version() + " of " + model + " is production already");
     }
-    Optional<Rollout> running = catalog.runningRollout(model);
-    if (running.isPresent()) {
-      HttpErrors.respond(ctx, 409, "rollout_running", "rollout " + running.get().id() + " of " + model + " (version "
-          + running.get().plan().version() + ") is running; one rollout per model at a time");
-      return;
-    }
-    ModelDeployment.Slot canary = current.get().canary();
-    if (canary != null && canary.version() != plan.version()) {
-      HttpErrors.respond(ctx, 409, "canary_in_use", "version " + canary.version() + " of " + model
+    catalog.runningRollout(model).ifPresent(r -> {
+      throw ApiError.ROLLOUT_RUNNING.because("rollout " + r.id() + " of " + model + " (version " + r.plan().version()
+          + ") is running; one rollout per model at a time");
+    });
+    if (current.canary() != null && current.canary().version() != plan.version()) {
+      throw ApiError.CANARY_IN_USE.because("version " + current.canary().version() + " of " + model
           + " is the canary; deploy without it first, the rollout's canary takes its place");
-      return;
     }
     controller.begin(model, plan, production)
         .onSuccess(r -> ctx.response().setStatusCode(202)
             .putHeader("Location", "/v1/models/" + model + "/rollouts/" + r.id())
             .putHeader("Content-Type", "application/json")
             .end(controller.view(r).encode()))
-        .onFailure(e -> {
-          if (e instanceof IllegalStateException) {
-            HttpErrors.respond(ctx, 409, "rollout_running", e.getMessage());
-          } else {
-            HttpErrors.respond(ctx, 503, "kafka_unavailable", "the rollout could not be recorded fully (" + e.getMessage()
-                + "); if it was, it goes on by itself: GET " + ROLLOUTS.replace(":model", model));
-          }
-        });
+        .onFailure(e -> ctx.fail(e instanceof IllegalStateException
+            ? ApiError.ROLLOUT_RUNNING.because(e.getMessage())
+            : ApiError.KAFKA_UNAVAILABLE.because("the rollout could not be recorded fully (" + e.getMessage()
+                + "); if it was, it goes on by itself: GET " + ROLLOUTS.replace(":model", model))));
   }
 
-  private void abort(RoutingContext ctx, Rollout rollout) {
+  private void abort(RoutingContext ctx) {
+    Rollout rollout = rollout(ctx);
     if (!rollout.running()) {
-      HttpErrors.respond(ctx, 409, "rollout_ended", "rollout " + rollout.id() + " of " + rollout.model() + " has ended: "
+      throw ApiError.ROLLOUT_ENDED.because("rollout " + rollout.id() + " of " + rollout.model() + " has ended: "
           + rollout.state().code());
-      return;
     }
     controller.abort(rollout.model(), rollout.id(), "aborted by DELETE")
         .onSuccess(r -> ctx.json(controller.view(r)))
-        .onFailure(e -> HttpErrors.respond(ctx, 503, "kafka_unavailable", "the abort could not be recorded: " + e.getMessage()));
+        .onFailure(e -> ctx.fail(ApiError.KAFKA_UNAVAILABLE.because("the abort could not be recorded: " + e.getMessage())));
   }
 
-  private void withModel(RoutingContext ctx, java.util.function.Consumer<String> handler) {
+  private Rollout rollout(RoutingContext ctx) {
     String model = ctx.pathParam("model");
-    if (!catalog.exists(model)) {
-      HttpErrors.respond(ctx, 404, "unknown_model", "no model named '" + model + "' is registered");
-      return;
-    }
-    handler.accept(model);
-  }
-
-  private void withRollout(RoutingContext ctx, java.util.function.Consumer<Rollout> handler) {
-    String model = ctx.pathParam("model");
-    Optional<Rollout> found = Optional.empty();
-    try {
-      found = catalog.rollout(model, Integer.parseInt(ctx.pathParam("id")));
-    } catch (NumberFormatException e) {
-      // not a rollout id: 404 below
-    }
-    if (found.isEmpty()) {
-      HttpErrors.respond(ctx, 404, "unknown_rollout", "model '" + model + "' has no rollout " + ctx.pathParam("id"));
-      return;
-    }
-    handler.accept(found.get());
+    long id = RegistryRequests.parseLong(ctx.pathParam("id"));
+    return (id < 1 || id > Integer.MAX_VALUE ? java.util.Optional.<Rollout>empty() : catalog.rollout(model, (int) id))
+        .orElseThrow(() -> ApiError.UNKNOWN_ROLLOUT.because("model '" + model + "' has no rollout " + ctx.pathParam("id")));
   }
 }
