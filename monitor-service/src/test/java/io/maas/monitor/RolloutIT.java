@@ -69,8 +69,11 @@ class RolloutIT {
             HttpProbe.get(inference, "/health/ready").statusCode() == 200 && HttpProbe.get(monitorPort, "/health/ready").statusCode() == 200);
         stream.start();
 
-        // a shared CI machine is noisy: the latency gate gets more slack here than its 25 ms default
-        String gates = ",\"minResults\":40,\"maxStepSeconds\":120,\"gates\":{\"latencySlackMs\":250}";
+        // Loosened so that a noisy run cannot fail the good version (the gates are unit-tested in
+        // RolloutGatesTest): a shared CI machine's p99s swing by hundreds of ms, and two models trained
+        // on the fixture with other seeds agree on about 95% of its mails, so 60 answers of a 90%
+        // threshold would fail now and then by chance. The swapped version agrees on about 3%.
+        String gates = ",\"minResults\":60,\"maxStepSeconds\":120,\"gates\":{\"latencySlackMs\":1000,\"minAgreement\":0.8}";
         HttpResponse<String> good = platform.admin("POST", "/v1/models/" + model + "/rollouts",
             "{\"version\":2,\"steps\":[0.25,0.5,1.0]" + gates + "}");
         assertThat(good.statusCode()).as(good.body()).isEqualTo(202);
@@ -80,8 +83,8 @@ class RolloutIT {
         for (Object step : promoted.getJsonArray("steps")) {
           JsonObject s = (JsonObject) step;
           assertThat(s.getString("outcome")).isEqualTo("passed");
-          assertThat(s.getJsonObject("canary").getLong("results")).isGreaterThanOrEqualTo(40);
-          assertThat(s.getJsonObject("canary").getDouble("agreement")).isGreaterThanOrEqualTo(0.9);
+          assertThat(s.getJsonObject("canary").getLong("results")).isGreaterThanOrEqualTo(60);
+          assertThat(s.getJsonObject("canary").getDouble("agreement")).isGreaterThanOrEqualTo(0.8);
         }
         ModelDeployment production2 = ModelDeployment.fromJson(new JsonObject(platform.admin("GET", "/v1/models/" + model, null)
             .body()).getJsonObject("deployment"));
