@@ -1,4 +1,4 @@
-package io.maas.ingest.batch;
+package io.maas.ingest.body;
 
 import io.maas.common.event.EventException;
 import io.maas.common.event.InferenceRequest;
@@ -19,12 +19,12 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * Turns the body of an ingest call into a {@link Batch} for one model: a JSON object or array of
+ * Turns the body of an ingest call into a {@link DecodedBody} for one model: a JSON object or array of
  * objects, NDJSON, or TensorFlow Serving's {@code {"instances":[...]}}. Every item is checked, so
  * that a rejection lists all the invalid items at once. Pure and thread-safe: large bodies are
  * decoded on a worker thread.
  */
-public final class BatchDecoder {
+public final class BodyDecoder {
 
   private final String model;
   private final int maxTextBytes;
@@ -37,7 +37,7 @@ public final class BatchDecoder {
    * @param maxItems     the most items one body may hold
    * @param ids          generates an id for an item without one
    */
-  public BatchDecoder(String model, int maxTextBytes, int maxItems, Supplier<String> ids) {
+  public BodyDecoder(String model, int maxTextBytes, int maxItems, Supplier<String> ids) {
     this.model = Names.requireModel(model);
     this.maxTextBytes = maxTextBytes;
     this.maxItems = maxItems;
@@ -50,11 +50,11 @@ public final class BatchDecoder {
    * @param now the ingest clock, for items without {@code ingestedAt}
    * @throws TooManyItemsException when the array holds more than the limit
    */
-  public Batch json(byte[] body, long now) {
+  public DecodedBody json(byte[] body, long now) {
     Collector out = new Collector(now);
     Object value = parse(body, out);
     if (value == null) {
-      return out.batch();
+      return out.decoded();
     }
     if (value instanceof JsonObject object) {
       out.item(0, null, object, () -> body);
@@ -75,7 +75,7 @@ public final class BatchDecoder {
       out.reject(0, null, null, Reason.INVALID_JSON,
           "the body must be a JSON object or an array of objects, got " + describe(value), body);
     }
-    return out.batch();
+    return out.decoded();
   }
 
   /**
@@ -84,7 +84,7 @@ public final class BatchDecoder {
    *
    * @throws TooManyItemsException when the body holds more lines than the limit
    */
-  public Batch ndjson(byte[] body, long now) {
+  public DecodedBody ndjson(byte[] body, long now) {
     Collector out = new Collector(now);
     int index = 0;
     int line = 0;
@@ -106,7 +106,7 @@ public final class BatchDecoder {
       }
       start = i + 1;
     }
-    return out.batch();
+    return out.decoded();
   }
 
   private void decodeLine(Collector out, int index, int line, byte[] bytes) {
@@ -139,22 +139,22 @@ public final class BatchDecoder {
    * @param version the version the URL pins, or null
    * @throws TooManyItemsException when there are more instances than the limit
    */
-  public Batch predict(byte[] body, Integer version, long now) {
+  public DecodedBody predict(byte[] body, Integer version, long now) {
     Collector out = new Collector(now);
     Object value = parse(body, out);
     if (value == null) {
-      return out.batch();
+      return out.decoded();
     }
     if (!(value instanceof JsonObject object)) {
       out.reject(0, null, null, Reason.INVALID_JSON,
           "the body must be a JSON object {\"instances\":[...]}, got " + describe(value), body);
-      return out.batch();
+      return out.decoded();
     }
     Object instances = object.getValue("instances");
     if (!(instances instanceof JsonArray array)) {
       out.reject(0, null, null, instances == null ? Reason.MISSING_FIELD : Reason.INVALID_FIELD,
           "the body must hold an array 'instances' of texts or objects with 'text'", body);
-      return out.batch();
+      return out.decoded();
     }
     if (array.size() > maxItems) {
       throw new TooManyItemsException("the body holds " + array.size() + " instances, the limit is " + maxItems);
@@ -185,7 +185,7 @@ public final class BatchDecoder {
       }
       out.item(i, null, instance, () -> Json.encodeToBuffer(element).getBytes());
     }
-    return out.batch();
+    return out.decoded();
   }
 
   /** The body as JSON, or null after recording why it is not. */
@@ -213,7 +213,7 @@ public final class BatchDecoder {
   private final class Collector {
     private final long now;
     private final List<InferenceRequest> requests = new ArrayList<>();
-    private final List<Batch.Rejection> rejections = new ArrayList<>();
+    private final List<DecodedBody.Rejection> rejections = new ArrayList<>();
 
     Collector(long now) {
       this.now = now;
@@ -228,11 +228,11 @@ public final class BatchDecoder {
     }
 
     void reject(int index, Integer line, String id, Reason reason, String message, byte[] payload) {
-      rejections.add(new Batch.Rejection(index, line, id, reason, message, payload));
+      rejections.add(new DecodedBody.Rejection(index, line, id, reason, message, payload));
     }
 
-    Batch batch() {
-      return new Batch(requests, rejections);
+    DecodedBody decoded() {
+      return new DecodedBody(requests, rejections);
     }
   }
 

@@ -1,4 +1,4 @@
-package io.maas.ingest.batch;
+package io.maas.ingest.body;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,12 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class BatchDecoderTest {
+class BodyDecoderTest {
 
   private static final long NOW = 1_732_790_000_000L;
 
   private final AtomicInteger sequence = new AtomicInteger();
-  private final BatchDecoder decoder = new BatchDecoder("spam", 16, 4, () -> "gen-" + sequence.incrementAndGet());
+  private final BodyDecoder decoder = new BodyDecoder("spam", 16, 4, () -> "gen-" + sequence.incrementAndGet());
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
@@ -22,10 +22,10 @@ class BatchDecoderTest {
 
   @Test
   void oneObjectGetsAnIdTheModelAndTheIngestClock() {
-    Batch batch = decoder.json(utf8("{\"text\":\"hello\"}"), NOW);
+    DecodedBody decoded = decoder.json(utf8("{\"text\":\"hello\"}"), NOW);
 
-    assertThat(batch.valid()).isTrue();
-    InferenceRequest request = batch.requests().get(0);
+    assertThat(decoded.valid()).isTrue();
+    InferenceRequest request = decoded.requests().get(0);
     assertThat(request.id()).isEqualTo("gen-1");
     assertThat(request.model()).isEqualTo("spam");
     assertThat(request.ingestedAt()).isEqualTo(NOW);
@@ -33,25 +33,25 @@ class BatchDecoderTest {
 
   @Test
   void anArrayKeepsOrderAndTheClientsIdsAndTimestamps() {
-    Batch batch = decoder.json(utf8("[{\"id\":\"a\",\"text\":\"x\",\"ingestedAt\":5},{\"text\":\"y\"}]"), NOW);
+    DecodedBody decoded = decoder.json(utf8("[{\"id\":\"a\",\"text\":\"x\",\"ingestedAt\":5},{\"text\":\"y\"}]"), NOW);
 
-    assertThat(batch.requests()).extracting(InferenceRequest::id).containsExactly("a", "gen-1");
-    assertThat(batch.requests()).extracting(InferenceRequest::ingestedAt).containsExactly(5L, NOW);
+    assertThat(decoded.requests()).extracting(InferenceRequest::id).containsExactly("a", "gen-1");
+    assertThat(decoded.requests()).extracting(InferenceRequest::ingestedAt).containsExactly(5L, NOW);
   }
 
   @Test
   void everyInvalidItemIsNamedWithItsIndexIdReasonAndOriginalBytes() {
-    Batch batch = decoder.json(utf8("[{\"id\":\"ok\",\"text\":\"x\"},{\"id\":\"r-2\"},7,"
+    DecodedBody decoded = decoder.json(utf8("[{\"id\":\"ok\",\"text\":\"x\"},{\"id\":\"r-2\"},7,"
         + "{\"id\":\"r-4\",\"text\":\"far longer than sixteen bytes\"}]"), NOW);
 
-    assertThat(batch.valid()).isFalse();
-    assertThat(batch.size()).isEqualTo(4);
-    assertThat(batch.rejections()).extracting(Batch.Rejection::index, Batch.Rejection::id, Batch.Rejection::reason)
+    assertThat(decoded.valid()).isFalse();
+    assertThat(decoded.size()).isEqualTo(4);
+    assertThat(decoded.rejections()).extracting(DecodedBody.Rejection::index, DecodedBody.Rejection::id, DecodedBody.Rejection::reason)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(1, "r-2", Reason.MISSING_FIELD),
             org.assertj.core.groups.Tuple.tuple(2, null, Reason.INVALID_JSON),
             org.assertj.core.groups.Tuple.tuple(3, "r-4", Reason.TEXT_TOO_LONG));
-    assertThat(new String(batch.rejections().get(1).payload(), StandardCharsets.UTF_8)).isEqualTo("7");
+    assertThat(new String(decoded.rejections().get(1).payload(), StandardCharsets.UTF_8)).isEqualTo("7");
   }
 
   @Test
@@ -62,20 +62,20 @@ class BatchDecoderTest {
       assertThat(r.payload()).isEqualTo(broken);
     });
     assertThat(decoder.json(new byte[] {'{', (byte) 0xC3, '}'}, NOW).rejections())
-        .extracting(Batch.Rejection::reason).containsExactly(Reason.INVALID_UTF8);
+        .extracting(DecodedBody.Rejection::reason).containsExactly(Reason.INVALID_UTF8);
     assertThat(decoder.json(utf8("\"text\""), NOW).rejections())
-        .extracting(Batch.Rejection::reason).containsExactly(Reason.INVALID_JSON);
+        .extracting(DecodedBody.Rejection::reason).containsExactly(Reason.INVALID_JSON);
     assertThat(decoder.json(new byte[0], NOW).rejections())
-        .extracting(Batch.Rejection::reason).containsExactly(Reason.INVALID_JSON);
+        .extracting(DecodedBody.Rejection::reason).containsExactly(Reason.INVALID_JSON);
   }
 
   @Test
   void ndjsonSkipsBlankLinesAndReportsLinesOnTheirOwn() {
     byte[] body = utf8("{\"text\":\"a\"}\r\n\n  \n{\"text\":\"b\"}\nnot json\n");
-    Batch batch = decoder.ndjson(body, NOW);
+    DecodedBody decoded = decoder.ndjson(body, NOW);
 
-    assertThat(batch.size()).isEqualTo(3);
-    assertThat(batch.rejections()).singleElement().satisfies(r -> {
+    assertThat(decoded.size()).isEqualTo(3);
+    assertThat(decoded.rejections()).singleElement().satisfies(r -> {
       assertThat(r.index()).isEqualTo(2);
       assertThat(r.line()).isEqualTo(5);
       assertThat(r.reason()).isEqualTo(Reason.INVALID_JSON);
@@ -106,23 +106,23 @@ class BatchDecoderTest {
 
   @Test
   void predictTakesTextsAndObjectsAndPinsTheUrlsVersion() {
-    Batch batch = decoder.predict(utf8("{\"instances\":[\"free cruise\",{\"id\":\"mine\",\"text\":\"hi\"}]}"), 3, NOW);
+    DecodedBody decoded = decoder.predict(utf8("{\"instances\":[\"free cruise\",{\"id\":\"mine\",\"text\":\"hi\"}]}"), 3, NOW);
 
-    assertThat(batch.valid()).isTrue();
-    assertThat(batch.requests()).extracting(InferenceRequest::id).containsExactly("gen-1", "mine");
-    assertThat(batch.requests()).extracting(InferenceRequest::text).containsExactly("free cruise", "hi");
-    assertThat(batch.requests()).extracting(InferenceRequest::version).containsExactly(3, 3);
+    assertThat(decoded.valid()).isTrue();
+    assertThat(decoded.requests()).extracting(InferenceRequest::id).containsExactly("gen-1", "mine");
+    assertThat(decoded.requests()).extracting(InferenceRequest::text).containsExactly("free cruise", "hi");
+    assertThat(decoded.requests()).extracting(InferenceRequest::version).containsExactly(3, 3);
     assertThat(decoder.predict(utf8("{\"instances\":[\"a\"]}"), null, NOW).requests().get(0).version()).isNull();
   }
 
   @Test
   void predictRefusesWhatIsNotAnInstance() {
     assertThat(decoder.predict(utf8("{\"inputs\":[\"a\"]}"), null, NOW).rejections())
-        .extracting(Batch.Rejection::reason).containsExactly(Reason.MISSING_FIELD);
+        .extracting(DecodedBody.Rejection::reason).containsExactly(Reason.MISSING_FIELD);
     assertThat(decoder.predict(utf8("[\"a\"]"), null, NOW).rejections())
-        .extracting(Batch.Rejection::reason).containsExactly(Reason.INVALID_JSON);
+        .extracting(DecodedBody.Rejection::reason).containsExactly(Reason.INVALID_JSON);
     assertThat(decoder.predict(utf8("{\"instances\":[\"a\",42,{\"text\":\"b\",\"version\":2}]}"), 3, NOW).rejections())
-        .extracting(Batch.Rejection::index, Batch.Rejection::reason)
+        .extracting(DecodedBody.Rejection::index, DecodedBody.Rejection::reason)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(1, Reason.INVALID_FIELD),
             org.assertj.core.groups.Tuple.tuple(2, Reason.INVALID_FIELD));
   }

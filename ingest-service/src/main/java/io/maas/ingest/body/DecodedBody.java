@@ -1,4 +1,4 @@
-package io.maas.ingest.batch;
+package io.maas.ingest.body;
 
 import io.maas.common.event.InferenceRequest;
 import io.maas.common.event.Reason;
@@ -8,12 +8,12 @@ import java.util.List;
  * What one HTTP body holds, decoded all or nothing: either every item became a request
  * ({@link #valid()}), or {@link #rejections()} names each item that did not.
  *
- * @param requests   the valid items as requests, in body order; publish them only when the batch is {@link #valid()}
+ * @param requests   the valid items as requests, in body order; publish them only when the body is {@link #valid()}
  * @param rejections every invalid item, in body order
  */
-public record Batch(List<InferenceRequest> requests, List<Rejection> rejections) {
+public record DecodedBody(List<InferenceRequest> requests, List<Rejection> rejections) {
 
-  public Batch {
+  public DecodedBody {
     requests = List.copyOf(requests);
     rejections = List.copyOf(rejections);
   }

@@ -1,4 +1,4 @@
-package io.maas.ingest.batch;
+package io.maas.ingest.body;
 
 /** A body holds more items than {@code MAAS_INGEST_MAX_ITEMS} allows; answered with 413. */
 public final class TooManyItemsException extends RuntimeException {
