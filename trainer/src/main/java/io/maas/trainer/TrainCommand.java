@@ -5,7 +5,10 @@ import io.maas.common.profile.TextDescriptors;
 import io.maas.common.profile.WordSet;
 import io.maas.model.LoadedModel;
 import io.maas.model.Vocabulary;
+import io.maas.trainer.data.Augmentation;
 import io.maas.trainer.data.Example;
+import io.maas.trainer.data.TextView;
+import io.maas.trainer.eval.Calibration;
 import io.maas.trainer.data.Split;
 import io.maas.trainer.data.TrainingVocabulary;
 import io.maas.trainer.eval.Evaluation;
@@ -24,19 +27,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tensorflow.TensorFlow;
 
 /**
- * One training run: split, train the baseline and the model on the same split, evaluate both
- * on the held-out part, profile the model's answers there, export the model with its metadata
- * and training vocabulary and pack it.
+ * One training run: split by message, add the training variants of each training message
+ * (body, cuts of the body, subject; {@link Augmentation}), train the baseline and the model on
+ * the same examples, calibrate the model on the validation part, evaluate both on the held-out
+ * messages as whole messages, bodies and the first 300 characters of bodies, profile the
+ * model's answers there, export the model with its metadata and training vocabulary and pack it.
  */
 public final class TrainCommand {
 
-  /** The warm-up texts every model carries, beside a few held-out messages. */
+  /** Short texts of the kind producers send (the README's), answered in the trainer's output and the warm-up. */
+  public static final List<String> EXAMPLES = List.of("WIN a FREE cruise, click now!!!",
+      "Minutes of the release meeting attached");
+
+  /** The warm-up texts every model carries, beside a few held-out messages and the {@link #EXAMPLES}. */
   static final List<String> FIXED_WARMUP = List.of("", "Ünïcødé ÄÖÜ Привет мир 你好 — 123");
 
   /**
@@ -44,9 +54,29 @@ public final class TrainCommand {
    *
    * @param archive  the packed model
    * @param metadata the content of maas-model.json
-   * @param table    the evaluation table
+   * @param model    the model on whole held-out messages
+   * @param baseline the Naive Bayes baseline on whole held-out messages
+   * @param table    the evaluation tables
+   * @param views    both on each view of the held-out messages, whole messages first
    */
-  public record Result(Path archive, JsonObject metadata, Evaluation model, Evaluation baseline, String table) {
+  public record Result(Path archive, JsonObject metadata, Evaluation model, Evaluation baseline, String table,
+      List<ViewEvaluation> views) {
+  }
+
+  /**
+   * The model and the baseline on one view of the held-out messages.
+   *
+   * @param eceBefore the model's expected calibration error without its temperature
+   * @param eceAfter  the same with it, as the exported model answers
+   */
+  public record ViewEvaluation(TextView view, Evaluation model, Evaluation baseline, double eceBefore, double eceAfter,
+      double confidenceBefore, double confidenceAfter, double baselineEce) {
+
+    JsonObject toJson() {
+      return model.toJson()
+          .put("ece", round(eceAfter)).put("eceBeforeCalibration", round(eceBefore))
+          .put("meanConfidence", round(confidenceAfter)).put("meanConfidenceBeforeCalibration", round(confidenceBefore));
+    }
   }
 
   private final TrainOptions options;
@@ -75,24 +105,36 @@ public final class TrainCommand {
     progress.accept(String.format("data: %d examples, %d duplicates dropped; train %s (of which %d for validation), test %s",
         examples.size(), split.duplicates(), Split.balance(split.train()), validation.size(), Split.balance(split.test())));
 
-    Evaluation baseline = naiveBayes(split);
+    // variants after the split, each on its message's side: a held-out message's never reach training
+    List<Example> fitVariants = Augmentation.of(fit, options.seed());
+    List<Example> validationVariants = Augmentation.of(validation, options.seed());
+    progress.accept(String.format("augmented: %d training texts from %d messages, %d validation texts from %d",
+        fitVariants.size(), fit.size(), validationVariants.size(), validation.size()));
+
+    NaiveBayes nb = naiveBayes(split, Augmentation.of(split.train(), options.seed()));
 
     Path work = Files.createTempDirectory("maas-train-");
     try {
       Path savedModel = work.resolve("model");
       ClassifierTrainer.Trained trained = new ClassifierTrainer(options, split.classes(), progress)
-          .train(fit, validation, work, savedModel);
+          .train(fitVariants, validationVariants, work, savedModel);
       List<String> words = TrainingVocabulary.of(split.train());
       Vocabulary.write(savedModel, words);
-      Evaluation evaluation;
-      ReferenceProfile profile;
+      List<ViewEvaluation> views = new ArrayList<>();
+      ReferenceProfile profile = null;
       JsonArray warmup = new JsonArray();
       try (LoadedModel classifier = LoadedModel.load(savedModel, 1, 1)) {
         int[] truth = split.test().stream().mapToInt(e -> split.classIndex(e.label())).toArray();
-        double[][] heldOut = predict(classifier, split.test().stream().map(Example::text).toList());
-        evaluation = Evaluation.of("model", split.classes(), truth, heldOut);
-        // the same kind of set the inference service reads, so that both count unseen words alike
-        profile = profile(split, heldOut, WordSet.of(words));
+        for (TextView view : TextView.values()) {
+          List<String> texts = split.test().stream().map(e -> view.apply(e.text())).toList();
+          double[][] heldOut = predict(classifier, texts);
+          views.add(evaluate(view, split, truth, heldOut, trained.temperature(), nb, texts));
+          if (view == TextView.WHOLE) {
+            // the same kind of set the inference service reads, so that both count unseen words alike;
+            // the calibration table comes from the calibrated probabilities, as the model answers
+            profile = profile(split, heldOut, WordSet.of(words));
+          }
+        }
         List<String> texts = warmupTexts(split);
         double[][] probabilities = predict(classifier, texts);
         for (int i = 0; i < texts.size(); i++) {
@@ -101,12 +143,17 @@ public final class TrainCommand {
         }
       }
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-      JsonObject metadata = metadata(model, source, description, split, validation.size(), trained, evaluation,
-          baseline, warmup, seconds).put("profile", profile.toJson());
+      JsonObject metadata = metadata(model, source, description, split, validation.size(), trained, views,
+          warmup, seconds).put("profile", profile.toJson());
+      metadata.getJsonObject("data").put("augmented", new JsonObject()
+          .put("variants", new JsonArray(List.of("whole", "body", "body300", "window", "subject")))
+          .put("training", fitVariants.size()).put("validation", validationVariants.size()));
       Files.writeString(savedModel.resolve(ModelPackage.METADATA), metadata.encodePrettily(), StandardCharsets.UTF_8);
       ModelPackage.pack(savedModel, archive);
-      String table = Evaluation.table(List.of(evaluation, baseline));
-      return new Result(archive, metadata, evaluation, baseline, table);
+      ViewEvaluation whole = views.get(0);
+      String table = Evaluation.table(List.of(whole.model(), whole.baseline())) + "\n" + viewsTable(views, trained)
+          + examplesTable(warmup, nb);
+      return new Result(archive, metadata, whole.model(), whole.baseline(), table, List.copyOf(views));
     } finally {
       deleteTree(work);
     }
@@ -139,17 +186,61 @@ public final class TrainCommand {
     return builder.build(ReferenceProfile.TRAINING, true);
   }
 
-  private Evaluation naiveBayes(Split split) {
-    List<List<String>> documents = split.train().stream().map(e -> Tokenizer.tokens(e.text(), options.maxChars())).toList();
-    int[] labels = split.train().stream().mapToInt(e -> split.classIndex(e.label())).toArray();
-    NaiveBayes nb = NaiveBayes.fit(documents, labels, split.classes().size(), 1.0);
-    int[] truth = split.test().stream().mapToInt(e -> split.classIndex(e.label())).toArray();
-    double[][] probabilities = split.test().stream()
-        .map(e -> nb.predict(Tokenizer.tokens(e.text(), options.maxChars()))).toArray(double[][]::new);
-    return Evaluation.of("naive-bayes", split.classes(), truth, probabilities);
+  /** The baseline, trained on the same texts as the model (training and validation variants). */
+  private NaiveBayes naiveBayes(Split split, List<Example> train) {
+    List<List<String>> documents = train.stream().map(e -> Tokenizer.tokens(e.text(), options.maxChars())).toList();
+    int[] labels = train.stream().mapToInt(e -> split.classIndex(e.label())).toArray();
+    return NaiveBayes.fit(documents, labels, split.classes().size(), 1.0);
   }
 
-  /** Two held-out texts per class (cut to 2,000 characters), then the fixed ones. */
+  private ViewEvaluation evaluate(TextView view, Split split, int[] truth, double[][] calibrated, double temperature,
+      NaiveBayes nb, List<String> texts) {
+    double[][] raw = Calibration.uncalibrated(calibrated, temperature);
+    double[][] baseline = texts.stream().map(t -> nb.predict(Tokenizer.tokens(t, options.maxChars()))).toArray(double[][]::new);
+    return new ViewEvaluation(view, Evaluation.of("model", split.classes(), truth, calibrated),
+        Evaluation.of("naive-bayes", split.classes(), truth, baseline),
+        Calibration.expectedCalibrationError(truth, raw, Calibration.ECE_BINS),
+        Calibration.expectedCalibrationError(truth, calibrated, Calibration.ECE_BINS),
+        Calibration.meanConfidence(raw), Calibration.meanConfidence(calibrated),
+        Calibration.expectedCalibrationError(truth, baseline, Calibration.ECE_BINS));
+  }
+
+  /** Accuracy and calibration of both per view of the held-out messages. */
+  static String viewsTable(List<ViewEvaluation> views, ClassifierTrainer.Trained trained) {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "held-out messages seen three ways; temperature %.4f (fitted on validation: ECE %.4f -> %.4f), ECE with %d bins%n%n",
+        trained.temperature(), trained.validation().eceBefore(), trained.validation().eceAfter(), Calibration.ECE_BINS));
+    out.append("| view | model accuracy | model ROC-AUC | ECE before | ECE after | mean confidence before | after "
+        + "| naive-bayes accuracy | naive-bayes ROC-AUC | naive-bayes ECE |\n");
+    out.append("|").append(" --- |".repeat(10)).append("\n");
+    for (ViewEvaluation v : views) {
+      out.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f |%n",
+          v.view().key(), v.model().accuracy(), v.model().rocAuc(), v.eceBefore(), v.eceAfter(), v.confidenceBefore(),
+          v.confidenceAfter(), v.baseline().accuracy(), v.baseline().rocAuc(), v.baselineEce()));
+    }
+    return out.toString();
+  }
+
+  /** The model's answers to the {@link #EXAMPLES} (from the warm-up) and the baseline's. */
+  private String examplesTable(JsonArray warmup, NaiveBayes nb) {
+    StringBuilder out = new StringBuilder("\n");
+    for (int i = 0; i < warmup.size(); i++) {
+      JsonObject w = warmup.getJsonObject(i);
+      if (EXAMPLES.contains(w.getString("text"))) {
+        out.append(String.format(Locale.ROOT, "\"%s\": model %s, naive-bayes %s%n", w.getString("text"),
+            w.getJsonArray("probabilities").stream().map(p -> String.format(Locale.ROOT, "%.4f", ((Number) p).doubleValue())).toList(),
+            java.util.Arrays.stream(nb.predict(Tokenizer.tokens(w.getString("text"), options.maxChars())))
+                .mapToObj(p -> String.format(Locale.ROOT, "%.4f", p)).toList()));
+      }
+    }
+    return out.toString();
+  }
+
+  private static double round(double v) {
+    return Double.isNaN(v) ? v : Math.round(v * 1e6) / 1e6;
+  }
+
+  /** Two held-out texts per class (cut to 2,000 characters), then the examples and the fixed ones. */
   private static List<String> warmupTexts(Split split) {
     List<String> texts = new ArrayList<>();
     for (String label : split.classes()) {
@@ -157,12 +248,30 @@ public final class TrainCommand {
           .map(e -> e.text().length() > 2000 ? e.text().substring(0, e.text().offsetByCodePoints(0, 2000)) : e.text())
           .forEach(texts::add);
     }
+    texts.addAll(EXAMPLES);
     texts.addAll(FIXED_WARMUP);
     return texts;
   }
 
   private JsonObject metadata(String model, String source, String description, Split split, int validation,
-      ClassifierTrainer.Trained trained, Evaluation evaluation, Evaluation baseline, JsonArray warmup, long seconds) {
+      ClassifierTrainer.Trained trained, List<ViewEvaluation> views, JsonArray warmup, long seconds) {
+    JsonObject metrics = views.get(0).toJson();
+    JsonObject byView = new JsonObject();
+    JsonObject baselineByView = new JsonObject();
+    for (ViewEvaluation v : views) {
+      byView.put(v.view().key(), v.toJson().put("description", v.view().description()));
+      baselineByView.put(v.view().key(), v.baseline().toJson().put("ece", round(v.baselineEce())));
+    }
+    metrics.put("views", byView)
+        .put("calibration", new JsonObject()
+            .put("method", "temperature scaling, fitted on the validation texts")
+            .put("temperature", trained.temperature())
+            .put("eceBins", Calibration.ECE_BINS)
+            .put("validation", new JsonObject()
+                .put("nllBefore", round(trained.validation().nllBefore())).put("nllAfter", round(trained.validation().nllAfter()))
+                .put("eceBefore", round(trained.validation().eceBefore())).put("eceAfter", round(trained.validation().eceAfter()))))
+        .put("baseline", new JsonObject().put("naiveBayes", views.get(0).baseline().toJson()
+            .put("ece", round(views.get(0).baselineEce())).put("views", baselineByView)));
     JsonArray history = new JsonArray();
     trained.history().forEach(e -> history.add(new JsonObject().put("epoch", e.epoch())
         .put("trainLoss", e.trainLoss()).put("validationLoss", e.validationLoss())
@@ -190,7 +299,7 @@ public final class TrainCommand {
             .put("bestEpoch", trained.bestEpoch())
             .put("history", history)
             .put("seconds", seconds))
-        .put("metrics", evaluation.toJson().put("baseline", new JsonObject().put("naiveBayes", baseline.toJson())))
+        .put("metrics", metrics)
         .put("created", Instant.now().toString())
         .put("trainer", new JsonObject()
             .put("version", Main.version())

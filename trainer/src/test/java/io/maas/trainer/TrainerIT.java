@@ -59,7 +59,51 @@ class TrainerIT {
     assertThat(result.model().accuracy()).isGreaterThanOrEqualTo(0.8);
     assertThat(result.model().rocAuc()).isGreaterThanOrEqualTo(0.9);
     assertThat(result.model().accuracy()).isGreaterThanOrEqualTo(result.baseline().accuracy());
-    assertThat(result.table()).contains("| model |").contains("| naive-bayes |");
+    assertThat(result.table()).contains("| model |").contains("| naive-bayes |").contains("| body300 |");
+  }
+
+  @Test
+  void evaluatesHeldOutMessagesWholeAsBodiesAndAsTheirFirst300Characters() {
+    assertThat(result.views()).extracting(v -> v.view().key()).containsExactly("whole", "body", "body300");
+    assertThat(result.views().get(0).model()).isSameAs(result.model());
+    int testSize = result.model().support()[0] + result.model().support()[1];
+    assertThat(result.views()).allSatisfy(v -> {
+      assertThat(v.model().support()).containsExactly(result.model().support());
+      assertThat(v.baseline().support()).containsExactly(result.model().support());
+      assertThat(v.model().accuracy()).isGreaterThanOrEqualTo(0.6);
+    });
+    assertThat(testSize).isPositive();
+  }
+
+  @Test
+  void theExportedModelIsCalibratedByATemperatureFittedOnValidation() throws Exception {
+    JsonObject metrics = new JsonObject(Files.readString(model.resolve("maas-model.json"), StandardCharsets.UTF_8))
+        .getJsonObject("metrics");
+    JsonObject calibration = metrics.getJsonObject("calibration");
+    double temperature = calibration.getDouble("temperature");
+    assertThat(temperature).isBetween(0.05, 20.0);
+    assertThat(calibration.getInteger("eceBins")).isEqualTo(15);
+    assertThat(calibration.getJsonObject("validation").getDouble("nllAfter"))
+        .isLessThanOrEqualTo(calibration.getJsonObject("validation").getDouble("nllBefore") + 1e-9);
+    for (String view : List.of("whole", "body", "body300")) {
+      JsonObject v = metrics.getJsonObject("views").getJsonObject(view);
+      assertThat(v.getDouble("accuracy")).as(view).isNotNull();
+      assertThat(v.getDouble("ece")).as(view).isBetween(0.0, 1.0);
+      assertThat(v.getDouble("eceBeforeCalibration")).as(view).isBetween(0.0, 1.0);
+      assertThat(metrics.getJsonObject("baseline").getJsonObject("naiveBayes").getJsonObject("views")
+          .getJsonObject(view).getDouble("accuracy")).as(view).isNotNull();
+    }
+    assertThat(metrics.getJsonObject("views").getJsonObject("whole").getDouble("accuracy"))
+        .isEqualTo(metrics.getDouble("accuracy"));
+
+    // the temperature is in the serving graph: the answers are softmax(logits / T)
+    SavedModel saved;
+    try (InputStream in = Files.newInputStream(model.resolve("saved_model.pb"))) {
+      saved = SavedModel.parseFrom(in);
+    }
+    NodeDef t = saved.getMetaGraphs(0).getGraphDef().getNodeList().stream()
+        .filter(n -> n.getName().equals("temperature")).findFirst().orElseThrow();
+    assertThat(t.getAttrOrThrow("value").getTensor().getFloatVal(0)).isEqualTo((float) temperature);
   }
 
   @Test
@@ -97,6 +141,11 @@ class TrainerIT {
     assertThat(metadata.getJsonObject("options").getInteger("maxChars")).isEqualTo(MAX_CHARS);
     assertThat(metadata.getJsonObject("data").getJsonObject("test").getMap()).containsKeys("ham", "spam");
     assertThat(metadata.getJsonArray("warmup")).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(metadata.getJsonArray("warmup").stream().map(w -> ((JsonObject) w).getString("text")))
+        .containsAll(TrainCommand.EXAMPLES);
+    assertThat(metadata.getJsonObject("data").getJsonObject("augmented").getInteger("training"))
+        .isGreaterThan(metadata.getJsonObject("data").getJsonObject("train").stream()
+            .mapToInt(e -> ((Number) e.getValue()).intValue()).sum());
     assertThat(metadata.getJsonObject("trainer").getString("tensorflow")).isNotBlank();
   }
 

@@ -16,7 +16,8 @@ import org.tensorflow.types.TString;
  * both compute the same thing: cut each text to {@code maxChars} characters, lower-case it
  * (UTF-8 aware), replace every run of characters that are not letters or digits of any
  * script with a space, split on whitespace, hash each word into a bucket, sum the rows of
- * the bucket embedding per document (the bag of words times Dense(hidden)), then relu and
+ * the bucket embedding per document over its distinct buckets and divide by the square root of
+ * their number (the bag of words times Dense(hidden), length-normalised), then relu and
  * Dense(classes). Documents without a word still get a row (the biases alone).
  */
 final class ClassifierGraph {
@@ -64,7 +65,13 @@ final class ClassifierGraph {
     Operand<TInt64> pairs = tf.unique(tf.math.add(tf.math.mul(documentOfWord, buckets64), bucketIds), tf.constant(new int[] {0})).y();
     Operand<TInt64> document = tf.math.floorDiv(pairs, buckets64);
     Operand<TFloat32> rows = tf.gather(w.embedding(), tf.math.floorMod(pairs, buckets64), tf.constant(0));
-    Operand<TFloat32> bag = tf.math.unsortedSegmentSum(rows, document, tf.size(text));
+    Operand<TFloat32> sum = tf.math.unsortedSegmentSum(rows, document, tf.size(text));
+    // The sum over the n distinct words divided by sqrt(n): a short text's few words weigh as much
+    // as they need to without a long message's hundreds of words making it sure of anything.
+    Operand<TFloat32> count = tf.math.unsortedSegmentSum(tf.onesLike(tf.dtypes.cast(document, TFloat32.class)), document,
+        tf.size(text));
+    Operand<TFloat32> bag = tf.math.div(sum,
+        tf.expandDims(tf.math.sqrt(tf.math.maximum(count, tf.constant(1f))), tf.constant(1)));
     Operand<TFloat32> hidden = tf.nn.relu(tf.nn.biasAdd(bag, w.hiddenBias()));
     return tf.nn.biasAdd(tf.linalg.matMul(hidden, w.outputWeights()), w.outputBias());
   }

@@ -1,6 +1,8 @@
 package io.maas.trainer.model;
 
 import io.maas.trainer.data.Example;
+import io.maas.trainer.eval.Calibration;
+import io.maas.trainer.eval.Evaluation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +31,11 @@ import org.tensorflow.types.TString;
 
 /**
  * Trains the classifier with Adam on softmax cross-entropy, stops early when the validation
- * loss has not improved for {@code patience} epochs, and exports the best epoch's weights as a
- * forward-only SavedModel: a fresh graph with only the serving pass, its variables restored
- * from the training checkpoint, so no optimizer or gradient op reaches production.
+ * loss has not improved for {@code patience} epochs, fits a temperature on the best epoch's
+ * validation logits, and exports the best epoch's weights as a forward-only SavedModel: a fresh
+ * graph with only the serving pass (the logits divided by the temperature before the softmax),
+ * its variables restored from the training checkpoint, so no optimizer or gradient op reaches
+ * production.
  */
 public final class ClassifierTrainer {
 
@@ -43,8 +47,18 @@ public final class ClassifierTrainer {
   public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy, long millis) {
   }
 
-  /** What training produced. */
-  public record Trained(Path savedModel, List<Epoch> history, int bestEpoch) {
+  /**
+   * What training produced.
+   *
+   * @param temperature the scalar dividing the exported logits, fitted on the validation part
+   * @param validation  the validation part's calibration before and after the temperature
+   */
+  public record Trained(Path savedModel, List<Epoch> history, int bestEpoch, double temperature,
+      Calibrated validation) {
+  }
+
+  /** Negative log-likelihood and expected calibration error, without and with the temperature. */
+  public record Calibrated(double nllBefore, double nllAfter, double eceBefore, double eceAfter) {
   }
 
   public ClassifierTrainer(TrainOptions options, List<String> classes, Consumer<String> progress) {
@@ -58,6 +72,7 @@ public final class ClassifierTrainer {
     Path checkpoint = Files.createDirectories(workDir.resolve("checkpoint")).resolve("best");
     List<Epoch> history = new ArrayList<>();
     int best = 0;
+    double[][] bestLogits = new double[0][];
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       Random random = new Random(options.seed());
@@ -68,7 +83,6 @@ public final class ClassifierTrainer {
       Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options.buckets(), options.maxChars());
       Operand<TFloat32> losses = tf.nn.softmaxCrossEntropyWithLogits(logits, target).loss();
       Operand<TFloat32> loss = tf.math.mean(losses, tf.constant(0));
-      Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
       Op step = new Adam(graph, options.learningRate()).minimize(loss);
 
       try (Session session = new Session(graph, config(options.threads()))) {
@@ -87,7 +101,8 @@ public final class ClassifierTrainer {
               sum += ((TFloat32) result.get(0)).getFloat() * batch.size();
             }
           }
-          double[] validationScore = validate(session, text, target, losses, predicted, validation);
+          double[][] validationLogits = new double[validation.size()][];
+          double[] validationScore = validate(session, text, target, losses, logits, validation, validationLogits);
           Epoch e = new Epoch(epoch, sum / order.size(), validationScore[0], validationScore[1],
               (System.nanoTime() - started) / 1_000_000);
           history.add(e);
@@ -97,6 +112,7 @@ public final class ClassifierTrainer {
           if (e.validationLoss() < bestLoss) {
             bestLoss = e.validationLoss();
             best = epoch;
+            bestLogits = validationLogits;
             session.save(checkpoint.toString());
           } else if (epoch - best >= options.patience()) {
             progress.accept("early stop: no better validation loss for " + options.patience() + " epochs; keeping epoch " + best);
@@ -105,8 +121,18 @@ public final class ClassifierTrainer {
         }
       }
     }
-    export(checkpoint, exportDir);
-    return new Trained(exportDir, List.copyOf(history), best);
+    int[] truth = validation.stream().mapToInt(e -> classes.indexOf(e.label())).toArray();
+    double temperature = Calibration.fitTemperature(bestLogits, truth);
+    Calibrated calibrated = new Calibrated(
+        Calibration.negativeLogLikelihood(bestLogits, truth, 1), Calibration.negativeLogLikelihood(bestLogits, truth, temperature),
+        Calibration.expectedCalibrationError(truth, Calibration.softmax(bestLogits, 1), Calibration.ECE_BINS),
+        Calibration.expectedCalibrationError(truth, Calibration.softmax(bestLogits, temperature), Calibration.ECE_BINS));
+    progress.accept(String.format(java.util.Locale.ROOT,
+        "temperature %.4f fitted on %d validation texts: negative log-likelihood %.4f -> %.4f, ECE %.4f -> %.4f",
+        temperature, validation.size(), calibrated.nllBefore(), calibrated.nllAfter(), calibrated.eceBefore(),
+        calibrated.eceAfter()));
+    export(checkpoint, exportDir, temperature);
+    return new Trained(exportDir, List.copyOf(history), best, temperature, calibrated);
   }
 
   private ClassifierGraph.Weights initialized(Ops tf, Random random) {
@@ -119,20 +145,25 @@ public final class ClassifierTrainer {
         tf.withName(ClassifierGraph.OUTPUT_BIAS).variable(tf.constant(new float[k])));
   }
 
-  /** Mean loss and accuracy on the validation part, in batches. */
+  /** Mean loss and accuracy on the validation part, in batches; fills {@code logits}, one row per example. */
   private double[] validate(Session session, Placeholder<TString> text, Placeholder<TFloat32> target,
-      Operand<TFloat32> losses, Operand<TInt64> predicted, List<Example> validation) {
+      Operand<TFloat32> losses, Operand<TFloat32> logitsOp, List<Example> validation, double[][] logits) {
     double sum = 0;
     int correct = 0;
     for (int from = 0; from < validation.size(); from += 256) {
       List<Example> batch = validation.subList(from, Math.min(validation.size(), from + 256));
       try (TString texts = texts(batch); TFloat32 onehot = oneHot(batch);
-           Result result = session.runner().feed(text, texts).feed(target, onehot).fetch(losses).fetch(predicted).run()) {
+           Result result = session.runner().feed(text, texts).feed(target, onehot).fetch(losses).fetch(logitsOp).run()) {
         TFloat32 l = (TFloat32) result.get(0);
-        TInt64 p = (TInt64) result.get(1);
+        TFloat32 z = (TFloat32) result.get(1);
         for (int i = 0; i < batch.size(); i++) {
           sum += l.getFloat(i);
-          if (p.getLong(i) == classes.indexOf(batch.get(i).label())) {
+          double[] row = new double[classes.size()];
+          for (int c = 0; c < row.length; c++) {
+            row[c] = z.getFloat(i, c);
+          }
+          logits[from + i] = row;
+          if (Evaluation.argMax(row) == classes.indexOf(batch.get(i).label())) {
             correct++;
           }
         }
@@ -141,13 +172,14 @@ public final class ClassifierTrainer {
     return validation.isEmpty() ? new double[] {0, 0} : new double[] {sum / validation.size(), correct / (double) validation.size()};
   }
 
-  private void export(Path checkpoint, Path exportDir) throws IOException {
+  private void export(Path checkpoint, Path exportDir, double temperature) throws IOException {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       ClassifierGraph.Weights w = ClassifierGraph.uninitialized(tf, options.buckets(), options.hidden(), classes.size());
       Placeholder<TString> text = ClassifierGraph.textInput(tf);
       Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options.buckets(), options.maxChars());
-      Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
+      Operand<TFloat32> scaled = tf.math.div(logits, tf.withName("temperature").constant((float) temperature));
+      Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(scaled);
       Operand<TInt64> label = tf.withName("label").math.argMax(logits, tf.constant(1));
       try (Session session = new Session(graph, config(1))) {
         session.restore(checkpoint.toString());

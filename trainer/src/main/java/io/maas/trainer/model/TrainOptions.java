@@ -22,7 +22,7 @@ public record TrainOptions(
     double testFraction, double validationFraction, int patience, int threads) {
 
   public static TrainOptions defaults() {
-    return new TrainOptions(1 << 18, 16, 20, 32, 0.002f, 20_000, 42L, 0.2, 0.1, 3, 1);
+    return new TrainOptions(1 << 18, 16, 20, 128, 0.002f, 20_000, 42L, 0.2, 0.1, 3, 1);
   }
 
   public TrainOptions {
