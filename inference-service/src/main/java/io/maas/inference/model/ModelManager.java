@@ -77,8 +77,8 @@ public final class ModelManager {
   /*
    * HTTP/1.1, not the JDK client's default HTTP/2: over plain http it upgrades to h2c, which the
    * registry's server accepts, and a file sent over HTTP/2 is read and framed in the registry's
-   * JVM (320-440 ms of CPU per 16 MB artifact, measured with curl) rather than handed to the
-   * kernel's sendfile (20-70 ms). On two cores that was the latency spike of a swap.
+   * JVM (280-580 ms of its CPU per 16 MB artifact, with this client) rather than handed to the
+   * kernel's sendfile (20-70 ms). On two cores that was the latency spike of a swap (DEPLOYING.md).
    */
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
@@ -192,7 +192,8 @@ public final class ModelManager {
         try {
           T result = work.call();
           context.runOnContext(v -> promise.complete(result));
-        } catch (Exception e) {
+        } catch (Throwable e) {
+          // an Error too (a native library that does not link): the model's next deployment must not wait forever
           context.runOnContext(v -> promise.fail(e));
         }
       });
