@@ -51,6 +51,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     also write the run's numbers as JSON, for the charts
  * bench charts --runs DIR --out DIR
  *     latency.svg, throughput.svg, batches.svg from the limit.json and e2e-*.json in --runs
+ * bench swap --kafka HOST:PORT --corpus DIR --registry URL --to VERSION --rate R [--seconds 60]
+ *            [--warmup-seconds 15] [--model spam] [--inference URL] [--label NAME] [--json FILE] [--raw FILE]
+ *     an open loop at R requests/s with a swap of production to VERSION in the middle of the
+ *     measured seconds (PUT /v1/models/MODEL/deployment, with MAAS_ADMIN_TOKEN): the worst
+ *     5-second-window p99 against the p99 before the swap, and that nothing was lost
  * bench cleanup --kafka HOST:PORT [--model spam]
  *     deletes the records of MODEL's requests, results and shadow topics up to their ends, never
  *     past a consumer group's committed offset (what the benchmark wrote, read by everyone)
@@ -78,21 +83,32 @@ public final class Main {
       Charts.write(Path.of(flags.get("runs")), Path.of(flags.get("out")));
       return;
     }
+    if ("swap".equals(args[0])) {
+      SwapExperiment.run(flags, shuffledTexts(flags));
+      return;
+    }
     if ("cleanup".equals(args[0])) {
       Cleanup.run(flags.get("kafka"), flags.getOrDefault("model", "spam"));
       return;
     }
-    // The corpus comes grouped by folder, long messages together; a stream mixes them. One seeded
-    // order serves every run, so runs stay comparable.
-    List<String> texts = new ArrayList<>(SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream().map(Example::text).toList());
-    Collections.shuffle(texts, new Random(42));
+    List<String> texts = shuffledTexts(flags);
     switch (args[0]) {
       case "limit" -> limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")),
           Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")),
           flags.containsKey("json") ? Path.of(flags.get("json")) : null);
       case "e2e" -> endToEnd(flags, texts);
-      default -> throw new IllegalArgumentException("usage: bench limit|e2e|drift|charts|cleanup ...");
+      default -> throw new IllegalArgumentException("usage: bench limit|e2e|swap|drift|charts|cleanup ...");
     }
+  }
+
+  /**
+   * The corpus comes grouped by folder, long messages together; a stream mixes them. One seeded
+   * order serves every run, so runs stay comparable.
+   */
+  static List<String> shuffledTexts(Map<String, String> flags) {
+    List<String> texts = new ArrayList<>(SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream().map(Example::text).toList());
+    Collections.shuffle(texts, new Random(42));
+    return texts;
   }
 
   private static void limit(Path archive, List<String> texts, double seconds, int intraOp, int interOp, Path json)
@@ -247,7 +263,7 @@ public final class Main {
    * Request payloads as a producer would write them, with the text's JSON encoded once per corpus
    * text: the generator shares the cores with what it measures, so it must spend little.
    */
-  private static final class Payloads {
+  static final class Payloads {
     private final String model;
     private final byte[][] texts;
 
@@ -268,11 +284,11 @@ public final class Main {
     }
   }
 
-  private static void send(KafkaProducer<String, byte[]> producer, Payloads payloads, String model, int i, String id) {
+  static void send(KafkaProducer<String, byte[]> producer, Payloads payloads, String model, int i, String id) {
     producer.send(new ProducerRecord<>(Topics.requests(model), id, payloads.request(i, id, System.currentTimeMillis())));
   }
 
-  private static long percentile(long[] sorted, int p) {
+  static long percentile(long[] sorted, int p) {
     if (sorted.length == 0) {
       return -1;
     }

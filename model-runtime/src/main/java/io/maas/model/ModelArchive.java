@@ -34,8 +34,17 @@ public final class ModelArchive {
   }
 
   public static void unpack(Path archive, Path target, Limits limits) {
+    try (InputStream in = Files.newInputStream(archive)) {
+      unpack(in, target, limits);
+    } catch (IOException e) {
+      throw new ModelException("not_tar", "the upload is not a readable .tar.gz: " + e.getMessage(), e);
+    }
+  }
+
+  /** Unpacks a .tar.gz read from {@code archive}, which it closes, into {@code target}. */
+  public static void unpack(InputStream archive, Path target, Limits limits) {
     Path root = target.toAbsolutePath().normalize();
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive))) {
+    try (InputStream raw = new BufferedInputStream(archive)) {
       raw.mark(2);
       if (raw.read() != 0x1f || raw.read() != 0x8b) {
         throw new ModelException("not_gzip", "the upload is not a gzip file (expected a .tar.gz of a SavedModel)");

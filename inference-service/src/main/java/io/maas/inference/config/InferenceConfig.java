@@ -24,10 +24,13 @@ import java.util.Map;
  * @param worker         {@code MAAS_INFERENCE_WORKER}, this instance's name in results and its static
  *                       group membership (default host-pid; give each instance a stable, unique name,
  *                       such as its pod name, and a restart takes its partitions back without a rebalance)
+ * @param loadCpuPercent {@code MAAS_INFERENCE_LOAD_CPU_PERCENT}, the share of one core that loading a new
+ *                       version (download, unpacking, TensorFlow load, warm-up) may take while the current
+ *                       one serves, 1-100 (default 25); lower makes swaps slower and less felt on a small machine
  */
 public record InferenceConfig(
     MaasConfig maas, int batchSize, int batchWaitMs, int intraOpThreads, int interOpThreads, String device,
-    boolean exactlyOnce, int maxTextBytes, String groupId, String worker) {
+    boolean exactlyOnce, int maxTextBytes, String groupId, String worker, int loadCpuPercent) {
 
   public static final Map<String, String> DEFAULTS;
 
@@ -42,6 +45,7 @@ public record InferenceConfig(
     defaults.put("MAAS_MAX_TEXT_BYTES", String.valueOf(InferenceRequest.DEFAULT_MAX_TEXT_BYTES));
     defaults.put("MAAS_INFERENCE_GROUP", "maas-inference");
     defaults.put("MAAS_INFERENCE_WORKER", defaultWorker());
+    defaults.put("MAAS_INFERENCE_LOAD_CPU_PERCENT", "25");
     DEFAULTS = Map.copyOf(defaults);
   }
 
@@ -56,7 +60,8 @@ public record InferenceConfig(
         "exactly-once".equals(settings.choice("MAAS_DELIVERY", "at-least-once", "exactly-once")),
         settings.integer("MAAS_MAX_TEXT_BYTES", 1, Integer.MAX_VALUE),
         settings.string("MAAS_INFERENCE_GROUP"),
-        settings.string("MAAS_INFERENCE_WORKER"));
+        settings.string("MAAS_INFERENCE_WORKER"),
+        settings.integer("MAAS_INFERENCE_LOAD_CPU_PERCENT", 1, 100));
   }
 
   /** Downloaded artifacts and unpacked models: {@code $MAAS_HOME/inference}. */

@@ -11,7 +11,9 @@ import io.maas.model.ModelMetadata;
 import io.maas.model.Vocabulary;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +35,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -44,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * the artifacts (checking their sha256), caches them under {@code $MAAS_HOME/inference}, loads
  * and warms them up beside the versions serving now, then swaps the model's slots in one step;
  * the replaced versions close once their in-flight batches are done. A version that fails to
- * load leaves the previous slots serving. Deployments arrive on the Vert.x context; loading runs
- * on worker threads; {@link #slots(String)} is safe from any thread.
+ * load leaves the previous slots serving. Deployments arrive on the Vert.x context; loading and
+ * closing run on one thread of their own, held to {@code MAAS_INFERENCE_LOAD_CPU_PERCENT} of a
+ * core ({@link CpuPacer}) so that a swap is not felt by the versions serving meanwhile;
+ * {@link #slots(String)} is safe from any thread.
  *
  * <p>Prometheus series carry version labels only while the version is live: once a replaced
  * version has closed (its last batch done, so nothing writes its series again) its
@@ -54,6 +63,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
+  /** Bytes of an artifact read between two pauses of a paced load (a few ms of CPU). */
+  private static final int PACING_CHUNK = 128 * 1024;
   static final Gauge LOADED = Gauge.build("maas_model_loaded", "1 while a model version is loaded and serving a role")
       .labelNames("model", "version", "role").register();
   /** Not removed with a version's other series: the alert on failed loads and swaps reads its increase. */
@@ -63,12 +74,25 @@ public final class ModelManager {
 
   private final Vertx vertx;
   private final InferenceConfig config;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  /*
+   * HTTP/1.1, not the JDK client's default HTTP/2: over plain http it upgrades to h2c, which the
+   * registry's server accepts, and a file sent over HTTP/2 is read and framed in the registry's
+   * JVM (280-580 ms of its CPU per 16 MB artifact, with this client) rather than handed to the
+   * kernel's sendfile (20-70 ms). On two cores that was the latency spike of a swap (DEPLOYING.md).
+   */
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
   private final Map<String, ServedModel.Slots> slots = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
   private final Map<String, ModelDeployment> pending = new HashMap<>();
   private final Map<String, Boolean> loading = new HashMap<>();
   private final List<Consumer<ServedModel>> unloaded = new CopyOnWriteArrayList<>();
+  /** Loads and closes versions, one at a time, beside the serving threads. */
+  private final ExecutorService loader = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "maas-model-loader");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   public ModelManager(Vertx vertx, InferenceConfig config) {
     this.vertx = vertx;
@@ -122,7 +146,7 @@ public final class ModelManager {
       LOG.warn("Deployment revision {} of {} names no production version; keeping what serves", deployment.revision(), model);
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
+    return onLoader(() -> {
           // versions this revision loads anew: closed again if another one of the revision fails
           List<ServedModel> loaded = new ArrayList<>();
           try {
@@ -135,7 +159,7 @@ public final class ModelManager {
             loaded.forEach(ServedModel::retire);
             throw e;
           }
-        }, false)
+        })
         .onSuccess(next -> {
           slots.put(model, next);
           failures.remove(model);
@@ -157,6 +181,26 @@ public final class ModelManager {
               current == null ? "nothing serves this model yet" : "production v" + current.production().version() + " keeps serving");
         })
         .mapEmpty();
+  }
+
+  /** Runs {@code work} on the loader thread; the future completes on the caller's context. */
+  private <T> Future<T> onLoader(Callable<T> work) {
+    Context context = vertx.getOrCreateContext();
+    Promise<T> promise = Promise.promise();
+    try {
+      loader.execute(() -> {
+        try {
+          T result = work.call();
+          context.runOnContext(v -> promise.complete(result));
+        } catch (Throwable e) {
+          // an Error too (a native library that does not link): the model's next deployment must not wait forever
+          context.runOnContext(v -> promise.fail(e));
+        }
+      });
+    } catch (RejectedExecutionException closed) {
+      return Future.failedFuture(new IllegalStateException("the model manager is closed"));
+    }
+    return promise.future();
   }
 
   private static void gauges(String model, ServedModel.Slots s, double value) {
@@ -208,34 +252,46 @@ public final class ModelManager {
     }
   }
 
-  /** Blocking: downloads (unless cached), loads and warms up one version. */
+  /**
+   * Blocking, on the loader thread: downloads (unless cached), loads and warms up one version,
+   * pausing between steps (and every {@value #PACING_CHUNK} bytes of the artifact) to stay
+   * within its share of a core. The TensorFlow load and the warm-up call are single calls; the
+   * pause after each is what keeps their average within the share.
+   */
   private ServedModel loadVersion(String model, Role role, ModelDeployment.Slot slot) throws IOException {
-    Path dir = unpacked(slot);
+    long started = System.nanoTime();
+    CpuPacer pacer = new CpuPacer(config.loadCpuPercent() / 100.0);
+    Path dir = unpacked(slot, pacer);
     List<String> classes = ModelCheck.classes(dir, List.of());
     Set<String> vocabulary = Vocabulary.read(dir);
-    long started = System.nanoTime();
+    pacer.pace();
+    long tensorflow = System.nanoTime();
     LoadedModel loaded = LoadedModel.load(dir, config.intraOpThreads(), config.interOpThreads(), "gpu".equals(config.device()));
     try {
+      long loadMillis = (System.nanoTime() - tensorflow) / 1_000_000;
+      pacer.pace();
       long warmup = ModelCheck.warmUp(loaded, ModelMetadata.read(dir), classes);
-      LOG.info("Model {} v{} loaded for {} in {} ms (warm-up {} ms)", model, slot.version(), role.code(),
-          (System.nanoTime() - started) / 1_000_000, warmup);
-    } catch (RuntimeException e) {
+      pacer.pace();
+      LOG.info("Model {} v{} loaded for {} in {} ms (TensorFlow load {} ms, warm-up {} ms, paused {} ms to hold {}% of a core)",
+          model, slot.version(), role.code(), (System.nanoTime() - started) / 1_000_000, loadMillis, warmup,
+          pacer.sleptMillis(), config.loadCpuPercent());
+    } catch (IOException | RuntimeException e) {
       loaded.close();
       throw e;
     }
-    return new ServedModel(model, slot.version(), slot.sha256(), classes, vocabulary, loaded, this::closed);
+    return new ServedModel(model, slot.version(), slot.sha256(), classes, vocabulary, loaded, this::closed, loader);
   }
 
   /** The artifact's folder, downloaded and verified first when it is not cached. */
-  private Path unpacked(ModelDeployment.Slot slot) throws IOException {
+  private Path unpacked(ModelDeployment.Slot slot, CpuPacer pacer) throws IOException {
     Path models = config.directory().resolve("models");
     Path dir = models.resolve(slot.sha256());
     if (Files.exists(dir.resolve(".complete"))) {
       return dir;
     }
-    Path archive = download(slot);
+    Path archive = download(slot, pacer);
     Path staging = Files.createDirectories(models).resolve(slot.sha256() + ".tmp-" + System.nanoTime());
-    ModelArchive.unpack(archive, staging, ModelArchive.Limits.defaults());
+    ModelArchive.unpack(pacer.paced(Files.newInputStream(archive), PACING_CHUNK), staging, ModelArchive.Limits.defaults());
     Files.writeString(staging.resolve(".complete"), slot.artifact());
     try {
       Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -252,7 +308,7 @@ public final class ModelManager {
     return dir;
   }
 
-  private Path download(ModelDeployment.Slot slot) throws IOException {
+  private Path download(ModelDeployment.Slot slot, CpuPacer pacer) throws IOException {
     Path artifacts = Files.createDirectories(config.directory().resolve("artifacts"));
     Path target = artifacts.resolve(slot.sha256() + ".tar.gz");
     if (Files.exists(target)) {
@@ -277,7 +333,7 @@ public final class ModelManager {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    try (InputStream in = new DigestInputStream(response.body(), sha)) {
+    try (InputStream in = new DigestInputStream(pacer.paced(response.body(), PACING_CHUNK), sha)) {
       Files.copy(in, part);
     }
     String actual = HexFormat.of().formatHex(sha.digest());
@@ -320,9 +376,17 @@ public final class ModelManager {
     return models;
   }
 
-  /** Closes every loaded version (on shutdown, after the pipeline stopped). */
+  /** Closes every loaded version (on shutdown, after the pipeline stopped) and waits for them to close. */
   public void close() {
     slots.values().forEach(s -> s.all().forEach(ServedModel::retire));
     slots.clear();
+    loader.shutdown();
+    try {
+      if (!loader.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("Loading or closing a model version still runs after 30 s; shutting down without it");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

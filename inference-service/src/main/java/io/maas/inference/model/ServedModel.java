@@ -4,6 +4,8 @@ import io.maas.common.event.Role;
 import io.maas.model.LoadedModel;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -11,6 +13,8 @@ import java.util.function.Consumer;
  * after their call; a retired version closes once the last in-flight batch has released it,
  * so a swap never pulls a model from under a running batch; then its {@code onClose} runs (the
  * manager drops the version's metric series there, after the last batch that could write them).
+ * Closing runs on the {@code closer}, never on the thread that released or retired it last: that
+ * is the model worker's or an event loop, and neither should wait for TensorFlow to free a session.
  */
 public final class ServedModel {
 
@@ -21,12 +25,13 @@ public final class ServedModel {
   private final Set<String> vocabulary;
   private final LoadedModel loaded;
   private final Consumer<ServedModel> onClose;
+  private final Executor closer;
   private int users;
   private boolean retired;
   private boolean closed;
 
   ServedModel(String model, int version, String sha256, List<String> classes, Set<String> vocabulary, LoadedModel loaded,
-      Consumer<ServedModel> onClose) {
+      Consumer<ServedModel> onClose, Executor closer) {
     this.model = model;
     this.version = version;
     this.sha256 = sha256;
@@ -34,6 +39,7 @@ public final class ServedModel {
     this.vocabulary = vocabulary;
     this.loaded = loaded;
     this.onClose = onClose;
+    this.closer = closer;
   }
 
   /** False when the version was retired meanwhile: read the slots again. */
@@ -58,8 +64,15 @@ public final class ServedModel {
   private void closeIfIdle() {
     if (retired && users == 0 && !closed) {
       closed = true;
-      loaded.close();
-      onClose.accept(this);
+      Runnable close = () -> {
+        loaded.close();
+        onClose.accept(this);
+      };
+      try {
+        closer.execute(close);
+      } catch (RejectedExecutionException shuttingDown) {
+        close.run();
+      }
     }
   }
 

@@ -1,0 +1,313 @@
+package io.maas.bench;
+
+import io.maas.common.event.InferenceResult;
+import io.maas.common.kafka.KafkaClients;
+import io.maas.common.kafka.Topics;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A version swap under load, as a user feels it: an open loop of requests written straight to
+ * {@code maas.requests.<model>}, and in the middle of the measured seconds a
+ * {@code PUT /v1/models/<model>/deployment} that makes another version production. Reports the
+ * p99 of the requests sent before the swap (steady), the worst p99 of any 5-second window of
+ * requests (windows start every second; by the time a request was sent), the worst such window
+ * before the swap (what noise alone does), and whether the swap lost anything: every request
+ * answered once, and no answer from the old version completed after the first from the new one.
+ *
+ * <p>The first {@code --warmup-seconds} of the stream are sent and checked but not measured, so
+ * that every JVM has compiled the paths of this regime.
+ */
+final class SwapExperiment {
+
+  /** Width of the windows whose p99 is compared with the steady one. */
+  private static final long WINDOW_MILLIS = 5_000;
+  /** Windows with fewer results than this say little about a p99. */
+  private static final int MIN_WINDOW_RESULTS = 100;
+
+  private SwapExperiment() {
+  }
+
+  static void run(Map<String, String> flags, List<String> texts) throws Exception {
+    String model = flags.getOrDefault("model", "spam");
+    String registry = flags.get("registry");
+    String inference = flags.get("inference");
+    int to = Integer.parseInt(flags.get("to"));
+    double rate = Double.parseDouble(flags.get("rate"));
+    double seconds = Double.parseDouble(flags.getOrDefault("seconds", "60"));
+    double warmupSeconds = Double.parseDouble(flags.getOrDefault("warmup-seconds", "15"));
+    String label = flags.getOrDefault("label", "swap to v" + to + ", " + Math.round(rate) + "/s");
+    String token = System.getenv("MAAS_ADMIN_TOKEN");
+    if (registry == null || token == null || token.isBlank()) {
+      throw new IllegalArgumentException("bench swap needs --registry URL and MAAS_ADMIN_TOKEN in the environment");
+    }
+    int total = (int) (rate * (warmupSeconds + seconds));
+    KafkaClients clients = Main.clients(flags.get("kafka"));
+    Main.Payloads payloads = new Main.Payloads(model, texts);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    long[] ingestedAt = new long[total];
+    long[] observed = new long[total];
+    long[] completedAt = new long[total];
+    int[] version = new int[total];
+    Arrays.fill(version, -1);
+    int duplicates = 0;
+    int received = 0;
+    long[] swap = new long[3]; // PUT sent, PUT answered, status shows the new version (epoch ms; 0: not seen)
+
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("results", null)),
+             new StringDeserializer(), new ByteArrayDeserializer());
+         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(clients.producerConfig("requests")),
+             new StringSerializer(), new ByteArraySerializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.results(model), Duration.ofSeconds(10)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+
+      String prefix = "swap-" + System.currentTimeMillis() + "-";
+      long startNanos = System.nanoTime();
+      long startMillis = System.currentTimeMillis();
+      Thread sending = new Thread(() -> {
+        for (int i = 0; i < total; i++) {
+          long wait = startNanos + (long) (i * 1e9 / rate) - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+          Main.send(producer, payloads, model, i, prefix + i);
+        }
+        producer.flush();
+      }, "bench-sender");
+      Thread swapping = new Thread(() -> {
+        LockSupport.parkNanos(startNanos + (long) ((warmupSeconds + seconds / 2) * 1e9) - System.nanoTime());
+        swap[0] = System.currentTimeMillis();
+        deploy(http, registry, token, model, to);
+        swap[1] = System.currentTimeMillis();
+        if (inference != null) {
+          swap[2] = awaitServing(http, inference, model, to, swap[0] + 120_000);
+        }
+      }, "bench-swap");
+      sending.start();
+      swapping.start();
+
+      long deadline = startNanos + (long) ((warmupSeconds + seconds) * 1e9) + TimeUnit.SECONDS.toNanos(60);
+      while (received < total && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          if (record.key() == null || !record.key().startsWith(prefix)) {
+            continue;
+          }
+          long now = System.currentTimeMillis();
+          int i = Integer.parseInt(record.key().substring(prefix.length()));
+          if (version[i] >= 0) {
+            duplicates++;
+            continue;
+          }
+          InferenceResult result = InferenceResult.decode(record.value());
+          ingestedAt[i] = result.ingestedAt();
+          observed[i] = now;
+          completedAt[i] = result.completedAt();
+          version[i] = result.version();
+          received++;
+        }
+      }
+      sending.join();
+      swapping.join();
+
+      long measuredFrom = startMillis + (long) (warmupSeconds * 1000);
+      Report report = report(ingestedAt, observed, completedAt, version, to, measuredFrom, swap[0]);
+      long swapMillis = swap[2] == 0 ? -1 : swap[2] - swap[0];
+      System.out.printf(Locale.ROOT, "| %s | %d/%d | %d | %d | %d | %d | %d (%+.0f s) | %.2fx | %d | %s |%n", label,
+          received, total, total - received, duplicates, report.oldAfterNew, report.steadyP99, report.worstP99,
+          (report.worstStart - swap[0]) / 1000.0, report.ratio(), report.worstBeforeP99,
+          swapMillis < 0 ? "?" : String.valueOf(swapMillis));
+      System.err.printf(Locale.ROOT, "swap: PUT at +%.1f s (answered in %d ms), v%d serving after %s ms%n",
+          (swap[0] - startMillis) / 1000.0, swap[1] - swap[0], to, swapMillis < 0 ? "?" : String.valueOf(swapMillis));
+      System.err.println("second from the PUT | results | p50 ms | p99 ms | max ms | versions");
+      for (JsonObject s : report.seconds) {
+        if (s.getInteger("second") >= -5 && s.getInteger("second") <= 15) {
+          System.err.printf(Locale.ROOT, "%+d | %d | %d | %d | %d | %s%n", s.getInteger("second"), s.getInteger("results"),
+              s.getLong("p50"), s.getLong("p99"), s.getLong("max"), s.getJsonObject("versions").encode());
+        }
+      }
+      if (flags.containsKey("raw")) {
+        // one line per answered request, for a closer look: sent, observed, completed (epoch ms), version
+        StringBuilder raw = new StringBuilder("ingestedAt,observed,completedAt,version\n");
+        for (int i = 0; i < total; i++) {
+          if (version[i] >= 0) {
+            raw.append(ingestedAt[i]).append(',').append(observed[i]).append(',').append(completedAt[i]).append(',')
+                .append(version[i]).append('\n');
+          }
+        }
+        Files.writeString(Path.of(flags.get("raw")), raw);
+      }
+      if (flags.containsKey("json")) {
+        Files.writeString(Path.of(flags.get("json")), new JsonObject()
+            .put("label", label).put("kind", "swap").put("putAt", swap[0]).put("offered", rate).put("to", to)
+            .put("sent", total).put("results", received).put("lost", total - received).put("duplicates", duplicates)
+            .put("oldAfterNew", report.oldAfterNew).put("steadyP99", report.steadyP99).put("worstWindowP99", report.worstP99)
+            .put("worstWindowFromSwapMillis", report.worstStart - swap[0]).put("ratio", report.ratio())
+            .put("worstWindowBeforeSwapP99", report.worstBeforeP99).put("swapMillis", swapMillis)
+            .put("putMillis", swap[1] - swap[0]).put("seconds", new JsonArray(new ArrayList<>(report.seconds)))
+            .encodePrettily());
+      }
+    }
+  }
+
+  /**
+   * @param steadyP99      p99 of the requests sent after the warm-up and before the PUT
+   * @param worstP99       the highest p99 of a 5-second window of requests, over the measured seconds
+   * @param worstStart     when that window's requests began to be sent (epoch ms)
+   * @param worstBeforeP99 the highest p99 of a window that ended before the PUT
+   * @param oldAfterNew    answers from another version that completed after the first from the new one
+   * @param seconds        per second from the PUT: results, p50, p99, max and the versions that answered
+   */
+  record Report(long steadyP99, long worstP99, long worstStart, long worstBeforeP99, int oldAfterNew,
+      List<JsonObject> seconds) {
+    double ratio() {
+      return steadyP99 <= 0 ? 0 : (double) worstP99 / steadyP99;
+    }
+  }
+
+  static Report report(long[] ingestedAt, long[] observed, long[] completedAt, int[] version, int to, long measuredFrom,
+      long swapAt) {
+    List<Integer> answered = new ArrayList<>();
+    long firstNew = Long.MAX_VALUE;
+    long lastSent = 0;
+    for (int i = 0; i < version.length; i++) {
+      if (version[i] < 0) {
+        continue;
+      }
+      answered.add(i);
+      lastSent = Math.max(lastSent, ingestedAt[i]);
+      if (version[i] == to) {
+        firstNew = Math.min(firstNew, completedAt[i]);
+      }
+    }
+    int oldAfterNew = 0;
+    List<Long> steady = new ArrayList<>();
+    for (int i : answered) {
+      if (version[i] != to && completedAt[i] > firstNew) {
+        oldAfterNew++;
+      }
+      if (ingestedAt[i] >= measuredFrom && ingestedAt[i] < swapAt) {
+        steady.add(observed[i] - ingestedAt[i]);
+      }
+    }
+    long worst = -1;
+    long worstStart = 0;
+    long worstBefore = -1;
+    for (long from = measuredFrom; from + WINDOW_MILLIS <= lastSent; from += 1000) {
+      List<Long> window = latencies(answered, ingestedAt, observed, from, from + WINDOW_MILLIS);
+      if (window.size() < MIN_WINDOW_RESULTS) {
+        continue;
+      }
+      long p99 = p99(window);
+      if (p99 > worst) {
+        worst = p99;
+        worstStart = from;
+      }
+      if (from + WINDOW_MILLIS <= swapAt) {
+        worstBefore = Math.max(worstBefore, p99);
+      }
+    }
+    List<JsonObject> seconds = new ArrayList<>();
+    for (long from = swapAt - (swapAt - measuredFrom) / 1000 * 1000; from < lastSent; from += 1000) {
+      List<Long> second = latencies(answered, ingestedAt, observed, from, from + 1000);
+      if (second.isEmpty()) {
+        continue;
+      }
+      JsonObject versions = new JsonObject();
+      for (int i : answered) {
+        if (ingestedAt[i] >= from && ingestedAt[i] < from + 1000) {
+          versions.put("v" + version[i], versions.getInteger("v" + version[i], 0) + 1);
+        }
+      }
+      long[] sorted = second.stream().mapToLong(Long::longValue).sorted().toArray();
+      seconds.add(new JsonObject().put("second", (int) Math.floorDiv(from - swapAt, 1000)).put("results", sorted.length)
+          .put("p50", Main.percentile(sorted, 50)).put("p99", Main.percentile(sorted, 99))
+          .put("max", sorted[sorted.length - 1]).put("versions", versions));
+    }
+    return new Report(p99(steady), worst, worstStart, worstBefore, oldAfterNew, seconds);
+  }
+
+  private static List<Long> latencies(List<Integer> answered, long[] ingestedAt, long[] observed, long from, long until) {
+    List<Long> out = new ArrayList<>();
+    for (int i : answered) {
+      if (ingestedAt[i] >= from && ingestedAt[i] < until) {
+        out.add(observed[i] - ingestedAt[i]);
+      }
+    }
+    return out;
+  }
+
+  private static long p99(List<Long> latencies) {
+    return Main.percentile(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), 99);
+  }
+
+  private static void deploy(HttpClient http, String registry, String token, String model, int to) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(registry + "/v1/models/" + model + "/deployment"))
+        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(new JsonObject().put("production", to).encode())).build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300) {
+        throw new IllegalStateException("PUT " + request.uri() + " answered HTTP " + response.statusCode() + ": " + response.body());
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the registry at " + registry + " does not answer: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** When inference's GET /v1/status first shows {@code to} as production (epoch ms), or 0 if not by {@code until}. */
+  private static long awaitServing(HttpClient http, String inference, String model, int to, long until) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(inference + "/v1/status")).timeout(Duration.ofSeconds(5)).GET().build();
+    while (System.currentTimeMillis() < until) {
+      try {
+        JsonObject status = new JsonObject(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        JsonObject models = status.getJsonObject("models", status);
+        JsonObject entry = models.getJsonObject(model);
+        JsonArray versions = entry == null ? null : entry.getJsonArray("versions");
+        for (int i = 0; versions != null && i < versions.size(); i++) {
+          JsonObject v = versions.getJsonObject(i);
+          if ("production".equals(v.getString("role")) && v.getInteger("version") == to) {
+            return System.currentTimeMillis();
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // not answering for a moment: ask again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 0;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    return 0;
+  }
+}
