@@ -244,15 +244,6 @@ public final class Main {
     if (!java.nio.file.Files.isRegularFile(data)) {
       return name;
     }
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(data)) {
-      java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        sha256.update(buffer, 0, n);
-      }
-      return name + " (sha256 " + java.util.HexFormat.of().formatHex(sha256.digest()) + ")";
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return name + " (sha256 " + io.maas.common.io.Digests.sha256Hex(data) + ")";
   }
 }

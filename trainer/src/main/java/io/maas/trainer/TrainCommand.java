@@ -1,5 +1,6 @@
 package io.maas.trainer;
 
+import io.maas.common.io.FileTrees;
 import io.maas.common.profile.ReferenceProfile;
 import io.maas.common.profile.TextDescriptors;
 import io.maas.common.profile.WordSet;
@@ -25,12 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.tensorflow.TensorFlow;
 
 /**
@@ -155,7 +154,7 @@ public final class TrainCommand {
           + examplesTable(warmup, nb);
       return new Result(archive, metadata, whole.model(), whole.baseline(), table, List.copyOf(views));
     } finally {
-      deleteTree(work);
+      FileTrees.delete(work);
     }
   }
 
@@ -305,13 +304,5 @@ public final class TrainCommand {
             .put("version", Main.version())
             .put("tensorflow", TensorFlow.version()))
         .put("warmup", warmup);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -2,6 +2,8 @@ package io.maas.inference.model;
 
 import io.maas.common.event.ModelDeployment;
 import io.maas.common.event.Role;
+import io.maas.common.io.Digests;
+import io.maas.common.io.FileTrees;
 import io.maas.inference.config.InferenceConfig;
 import io.maas.model.LoadedModel;
 import io.maas.model.ModelArchive;
@@ -30,7 +32,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -301,9 +302,7 @@ public final class ModelManager {
       if (!Files.exists(dir.resolve(".complete"))) {
         throw raced;
       }
-      try (java.util.stream.Stream<Path> paths = Files.walk(staging)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      FileTrees.delete(staging);
     }
     return dir;
   }
@@ -327,16 +326,11 @@ public final class ModelManager {
       response.body().close();
       throw new ModelException("download_failed", "GET " + slot.artifact() + " answered HTTP " + response.statusCode());
     }
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = Digests.sha256();
     try (InputStream in = new DigestInputStream(pacer.paced(response.body(), PACING_CHUNK), sha)) {
       Files.copy(in, part);
     }
-    String actual = HexFormat.of().formatHex(sha.digest());
+    String actual = Digests.hex(sha);
     if (!actual.equals(slot.sha256())) {
       Files.deleteIfExists(part);
       throw new ModelException("checksum_mismatch", "the artifact from " + slot.artifact() + " has sha256 " + actual

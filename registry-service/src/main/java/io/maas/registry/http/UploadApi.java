@@ -2,6 +2,7 @@ package io.maas.registry.http;
 
 import io.maas.common.http.ApiError;
 import io.maas.common.http.ApiException;
+import io.maas.common.io.FileTrees;
 import io.maas.common.kafka.KafkaAdminVerticle;
 import io.maas.common.kafka.TopicSpec;
 import io.maas.common.profile.ReferenceProfile;
@@ -28,11 +29,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,7 +192,7 @@ final class UploadApi {
       ModelArchive.unpack(upload, work, config.limits());
       return new Checked(sha256, size, ModelCheck.check(work, classesOverride));
     } finally {
-      deleteTree(work);
+      FileTrees.delete(work);
     }
   }
 
@@ -278,16 +277,5 @@ final class UploadApi {
       return array.stream().map(String.class::cast).toList();
     }
     throw new IllegalArgumentException("'" + field + "' must be an array of strings");
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,9 +1,9 @@
 package io.maas.trainer.data;
 
+import io.maas.common.io.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** SHA-256 helpers. */
 public final class Checksums {
@@ -16,7 +16,7 @@ public final class Checksums {
   }
 
   public static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(digest("SHA-256").digest(bytes));
+    return Digests.sha256Hex(bytes);
   }
 
   static MessageDigest digest(String algorithm) {

