@@ -2,13 +2,9 @@ package io.maas.inference.model;
 
 import io.maas.common.event.ModelDeployment;
 import io.maas.common.event.Role;
-import io.maas.common.io.Digests;
-import io.maas.common.io.FileTrees;
 import io.maas.inference.config.InferenceConfig;
 import io.maas.model.LoadedModel;
-import io.maas.model.ModelArchive;
 import io.maas.model.ModelCheck;
-import io.maas.model.ModelException;
 import io.maas.model.ModelMetadata;
 import io.maas.model.Vocabulary;
 import io.prometheus.client.Counter;
@@ -20,17 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every model's deployed versions loaded. For each new deployment revision it downloads
- * the artifacts (checking their sha256), caches them under {@code $MAAS_HOME/inference}, loads
+ * the artifacts ({@link ArtifactCache}: sha256 checked, cached under {@code $MAAS_HOME/inference}), loads
  * and warms them up beside the versions serving now, then swaps the model's slots in one step;
  * the replaced versions close once their in-flight batches are done. A version that fails to
  * load leaves the previous slots serving. Deployments arrive on the Vert.x context; loading and
@@ -64,8 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
-  /** Bytes of an artifact read between two pauses of a paced load (a few ms of CPU). */
-  private static final int PACING_CHUNK = 128 * 1024;
   static final Gauge LOADED = Gauge.build("maas_model_loaded", "1 while a model version is loaded and serving a role")
       .labelNames("model", "version", "role").register();
   /** Not removed with a version's other series: the alert on failed loads and swaps reads its increase. */
@@ -75,14 +59,7 @@ public final class ModelManager {
 
   private final Vertx vertx;
   private final InferenceConfig config;
-  /*
-   * HTTP/1.1, not the JDK client's default HTTP/2: over plain http it upgrades to h2c, which the
-   * registry's server accepts, and a file sent over HTTP/2 is read and framed in the registry's
-   * JVM (280-580 ms of its CPU per 16 MB artifact, with this client) rather than handed to the
-   * kernel's sendfile (20-70 ms). On two cores that was the latency spike of a swap (DEPLOYING.md).
-   */
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final ArtifactCache artifacts;
   private final Map<String, ServedModel.Slots> slots = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
   private final Map<String, ModelDeployment> pending = new HashMap<>();
@@ -98,6 +75,7 @@ public final class ModelManager {
   public ModelManager(Vertx vertx, InferenceConfig config) {
     this.vertx = vertx;
     this.config = config;
+    this.artifacts = new ArtifactCache(config.directory());
   }
 
   /**
@@ -255,14 +233,14 @@ public final class ModelManager {
 
   /**
    * Blocking, on the loader thread: downloads (unless cached), loads and warms up one version,
-   * pausing between steps (and every {@value #PACING_CHUNK} bytes of the artifact) to stay
+   * pausing between steps (and every {@value ArtifactCache#PACING_CHUNK} bytes of the artifact) to stay
    * within its share of a core. The TensorFlow load and the warm-up call are single calls; the
    * pause after each is what keeps their average within the share.
    */
   private ServedModel loadVersion(String model, Role role, ModelDeployment.Slot slot) throws IOException {
     long started = System.nanoTime();
     CpuPacer pacer = new CpuPacer(config.loadCpuPercent() / 100.0);
-    Path dir = unpacked(slot, pacer);
+    Path dir = artifacts.unpacked(slot, pacer);
     List<String> classes = ModelCheck.classes(dir, List.of());
     Set<String> vocabulary = Vocabulary.read(dir);
     pacer.pace();
@@ -281,63 +259,6 @@ public final class ModelManager {
       throw e;
     }
     return new ServedModel(model, slot.version(), slot.sha256(), classes, vocabulary, loaded, this::closed, loader);
-  }
-
-  /** The artifact's folder, downloaded and verified first when it is not cached. */
-  private Path unpacked(ModelDeployment.Slot slot, CpuPacer pacer) throws IOException {
-    Path models = config.directory().resolve("models");
-    Path dir = models.resolve(slot.sha256());
-    if (Files.exists(dir.resolve(".complete"))) {
-      return dir;
-    }
-    Path archive = download(slot, pacer);
-    Path staging = Files.createDirectories(models).resolve(slot.sha256() + ".tmp-" + System.nanoTime());
-    ModelArchive.unpack(pacer.paced(Files.newInputStream(archive), PACING_CHUNK), staging, ModelArchive.Limits.defaults());
-    Files.writeString(staging.resolve(".complete"), slot.artifact());
-    try {
-      Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException raced) {
-      // Another load of the same artifact (another instance on this MAAS_HOME) finished first: its
-      // copy is as good. Linux says so with a plain FileSystemException ("Directory not empty").
-      if (!Files.exists(dir.resolve(".complete"))) {
-        throw raced;
-      }
-      FileTrees.delete(staging);
-    }
-    return dir;
-  }
-
-  private Path download(ModelDeployment.Slot slot, CpuPacer pacer) throws IOException {
-    Path artifacts = Files.createDirectories(config.directory().resolve("artifacts"));
-    Path target = artifacts.resolve(slot.sha256() + ".tar.gz");
-    if (Files.exists(target)) {
-      return target;
-    }
-    Path part = artifacts.resolve(slot.sha256() + ".part-" + System.nanoTime());
-    HttpRequest request = HttpRequest.newBuilder(URI.create(slot.artifact())).timeout(Duration.ofMinutes(5)).GET().build();
-    HttpResponse<InputStream> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while downloading " + slot.artifact(), e);
-    }
-    if (response.statusCode() != 200) {
-      response.body().close();
-      throw new ModelException("download_failed", "GET " + slot.artifact() + " answered HTTP " + response.statusCode());
-    }
-    MessageDigest sha = Digests.sha256();
-    try (InputStream in = new DigestInputStream(pacer.paced(response.body(), PACING_CHUNK), sha)) {
-      Files.copy(in, part);
-    }
-    String actual = Digests.hex(sha);
-    if (!actual.equals(slot.sha256())) {
-      Files.deleteIfExists(part);
-      throw new ModelException("checksum_mismatch", "the artifact from " + slot.artifact() + " has sha256 " + actual
-          + ", the deployment says " + slot.sha256());
-    }
-    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-    return target;
   }
 
   /** For GET /v1/status. */
