@@ -29,11 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The benchmarks behind {@code ./maas bench}; each prints Markdown for docs/BENCHMARKS.md.
@@ -156,15 +151,8 @@ public final class Main {
     String model = flags.getOrDefault("model", "spam");
     KafkaClients clients = clients(flags.get("kafka"));
     Payloads payloads = new Payloads(model, texts);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("results", null)),
-             new StringDeserializer(), new ByteArrayDeserializer());
-         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(clients.producerConfig("requests")),
-             new StringSerializer(), new ByteArraySerializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.results(model), Duration.ofSeconds(10)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToEnd(partitions);
-      partitions.forEach(consumer::position);
+    try (KafkaConsumer<String, byte[]> consumer = BenchKafka.resultsFromNow(clients, model);
+         KafkaProducer<String, byte[]> producer = BenchKafka.requestsProducer(clients)) {
 
       // Warm-up, not measured: both JVMs compile their hot paths before the clock starts.
       int warmup = Integer.parseInt(flags.getOrDefault("warmup", "5000"));

@@ -2,7 +2,6 @@ package io.maas.bench;
 
 import io.maas.common.event.InferenceResult;
 import io.maas.common.kafka.KafkaClients;
-import io.maas.common.kafka.Topics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,11 +21,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A version swap under load, as a user feels it: an open loop of requests written straight to
@@ -78,15 +71,8 @@ final class SwapExperiment {
     int received = 0;
     long[] swap = new long[3]; // PUT sent, PUT answered, status shows the new version (epoch ms; 0: not seen)
 
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("results", null)),
-             new StringDeserializer(), new ByteArrayDeserializer());
-         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(clients.producerConfig("requests")),
-             new StringSerializer(), new ByteArraySerializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.results(model), Duration.ofSeconds(10)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToEnd(partitions);
-      partitions.forEach(consumer::position);
+    try (KafkaConsumer<String, byte[]> consumer = BenchKafka.resultsFromNow(clients, model);
+         KafkaProducer<String, byte[]> producer = BenchKafka.requestsProducer(clients)) {
 
       String prefix = "swap-" + System.currentTimeMillis() + "-";
       long startNanos = System.nanoTime();
