@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * the replaced versions close once their in-flight batches are done. A version that fails to
  * load leaves the previous slots serving. Deployments arrive on the Vert.x context; loading and
  * closing run on one thread of their own, held to {@code MAAS_INFERENCE_LOAD_CPU_PERCENT} of a
- * core ({@link CpuPacer}) so that a swap is not felt by the versions serving meanwhile;
+ * core ({@link CpuPacer}) and, once a version serves, at the lowest CPU priority ({@link Niceness}),
+ * so that a swap is not felt by the versions serving meanwhile;
  * {@link #slots(String)} is safe from any thread.
  *
  * <p>Prometheus series carry version labels only while the version is live: once a replaced
@@ -65,6 +66,8 @@ public final class ModelManager {
   private final Map<String, ModelDeployment> pending = new HashMap<>();
   private final Map<String, Boolean> loading = new HashMap<>();
   private final List<Consumer<ServedModel>> unloaded = new CopyOnWriteArrayList<>();
+  /** Whether the loader thread has gone to the background priority; read and set on that thread only. */
+  private boolean background;
   /** Loads and closes versions, one at a time, beside the serving threads. */
   private final ExecutorService loader = Executors.newSingleThreadExecutor(runnable -> {
     Thread thread = new Thread(runnable, "maas-model-loader");
@@ -126,6 +129,9 @@ public final class ModelManager {
       return Future.succeededFuture();
     }
     return onLoader(() -> {
+          if (!slots.isEmpty()) {
+            intoBackground();
+          }
           // versions this revision loads anew: closed again if another one of the revision fails
           List<ServedModel> loaded = new ArrayList<>();
           try {
@@ -160,6 +166,25 @@ public final class ModelManager {
               current == null ? "nothing serves this model yet" : "production v" + current.production().version() + " keeps serving");
         })
         .mapEmpty();
+  }
+
+  /**
+   * On the loader thread, once a version serves: from then on loads and closes run at nice 19, on
+   * the CPU that serving leaves idle. Not before: nothing competes with the first loads, and
+   * TensorFlow starts its thread pools during the first one; threads inherit a nice value, and
+   * those pools must not (with more than one intra-op thread, serving runs on them).
+   */
+  private void intoBackground() {
+    if (background) {
+      return;
+    }
+    background = true;
+    String notLowered = Niceness.lowerCurrentThread();
+    if (notLowered == null) {
+      LOG.info("Versions load and close at nice {} from now on, beside the versions serving", Niceness.BACKGROUND);
+    } else {
+      LOG.warn("Versions load at the serving threads' CPU priority ({}); only their pacing keeps a swap light", notLowered);
+    }
   }
 
   /** Runs {@code work} on the loader thread; the future completes on the caller's context. */
