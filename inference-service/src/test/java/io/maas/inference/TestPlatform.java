@@ -121,7 +121,7 @@ public final class TestPlatform implements AutoCloseable {
 
   /** Settings for an inference instance (or an ingest one) on this platform, port 0. */
   public Map<String, String> serviceEnv(Map<String, String> extra) {
-    Map<String, String> env = env(Map.of("MAAS_INFERENCE_PORT", "0", "MAAS_INGEST_PORT", "0"));
+    Map<String, String> env = env(Map.of("MAAS_INFERENCE_PORT", "0", "MAAS_INGEST_PORT", "0", "MAAS_GRPC_PORT", "0"));
     env.putAll(extra);
     return env;
   }

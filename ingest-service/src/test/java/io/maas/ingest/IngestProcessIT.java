@@ -42,6 +42,7 @@ class IngestProcessIT {
     try (ServiceProcess service = ServiceProcess.start(Main.class, Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
         "MAAS_INGEST_PORT", String.valueOf(port),
+        "MAAS_GRPC_PORT", "0",
         "MAAS_HOME", dir.toString()), dir.resolve("ingest.log"))) {
       Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
           .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);

@@ -10,6 +10,7 @@ import io.maas.common.event.Role;
 import io.maas.common.kafka.TopicProvisioner;
 import io.maas.common.kafka.Topics;
 import io.maas.ingest.config.IngestConfig;
+import io.maas.ingest.http.IngestApiVerticle;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.TestKafka;
 import io.vertx.core.Vertx;
@@ -18,10 +19,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,15 +70,21 @@ final class Testbed {
 
   /** Deploys ingest on a free port with these settings over the defaults, and waits until it is ready. */
   static int start(Vertx vertx, TestKafka kafka, Path home, Map<String, String> overrides) throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "MAAS_INGEST_PORT", "0", "MAAS_HOME", home.toString()));
+    return startApi(vertx, kafka, home, overrides).actualPort();
+  }
+
+  /** {@link #start}, answering the started API (its HTTP and gRPC ports: both free ones). */
+  static IngestApiVerticle startApi(Vertx vertx, TestKafka kafka, Path home, Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        "MAAS_INGEST_PORT", "0", "MAAS_GRPC_PORT", "0", "MAAS_HOME", home.toString()));
     env.putAll(overrides);
     IngestConfig config = IngestConfig.from(Settings.load(IngestConfig.DEFAULTS, env));
-    int port = Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).actualPort();
+    IngestApiVerticle api = Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    int port = api.actualPort();
     // Ready means the deployments on maas.models have been read, so the test model is known.
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
-    return port;
+    return api;
   }
 
   static HttpResponse<String> post(int port, String path, String contentType, String body) {
@@ -124,8 +134,17 @@ final class Testbed {
     private final Thread thread;
     private volatile boolean running = true;
 
+    private final Function<String, Map<String, Double>> scores;
+
+    /** Answers "spam" (0.9) for texts with "free", else "ham" (0.8). */
     Responder(TestKafka kafka, String model) {
+      this(kafka, model, text -> label(text).equals("spam") ? Map.of("ham", 0.1, "spam", 0.9) : Map.of("ham", 0.8, "spam", 0.2));
+    }
+
+    /** Answers each text with these scores, labelled with the highest. */
+    Responder(TestKafka kafka, String model, Function<String, Map<String, Double>> scores) {
       this.model = model;
+      this.scores = scores;
       this.consumer = consumer(kafka);
       this.producer = kafka.producer();
       String topic = Topics.requests(model);
@@ -147,10 +166,10 @@ final class Testbed {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
             InferenceRequest request = InferenceRequest.decode(record.value(),
                 new InferenceRequest.Defaults(model, null, record.timestamp(), InferenceRequest.DEFAULT_MAX_TEXT_BYTES));
-            String label = label(request.text());
+            Map<String, Double> answer = new LinkedHashMap<>(new TreeMap<>(scores.apply(request.text())));
+            String label = answer.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
             InferenceResult result = new InferenceResult(request.id(), model,
-                request.version() == null ? 1 : request.version(), Role.PRODUCTION, label,
-                label.equals("spam") ? Map.of("ham", 0.1, "spam", 0.9) : Map.of("ham", 0.8, "spam", 0.2),
+                request.version() == null ? 1 : request.version(), Role.PRODUCTION, label, answer,
                 request.ingestedAt(), System.currentTimeMillis(), 1, "test-responder");
             producer.send(new ProducerRecord<>(Topics.results(model), request.id(), result.toBuffer().getBytes()));
           }

@@ -103,7 +103,7 @@ public record InferenceRequest(
   }
 
   /** Bytes of UTF-8 without encoding the string. */
-  static int utf8Length(CharSequence s) {
+  public static int utf8Length(CharSequence s) {
     int bytes = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

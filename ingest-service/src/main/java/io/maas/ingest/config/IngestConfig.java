@@ -31,10 +31,11 @@ import java.util.Map;
  * @param producerTokens {@code MAAS_INGEST_TOKENS}: bearer tokens producers must send, separated by commas,
  *                       each at least 16 characters (default none: no token asked); without one the
  *                       request endpoints answer 401
+ * @param grpcPort       {@code MAAS_GRPC_PORT}: TensorFlow Serving's gRPC API (default 8500; 0 picks a free port)
  */
 public record IngestConfig(
     MaasConfig maas, int maxTextBytes, long maxBodyBytes, int maxItems, int maxInFlight, Duration predictTimeout,
-    Duration deliveryTimeout, List<String> producerTokens) {
+    Duration deliveryTimeout, List<String> producerTokens, int grpcPort) {
 
   public static final String MAX_TEXT_BYTES = "MAAS_MAX_TEXT_BYTES";
   public static final String MAX_BODY_BYTES = "MAAS_INGEST_MAX_BODY_BYTES";
@@ -44,6 +45,7 @@ public record IngestConfig(
   public static final String TOKENS = "MAAS_INGEST_TOKENS";
   static final int MIN_TOKEN_LENGTH = 16;
   public static final String DELIVERY_TIMEOUT_MS = "MAAS_INGEST_DELIVERY_TIMEOUT_MS";
+  public static final String GRPC_PORT = "MAAS_GRPC_PORT";
 
   /** {@link MaasConfig#DEFAULTS} and the ingest limits. */
   public static final Map<String, String> DEFAULTS;
@@ -56,6 +58,7 @@ public record IngestConfig(
     defaults.put(MAX_IN_FLIGHT, "20000");
     defaults.put(PREDICT_TIMEOUT_MS, "10000");
     defaults.put(DELIVERY_TIMEOUT_MS, "15000");
+    defaults.put(GRPC_PORT, "8500");
     DEFAULTS = Map.copyOf(defaults);
   }
 
@@ -76,7 +79,8 @@ public record IngestConfig(
         Duration.ofMillis(settings.longValue(PREDICT_TIMEOUT_MS, 1, 3_600_000)),
         // below a second, a produce request has no time for one round trip under load
         Duration.ofMillis(settings.longValue(DELIVERY_TIMEOUT_MS, 1_000, 600_000)),
-        tokens(settings));
+        tokens(settings),
+        settings.integer(GRPC_PORT, 0, 65_535));
   }
 
   private static List<String> tokens(Settings settings) {
@@ -96,7 +100,7 @@ public record IngestConfig(
   public String toString() {
     return "IngestConfig[" + maas + ", maxTextBytes=" + maxTextBytes + ", maxBodyBytes=" + maxBodyBytes + ", maxItems="
         + maxItems + ", maxInFlight=" + maxInFlight + ", predictTimeout=" + predictTimeout + ", deliveryTimeout="
-        + deliveryTimeout + ", producerTokens=" + producerTokens.size() + "]";
+        + deliveryTimeout + ", producerTokens=" + producerTokens.size() + ", grpcPort=" + grpcPort + "]";
   }
 
   public int port() {

@@ -1,7 +1,7 @@
 package io.maas.ingest.http;
 
-import static io.maas.ingest.http.IngestMetrics.TOO_LARGE;
-import static io.maas.ingest.http.IngestMetrics.count;
+import static io.maas.ingest.core.IngestMetrics.TOO_LARGE;
+import static io.maas.ingest.core.IngestMetrics.count;
 
 import io.maas.common.event.ModelDeployment;
 import io.maas.common.http.ApiError;
@@ -13,9 +13,15 @@ import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.KafkaHealth;
 import io.maas.common.kafka.Topics;
 import io.maas.ingest.config.IngestConfig;
+import io.maas.ingest.core.Admission;
+import io.maas.ingest.core.IngestMetrics;
+import io.maas.ingest.core.Predictor;
+import io.maas.ingest.grpc.TfServingGrpc;
 import io.maas.ingest.kafka.RequestPublisher;
 import io.maas.ingest.kafka.ResultFollower;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -58,9 +64,10 @@ public final class IngestApiVerticle extends ApiVerticle {
   private DeploymentWatcher watcher;
   private RequestPublisher publisher;
   private ResultFollower results;
-  private Admission admission;
+  private HttpAdmission admission;
   private RequestsApi requests;
   private PredictApi predict;
+  private HttpServer grpcServer;
 
   public IngestApiVerticle(IngestConfig config, KafkaClients clients, KafkaAdminVerticle kafka) {
     super(config.port(), kafka);
@@ -84,11 +91,30 @@ public final class IngestApiVerticle extends ApiVerticle {
     watcher = new DeploymentWatcher(clients, context, this::deployed);
     watcher.start();
     results.start();
-    admission = new Admission(config, clients.bootstrapServers(), health, deployments, watcher::caughtUp, publisher, results);
-    Preparation preparation = new Preparation(vertx, config, publisher, admission);
-    requests = new RequestsApi(preparation, admission, publisher);
-    predict = new PredictApi(vertx, config, preparation, admission, publisher, results);
-    return super.start();
+    Admission checks = new Admission(config, clients.bootstrapServers(), health, deployments, watcher::caughtUp, publisher,
+        results);
+    admission = new HttpAdmission(checks);
+    Preparation preparation = new Preparation(vertx, config, publisher, checks);
+    requests = new RequestsApi(preparation, checks, publisher);
+    Predictor predictor = new Predictor(vertx, config, checks, publisher, results);
+    predict = new PredictApi(preparation, predictor);
+    return super.start().compose(port -> startGrpc(new TfServingGrpc(config, checks, predictor)));
+  }
+
+  /** TensorFlow Serving's gRPC API, on this verticle's event loop beside the HTTP one (plain HTTP/2). */
+  private Future<?> startGrpc(TfServingGrpc grpc) {
+    return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true))
+        .requestHandler(grpc.server(vertx))
+        .listen(config.grpcPort())
+        .onSuccess(server -> {
+          grpcServer = server;
+          LOG.info("TensorFlow Serving's gRPC API listening on port {}", server.actualPort());
+        });
+  }
+
+  /** The gRPC port, once started (the configured one, or the one picked for 0). */
+  public int grpcPort() {
+    return grpcServer == null ? -1 : grpcServer.actualPort();
   }
 
   /**
@@ -119,7 +145,7 @@ public final class IngestApiVerticle extends ApiVerticle {
       watcher.close();
       results.close();
       return null;
-    }).compose(v -> publisher.close());
+    }).compose(v -> grpcServer == null ? Future.succeededFuture() : grpcServer.close()).compose(v -> publisher.close());
   }
 
   @Override
@@ -152,7 +178,7 @@ public final class IngestApiVerticle extends ApiVerticle {
   /** The body handler's 413, counted for the model and explained; every other failure goes on to ApiVerticle's handler. */
   private void bodyTooLarge(RoutingContext ctx) {
     if (ctx.failure() == null && ctx.statusCode() == ApiError.PAYLOAD_TOO_LARGE.status() && !ctx.response().ended()) {
-      count(Admission.model(ctx), TOO_LARGE, 1);
+      count(HttpAdmission.model(ctx), TOO_LARGE, 1);
       HttpErrors.respond(ctx, ApiError.PAYLOAD_TOO_LARGE.status(), ApiError.PAYLOAD_TOO_LARGE.code(), "the body is larger than "
           + config.maxBodyBytes() + " bytes (MAAS_INGEST_MAX_BODY_BYTES); send fewer per call");
       return;

@@ -1,8 +1,8 @@
 package io.maas.ingest.http;
 
-import static io.maas.ingest.http.IngestMetrics.INVALID;
-import static io.maas.ingest.http.IngestMetrics.TOO_LARGE;
-import static io.maas.ingest.http.IngestMetrics.count;
+import static io.maas.ingest.core.IngestMetrics.INVALID;
+import static io.maas.ingest.core.IngestMetrics.TOO_LARGE;
+import static io.maas.ingest.core.IngestMetrics.count;
 
 import io.maas.common.event.DeadLetter;
 import io.maas.common.http.ApiError;
@@ -11,6 +11,8 @@ import io.maas.ingest.body.BodyDecoder;
 import io.maas.ingest.body.DecodedBody;
 import io.maas.ingest.body.TooManyItemsException;
 import io.maas.ingest.config.IngestConfig;
+import io.maas.ingest.core.IngestMetrics;
+import io.maas.ingest.core.Admission;
 import io.maas.ingest.kafka.RequestPublisher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,8 +1,9 @@
 package io.maas.ingest.http;
 
-import static io.maas.ingest.http.IngestMetrics.ACCEPTED;
-import static io.maas.ingest.http.IngestMetrics.count;
+import static io.maas.ingest.core.IngestMetrics.ACCEPTED;
+import static io.maas.ingest.core.IngestMetrics.count;
 
+import io.maas.ingest.core.Admission;
 import io.maas.common.event.InferenceRequest;
 import io.maas.common.kafka.Topics;
 import io.maas.ingest.kafka.KafkaUnavailableException;
@@ -37,8 +38,8 @@ final class RequestsApi {
   }
 
   void handle(RoutingContext ctx) {
-    String model = Admission.model(ctx);
-    boolean ndjson = NDJSON.equals(Admission.mediaType(ctx));
+    String model = HttpAdmission.model(ctx);
+    boolean ndjson = NDJSON.equals(HttpAdmission.mediaType(ctx));
     long now = System.currentTimeMillis();
     preparation.valid(ctx, model, now, (decoder, body) -> ndjson ? decoder.ndjson(body, now) : decoder.json(body, now))
         .compose(prepared -> {

@@ -1,12 +1,11 @@
-package io.maas.ingest.http;
+package io.maas.ingest.core;
 
-import static io.maas.ingest.http.IngestMetrics.FAILED;
-import static io.maas.ingest.http.IngestMetrics.INVALID;
-import static io.maas.ingest.http.IngestMetrics.OVERLOADED;
-import static io.maas.ingest.http.IngestMetrics.TOO_LARGE;
-import static io.maas.ingest.http.IngestMetrics.UNAUTHORIZED;
-import static io.maas.ingest.http.IngestMetrics.UNKNOWN_MODEL;
-import static io.maas.ingest.http.IngestMetrics.count;
+import static io.maas.ingest.core.IngestMetrics.FAILED;
+import static io.maas.ingest.core.IngestMetrics.OVERLOADED;
+import static io.maas.ingest.core.IngestMetrics.TOO_LARGE;
+import static io.maas.ingest.core.IngestMetrics.UNAUTHORIZED;
+import static io.maas.ingest.core.IngestMetrics.UNKNOWN_MODEL;
+import static io.maas.ingest.core.IngestMetrics.count;
 
 import io.maas.common.event.ModelDeployment;
 import io.maas.common.event.Names;
@@ -18,11 +17,8 @@ import io.maas.common.kafka.Topics;
 import io.maas.ingest.config.IngestConfig;
 import io.maas.ingest.kafka.RequestPublisher;
 import io.maas.ingest.kafka.ResultFollower;
-import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * What ingest refuses, and how: the checks before a body is read (token, model name, content
  * type, deployments read, model known, Kafka reachable) and the refusals of a call that cannot be
  * promised (overload, Kafka unreachable, a record Kafka finds too large). Each refusal is counted
- * in {@code maas_ingest_requests_total} for its model and answered with its {@link ApiError}.
- * Confined to the API verticle's event loop.
+ * in {@code maas_ingest_requests_total} for its model and answered with its {@link ApiError}, over
+ * HTTP as its status and over gRPC as the matching gRPC status. Confined to the ingest verticle's
+ * event loop.
  */
-final class Admission {
+public final class Admission {
 
   private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
   private static final String RETRY_AFTER = "Retry-After";
@@ -50,7 +47,7 @@ final class Admission {
   private final RequestPublisher publisher;
   private final ResultFollower results;
 
-  Admission(IngestConfig config, String bootstrapServers, KafkaHealth health, Map<String, ModelDeployment> deployments,
+  public Admission(IngestConfig config, String bootstrapServers, KafkaHealth health, Map<String, ModelDeployment> deployments,
       BooleanSupplier deploymentsRead, RequestPublisher publisher, ResultFollower results) {
     this.config = config;
     this.producerTokens = BearerTokens.of(config.producerTokens());
@@ -62,29 +59,32 @@ final class Admission {
     this.results = results;
   }
 
-  /** With MAAS_INGEST_TOKENS set, only producers that send one of them. */
-  void authorize(RoutingContext ctx) {
-    if (producerTokens.isEmpty() || producerTokens.accepts(ctx.request().getHeader("Authorization"))) {
-      ctx.next();
+  /**
+   * With MAAS_INGEST_TOKENS set, only producers that send one of them ({@code authorization}: the
+   * caller's {@code Authorization} header or gRPC metadata, or null).
+   */
+  public void authorize(String model, String authorization) {
+    if (producerTokens.isEmpty() || producerTokens.accepts(authorization)) {
       return;
     }
     // a caller without a token names no series: only models that exist get one
-    count(deployments.containsKey(model(ctx)) ? model(ctx) : "", UNAUTHORIZED, 1);
+    count(deployments.containsKey(model) ? model : "", UNAUTHORIZED, 1);
     throw ApiError.UNAUTHORIZED.because("send 'Authorization: Bearer <token>' with one of the tokens in "
         + "ingest's MAAS_INGEST_TOKENS").withHeader("WWW-Authenticate", "Bearer");
   }
 
-  /** Refuses what can be refused without reading the body: bad name, wrong type, unknown model, Kafka down. */
-  void admit(RoutingContext ctx, Set<String> types) {
-    String model = model(ctx);
+  /** Refuses a model name that cannot name a model; checked before anything is counted for it. */
+  public void requireValidName(String model) {
     if (!Names.isValidModel(model)) {
       throw ApiError.INVALID_MODEL.because("model names match [a-z0-9][a-z0-9-]{0,62}, got '" + model + "'");
     }
-    if (!types.contains(mediaType(ctx))) {
-      count(model, INVALID, 1);
-      throw ApiError.UNSUPPORTED_MEDIA_TYPE.because("send the body as " + String.join(" or ", types.stream()
-          .sorted().toList()) + ", got '" + ctx.request().getHeader("Content-Type") + "'");
-    }
+  }
+
+  /**
+   * Refuses what can be refused before a call's content is read: deployments not read yet, a
+   * model without a production version, Kafka unreachable. Returns the model's deployment.
+   */
+  public ModelDeployment admit(String model) {
     if (!deploymentsRead.getAsBoolean()) {
       count(model, OVERLOADED, 1);
       throw ApiError.NOT_READY.because("ingest is still reading the model deployments on " + Topics.MODELS)
@@ -98,11 +98,16 @@ final class Admission {
     if (!health.reachable()) {
       throw kafkaUnavailable(model, 1);
     }
-    ctx.next();
+    return deployment;
+  }
+
+  /** Whether {@code items} more records and awaited answers fit under MAAS_INGEST_MAX_IN_FLIGHT. */
+  public boolean hasRoomFor(int items, boolean awaited) {
+    return publisher.hasRoomFor(items) && (!awaited || results.expectedCount() + items <= config.maxInFlight());
   }
 
   /** No room for {@code items} more records or awaited answers. */
-  ApiException overloaded(String model, int items) {
+  public ApiException overloaded(String model, int items) {
     count(model, OVERLOADED, items);
     return ApiError.OVERLOADED.because("ingest has " + publisher.inFlight() + " records awaiting Kafka's acknowledgement and "
         + results.expectedCount() + " answers awaited (limit " + config.maxInFlight() + ", MAAS_INGEST_MAX_IN_FLIGHT); "
@@ -113,7 +118,7 @@ final class Admission {
    * Kafka is known unreachable: nothing of this call is promised. Not logged per call: KafkaHealth
    * logs the outage once.
    */
-  ApiException kafkaUnavailable(String model, int items) {
+  public ApiException kafkaUnavailable(String model, int items) {
     count(model, FAILED, items);
     return ApiError.KAFKA_UNAVAILABLE.because("Kafka at " + bootstrapServers + " has been unreachable since "
         + Instant.ofEpochMilli(health.sinceMillis()) + ", so none of these requests is promised; send them again in "
@@ -121,32 +126,17 @@ final class Admission {
   }
 
   /** Kafka did not acknowledge every record of the call, for a reason other than the two above. */
-  ApiException notAcknowledged(String model, int items, String message) {
+  public ApiException notAcknowledged(String model, int items, String message) {
     count(model, FAILED, items);
     return ApiError.KAFKA_UNAVAILABLE.because(message).withHeader(RETRY_AFTER, "1");
   }
 
   /** The topic's (or broker's) record size limit is below what MAAS_MAX_TEXT_BYTES lets through. */
-  ApiException tooLargeForKafka(String model, int items, Throwable e) {
+  public ApiException tooLargeForKafka(String model, int items, Throwable e) {
     count(model, TOO_LARGE, items);
     LOG.warn("Kafka refused a request for model {} as too large; raise max.message.bytes of {} or lower "
         + "MAAS_MAX_TEXT_BYTES: {}", model, Topics.requests(model), e.getMessage());
     return ApiError.PAYLOAD_TOO_LARGE.because("a request is larger than Kafka accepts for model '" + model
         + "', so none is promised: " + e.getMessage());
-  }
-
-  /** The model a route names: {@code :model}, or the first group of a regular-expression route. */
-  static String model(RoutingContext ctx) {
-    String model = ctx.pathParam("model");
-    return model != null ? model : ctx.pathParam("param0");
-  }
-
-  static String mediaType(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null) {
-      return "";
-    }
-    int semicolon = type.indexOf(';');
-    return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 }
