@@ -46,6 +46,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *     also write the run's numbers as JSON, for the charts
  * bench charts --runs DIR --out DIR
  *     latency.svg, throughput.svg, batches.svg from the limit.json and e2e-*.json in --runs
+ * bench report --runs DIR --out FILE --model-version V --kafka-heap H --inference-heap H --ingest-heap H
+ *              [--intra-op 1] [--inter-op -1] [--batch-size 64] [--batch-wait-ms 5]
+ *     docs/BENCHMARKS.md from the JSON of every run in --runs (Report); the machine's cores,
+ *     memory and Java are this JVM's
  * bench swap --kafka HOST:PORT --corpus DIR --registry URL --to VERSION --rate R [--seconds 60]
  *            [--warmup-seconds 15] [--model spam] [--inference URL] [--label NAME] [--json FILE] [--raw FILE]
  *     an open loop at R requests/s with a swap of production to VERSION in the middle of the
@@ -82,6 +86,10 @@ public final class Main {
       SwapExperiment.run(flags, shuffledTexts(flags));
       return;
     }
+    if ("report".equals(args[0])) {
+      Report.write(Path.of(flags.get("runs")), Path.of(flags.get("out")), Report.Setting.of(flags));
+      return;
+    }
     if ("cleanup".equals(args[0])) {
       Cleanup.run(flags.get("kafka"), flags.getOrDefault("model", "spam"));
       return;
@@ -92,7 +100,7 @@ public final class Main {
           Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")),
           flags.containsKey("json") ? Path.of(flags.get("json")) : null);
       case "e2e" -> endToEnd(flags, texts);
-      default -> throw new IllegalArgumentException("usage: bench limit|e2e|swap|drift|charts|cleanup ...");
+      default -> throw new IllegalArgumentException("usage: bench limit|e2e|swap|drift|charts|report|cleanup ...");
     }
   }
 
@@ -110,15 +118,17 @@ public final class Main {
       throws Exception {
     Path dir = Files.createTempDirectory("maas-bench-");
     ModelArchive.unpack(archive, dir, ModelArchive.Limits.defaults());
-    System.out.println("| batch size | documents/s | ms per batch |");
+    System.out.println(Report.LIMIT_HEADER);
     System.out.println("| --- | --- | --- |");
     io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
     try (LoadedModel model = LoadedModel.load(dir, intraOp, interOp, false)) {
       for (int batch = 1; batch <= 512; batch *= 2) {
         run(model, texts, batch, 0.5);
         double[] measured = run(model, texts, batch, seconds);
-        System.out.printf(Locale.ROOT, "| %d | %.0f | %.2f |%n", batch, measured[0], measured[1]);
-        rows.add(new io.vertx.core.json.JsonObject().put("batch", batch).put("documentsPerSecond", measured[0]));
+        io.vertx.core.json.JsonObject row = new io.vertx.core.json.JsonObject().put("batch", batch)
+            .put("documentsPerSecond", measured[0]).put("msPerBatch", measured[1]);
+        System.out.println(Report.limitRow(row));
+        rows.add(row);
       }
     }
     if (json != null) {
@@ -192,17 +202,18 @@ public final class Main {
       double seconds = (lastResult[0] - firstSend) / 1000.0;
       double meanBatch = batchSizes.entrySet().stream().mapToDouble(e -> (double) e.getKey() * e.getValue()).sum() / received;
       int maxBatch = batchSizes.isEmpty() ? 0 : ((TreeMap<Integer, Integer>) batchSizes).lastKey();
-      System.out.printf(Locale.ROOT, "| %s | %d/%d | %.0f | %d | %d | %d | %d | %.1f | %d |%n", flags.get("label"), received,
-          expected, received / seconds, percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
-          percentile(completed, 99), meanBatch, maxBatch);
+      io.vertx.core.json.JsonObject sizes = new io.vertx.core.json.JsonObject();
+      batchSizes.forEach((size, n) -> sizes.put(String.valueOf(size), n));
+      io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject()
+          .put("label", flags.get("label")).put("kind", rate > 0 ? "open-loop" : "saturation").put("offered", rate)
+          .put("batching", maxBatch > 1).put("received", received).put("expected", expected)
+          .put("throughput", received / seconds)
+          .put("p50", percentile(sorted, 50)).put("p95", percentile(sorted, 95)).put("p99", percentile(sorted, 99))
+          .put("p99Done", percentile(completed, 99)).put("meanBatch", meanBatch).put("maxBatch", maxBatch)
+          .put("batchSizes", sizes);
+      System.out.println(Report.e2eRow(json));
       if (flags.containsKey("json")) {
-        io.vertx.core.json.JsonObject sizes = new io.vertx.core.json.JsonObject();
-        batchSizes.forEach((size, n) -> sizes.put(String.valueOf(size), n));
-        Files.writeString(Path.of(flags.get("json")), new io.vertx.core.json.JsonObject()
-            .put("label", flags.get("label")).put("kind", rate > 0 ? "open-loop" : "saturation").put("offered", rate)
-            .put("batching", maxBatch > 1).put("throughput", received / seconds)
-            .put("p50", percentile(sorted, 50)).put("p95", percentile(sorted, 95)).put("p99", percentile(sorted, 99))
-            .put("meanBatch", meanBatch).put("batchSizes", sizes).encodePrettily());
+        Files.writeString(Path.of(flags.get("json")), json.encodePrettily());
       }
     }
   }

@@ -123,12 +123,16 @@ final class SwapExperiment {
       swapping.join();
 
       long measuredFrom = startMillis + (long) (warmupSeconds * 1000);
-      Report report = report(ingestedAt, observed, completedAt, version, to, measuredFrom, swap[0]);
+      Windows report = windows(ingestedAt, observed, completedAt, version, to, measuredFrom, swap[0]);
       long swapMillis = swap[2] == 0 ? -1 : swap[2] - swap[0];
-      System.out.printf(Locale.ROOT, "| %s | %d/%d | %d | %d | %d | %d | %d (%+.0f s) | %.2fx | %d | %s |%n", label,
-          received, total, total - received, duplicates, report.oldAfterNew, report.steadyP99, report.worstP99,
-          (report.worstStart - swap[0]) / 1000.0, report.ratio(), report.worstBeforeP99,
-          swapMillis < 0 ? "?" : String.valueOf(swapMillis));
+      JsonObject json = new JsonObject()
+          .put("label", label).put("kind", "swap").put("putAt", swap[0]).put("offered", rate).put("to", to)
+          .put("sent", total).put("results", received).put("lost", total - received).put("duplicates", duplicates)
+          .put("oldAfterNew", report.oldAfterNew).put("steadyP99", report.steadyP99).put("worstWindowP99", report.worstP99)
+          .put("worstWindowFromSwapMillis", report.worstStart - swap[0]).put("ratio", report.ratio())
+          .put("worstWindowBeforeSwapP99", report.worstBeforeP99).put("swapMillis", swapMillis)
+          .put("putMillis", swap[1] - swap[0]).put("seconds", new JsonArray(new ArrayList<>(report.seconds)));
+      System.out.println(Report.swapRow(json));
       System.err.printf(Locale.ROOT, "swap: PUT at +%.1f s (answered in %d ms), v%d serving after %s ms%n",
           (swap[0] - startMillis) / 1000.0, swap[1] - swap[0], to, swapMillis < 0 ? "?" : String.valueOf(swapMillis));
       System.err.println("second from the PUT | results | p50 ms | p99 ms | max ms | versions");
@@ -150,14 +154,7 @@ final class SwapExperiment {
         Files.writeString(Path.of(flags.get("raw")), raw);
       }
       if (flags.containsKey("json")) {
-        Files.writeString(Path.of(flags.get("json")), new JsonObject()
-            .put("label", label).put("kind", "swap").put("putAt", swap[0]).put("offered", rate).put("to", to)
-            .put("sent", total).put("results", received).put("lost", total - received).put("duplicates", duplicates)
-            .put("oldAfterNew", report.oldAfterNew).put("steadyP99", report.steadyP99).put("worstWindowP99", report.worstP99)
-            .put("worstWindowFromSwapMillis", report.worstStart - swap[0]).put("ratio", report.ratio())
-            .put("worstWindowBeforeSwapP99", report.worstBeforeP99).put("swapMillis", swapMillis)
-            .put("putMillis", swap[1] - swap[0]).put("seconds", new JsonArray(new ArrayList<>(report.seconds)))
-            .encodePrettily());
+        Files.writeString(Path.of(flags.get("json")), json.encodePrettily());
       }
     }
   }
@@ -170,14 +167,14 @@ final class SwapExperiment {
    * @param oldAfterNew    answers from another version that completed after the first from the new one
    * @param seconds        per second from the PUT: results, p50, p99, max and the versions that answered
    */
-  record Report(long steadyP99, long worstP99, long worstStart, long worstBeforeP99, int oldAfterNew,
+  record Windows(long steadyP99, long worstP99, long worstStart, long worstBeforeP99, int oldAfterNew,
       List<JsonObject> seconds) {
     double ratio() {
       return steadyP99 <= 0 ? 0 : (double) worstP99 / steadyP99;
     }
   }
 
-  static Report report(long[] ingestedAt, long[] observed, long[] completedAt, int[] version, int to, long measuredFrom,
+  static Windows windows(long[] ingestedAt, long[] observed, long[] completedAt, int[] version, int to, long measuredFrom,
       long swapAt) {
     List<Integer> answered = new ArrayList<>();
     long firstNew = Long.MAX_VALUE;
@@ -236,7 +233,7 @@ final class SwapExperiment {
           .put("p50", Main.percentile(sorted, 50)).put("p99", Main.percentile(sorted, 99))
           .put("max", sorted[sorted.length - 1]).put("versions", versions));
     }
-    return new Report(p99(steady), worst, worstStart, worstBefore, oldAfterNew, seconds);
+    return new Windows(p99(steady), worst, worstStart, worstBefore, oldAfterNew, seconds);
   }
 
   private static List<Long> latencies(List<Integer> answered, long[] ingestedAt, long[] observed, long from, long until) {

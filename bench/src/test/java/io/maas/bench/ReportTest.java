@@ -1,0 +1,134 @@
+package io.maas.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report of one real {@code ./maas bench} (its runs under {@code src/test/resources/runs}, the
+ * BENCHMARKS.md the launcher wrote from them next to it), and the verdicts on numbers either side
+ * of each target.
+ */
+class ReportTest {
+
+  private static final Report.Setting SETTING = new Report.Setting(LocalDate.of(2026, 11, 29), 2, 23,
+      "openjdk version \"17.0.15\" 2025-04-15", "768m", "1g", "384m", "1", "-1", "64", "5", "2");
+
+  @TempDir
+  Path runs;
+
+  @BeforeEach
+  void copyRuns() throws IOException, URISyntaxException {
+    try (Stream<Path> files = Files.list(resource("runs"))) {
+      for (Path file : files.toList()) {
+        Files.copy(file, runs.resolve(file.getFileName()));
+      }
+    }
+  }
+
+  @Test
+  void writesTheDocumentTheLauncherWroteFromTheSameRuns() throws Exception {
+    Path out = runs.resolve("BENCHMARKS.md");
+
+    Report.write(runs, out, SETTING);
+
+    assertThat(out).hasContent(Files.readString(resource("BENCHMARKS.md")));
+  }
+
+  @Test
+  void targetsMissedByTheSampleRunsAreMetByBetterNumbers() throws IOException {
+    edit(Report.SATURATION, run -> run.put("throughput", 2738.4)); // 2738 of 3912: 70%
+    edit(Report.OPEN_50, run -> run.put("p99", 49));
+    edit(Report.SWAP, swap -> swap.put("ratio", 1.504)); // shown as 1.50x
+
+    List<String> targets = targets();
+
+    assertThat(targets).containsExactly(
+        "| saturated end-to-end throughput at least 70% of the in-process limit | 2738 of 3912 documents/s: 70% | yes |",
+        "| p99 latency at half of saturation under 50 ms | 49 ms | yes |",
+        "| saturation with the monitor running at least 97% of it with the monitor stopped | mean of 2738 and 2598 vs 2399"
+            + " documents/s: 111% | yes |",
+        "| a swap at half of saturation: worst 5-second-window p99 at most 1.5x the steady p99, nothing lost, no old answer"
+            + " after the first new one | 1.50x; 0 lost, 0 old answers after the new | yes |");
+  }
+
+  @Test
+  void targetsJustMissedAreNotMet() throws IOException {
+    edit(Report.OPEN_50, run -> run.put("p99", 50));
+    edit(Report.MONITOR_RUNNING, run -> run.put("throughput", 2405.0)); // (2224 + 2405) / 2 / 2399: 96.48%
+    edit(Report.SWAP, swap -> swap.put("ratio", 1.2).put("lost", 1));
+
+    List<String> targets = targets();
+
+    assertThat(targets.get(1)).endsWith("| 50 ms | no |");
+    assertThat(targets.get(2)).endsWith("| mean of 2224 and 2405 vs 2399 documents/s: 96% | no |");
+    assertThat(targets.get(3)).endsWith("| 1.20x; 1 lost, 0 old answers after the new | no |");
+  }
+
+  @Test
+  void anOldAnswerAfterTheNewFailsTheSwap() throws IOException {
+    edit(Report.SWAP, swap -> swap.put("ratio", 1.1).put("oldAfterNew", 3));
+
+    assertThat(targets().get(3)).endsWith("| 1.10x; 0 lost, 3 old answers after the new | no |");
+  }
+
+  @Test
+  void aSwapThatNeverServedShowsAQuestionMark() throws IOException {
+    edit(Report.SWAP, swap -> swap.put("swapMillis", -1));
+
+    assertThat(Report.render(runs, SETTING)).endsWith("| 2.41x | 321 | ? |\n");
+  }
+
+  @Test
+  void aMissingRunIsNamed() throws IOException {
+    Files.delete(runs.resolve(Report.MONITOR_STOPPED));
+
+    assertThatThrownBy(() -> Report.render(runs, SETTING))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("monitor-stopped.json");
+  }
+
+  @Test
+  void theMachineComesFromThisJvmAndTheSettingsFromTheFlags() {
+    Report.Setting setting = Report.Setting.of(Map.of("model-version", "7", "kafka-heap", "768m", "inference-heap", "1g",
+        "ingest-heap", "384m", "batch-size", "1"));
+
+    assertThat(setting.cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(setting.memoryGib()).isPositive();
+    assertThat(setting.java()).contains("version \"" + System.getProperty("java.version") + "\"");
+    assertThat(setting.batchSize()).isEqualTo("1");
+    assertThat(setting.batchWaitMs()).isEqualTo("5");
+    assertThatThrownBy(() -> Report.Setting.of(Map.of("kafka-heap", "768m", "inference-heap", "1g", "ingest-heap", "384m")))
+        .hasMessageContaining("--model-version");
+  }
+
+  private List<String> targets() throws IOException {
+    String report = Report.render(runs, SETTING);
+    String section = report.substring(report.indexOf("| --- | --- | --- |\n") + "| --- | --- | --- |\n".length());
+    return section.lines().limit(4).toList();
+  }
+
+  private void edit(String run, Consumer<JsonObject> change) throws IOException {
+    Path file = runs.resolve(run);
+    JsonObject json = new JsonObject(Files.readString(file));
+    change.accept(json);
+    Files.writeString(file, json.encodePrettily());
+  }
+
+  private static Path resource(String name) throws URISyntaxException {
+    return Path.of(ReportTest.class.getResource("/" + name).toURI());
+  }
+}
