@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The settings every maas process shares (the contract's "Ports and configuration" table),
+ * The settings every maas process shares (docs/CONTRACT.md, "Ports" and "Settings"),
  * validated once at start-up.
  *
  * @param kafkaBootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}, default 127.0.0.1:9092

@@ -2,7 +2,7 @@ package io.maas.common.http;
 
 /**
  * Every refusal a maas HTTP API answers with: an HTTP status and the stable snake_case code of
- * the error body {@code {"error":"<code>","message":"..."}} (the contract's list). Handlers fail
+ * the error body {@code {"error":"<code>","message":"..."}} (the list in docs/CONTRACT.md). Handlers fail
  * with {@link #because(String)}; {@link ApiVerticle}'s failure handler answers. Like
  * {@code Reason} for dead letters: one list, no status numbers or codes scattered over handlers.
  */

@@ -3,7 +3,7 @@ package io.maas.common.kafka;
 import io.maas.common.event.Names;
 import java.util.Map;
 
-/** The contract's topic names, and the specs their owners create them with. */
+/** The contract's topic names (docs/CONTRACT.md, "Topics"), and the specs their owners create them with. */
 public final class Topics {
 
   /** Every rejected or failed request, keyed by request id (or null). */

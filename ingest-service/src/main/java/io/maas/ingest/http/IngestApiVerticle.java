@@ -37,7 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest HTTP API (contract: "ingest-service"): the routes, the deployments they admit
+ * The ingest HTTP API (docs/CONTRACT.md, "ingest-service"): the routes, the deployments they admit
  * requests for, and the Kafka clients. {@code POST /v1/models/{model}/requests}
  * ({@link RequestsApi}) validates a body of requests all or nothing and publishes them to
  * {@code maas.requests.<model>}, answering 202 once Kafka acknowledged every record; invalid items

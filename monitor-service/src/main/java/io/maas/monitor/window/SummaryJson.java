@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** How {@code /v1/summary} shows a model and its versions (the shape is in docs/MONITORING.md and the contract). */
+/** How {@code /v1/summary} shows a model and its versions (the shape is in docs/MONITORING.md and docs/CONTRACT.md). */
 final class SummaryJson {
 
   private final DriftCheck drift;
