@@ -140,12 +140,16 @@ public final class TestPlatform implements AutoCloseable {
 
   /** Starts an ingest instance in this JVM; its HTTP port. */
   public int startIngest(Map<String, String> extra) throws Exception {
+    return startIngestApi(extra).actualPort();
+  }
+
+  /** Starts an ingest instance in this JVM; its API (HTTP and gRPC ports). */
+  public io.maas.ingest.http.IngestApiVerticle startIngestApi(Map<String, String> extra) throws Exception {
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
     io.maas.ingest.config.IngestConfig config = io.maas.ingest.config.IngestConfig.from(
         Settings.load(io.maas.ingest.config.IngestConfig.DEFAULTS, serviceEnv(extra)));
-    return io.maas.ingest.Main.deploy(vertx, config).toCompletionStage().toCompletableFuture()
-        .get(90, TimeUnit.SECONDS).actualPort();
+    return io.maas.ingest.Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
   /** A port nobody listens on right now, for a service process's HTTP API. */
