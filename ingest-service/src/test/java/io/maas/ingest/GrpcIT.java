@@ -19,10 +19,12 @@ import io.maas.ingest.grpc.proto.SignatureDefMap;
 import io.maas.ingest.grpc.proto.TensorProto;
 import io.maas.ingest.grpc.proto.TensorShapeProto;
 import io.maas.ingest.http.IngestApiVerticle;
+import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcMessageDecoder;
@@ -31,6 +33,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.junit5.VertxExtension;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,6 +173,32 @@ class GrpcIT {
     }
     // 3 + 1 + 1 + 1 texts answered; nothing of a refused call was published
     assertThat(Testbed.readAll(kafka, Topics.requests(model))).hasSize(6);
+  }
+
+  @Test
+  void restStatusAndMetadataAreTfServingsJson(Vertx vertx, TestKafka kafka, @TempDir Path home) throws Exception {
+    String model = Testbed.deployModel(kafka);
+    int port = Testbed.start(vertx, kafka, home, Map.of());
+
+    HttpResponse<String> status = HttpProbe.get(port, "/v1/models/" + model);
+    assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+    assertThat(new JsonObject(status.body())).isEqualTo(new JsonObject("{\"model_version_status\":[{\"version\":\"1\","
+        + "\"state\":\"AVAILABLE\",\"status\":{\"error_code\":\"OK\",\"error_message\":\"\"}}]}"));
+    assertThat(HttpProbe.get(port, "/v1/models/" + model + "/versions/1").statusCode()).isEqualTo(200);
+    HttpResponse<String> missing = HttpProbe.get(port, "/v1/models/" + model + "/versions/2");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(missing.body()).getString("error")).isEqualTo("unknown_version");
+    assertThat(HttpProbe.get(port, "/v1/models/no-such-model").statusCode()).isEqualTo(404);
+
+    HttpResponse<String> metadata = HttpProbe.get(port, "/v1/models/" + model + "/metadata");
+    assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
+    JsonObject body = new JsonObject(metadata.body());
+    assertThat(body.getJsonObject("model_spec").getMap()).containsEntry("name", model).containsEntry("version", "1");
+    JsonObject signature = body.getJsonObject("metadata").getJsonObject("signature_def").getJsonObject("signature_def")
+        .getJsonObject("serving_default");
+    assertThat(signature.getString("method_name")).isEqualTo("tensorflow/serving/predict");
+    assertThat(signature.getJsonObject("inputs").getJsonObject("text").getString("dtype")).isEqualTo("DT_STRING");
+    assertThat(signature.getJsonObject("outputs").fieldNames()).contains("probabilities", "label");
   }
 
   @Test

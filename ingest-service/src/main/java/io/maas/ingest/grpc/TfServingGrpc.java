@@ -1,6 +1,5 @@
 package io.maas.ingest.grpc;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.Message;
 import io.maas.common.event.InferenceRequest;
@@ -11,20 +10,15 @@ import io.maas.common.http.ApiException;
 import io.maas.ingest.config.IngestConfig;
 import io.maas.ingest.core.Admission;
 import io.maas.ingest.core.Predictor;
-import io.maas.ingest.grpc.proto.DataType;
 import io.maas.ingest.grpc.proto.GetModelMetadataRequest;
 import io.maas.ingest.grpc.proto.GetModelMetadataResponse;
 import io.maas.ingest.grpc.proto.GetModelStatusRequest;
 import io.maas.ingest.grpc.proto.GetModelStatusResponse;
 import io.maas.ingest.grpc.proto.ModelSpec;
-import io.maas.ingest.grpc.proto.ModelVersionStatus;
 import io.maas.ingest.grpc.proto.PredictRequest;
 import io.maas.ingest.grpc.proto.PredictResponse;
-import io.maas.ingest.grpc.proto.SignatureDef;
-import io.maas.ingest.grpc.proto.SignatureDefMap;
-import io.maas.ingest.grpc.proto.StatusProto;
-import io.maas.ingest.grpc.proto.TensorInfo;
 import io.maas.ingest.grpc.proto.TensorProto;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -41,7 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,11 +53,10 @@ public final class TfServingGrpc {
   private static final Logger LOG = LoggerFactory.getLogger(TfServingGrpc.class);
   static final ServiceName PREDICTION_SERVICE = ServiceName.create("tensorflow.serving", "PredictionService");
   static final ServiceName MODEL_SERVICE = ServiceName.create("tensorflow.serving", "ModelService");
-  static final String SIGNATURE = "serving_default";
-  static final String INPUT = "text";
+  private static final String SIGNATURE = TfServingModels.SIGNATURE;
+  private static final String INPUT = TfServingModels.INPUT;
   /** What Predict can answer; {@code output_filter} picks among them. */
-  static final Set<String> OUTPUTS = Set.of("probabilities", "label", "classes", "version");
-  static final String METADATA_FIELD = "signature_def";
+  private static final Set<String> OUTPUTS = TfServingModels.OUTPUTS;
 
   static final ServiceMethod<PredictRequest, PredictResponse> PREDICT = ServiceMethod.server(PREDICTION_SERVICE,
       "Predict", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(PredictRequest.newBuilder()));
@@ -97,13 +90,13 @@ public final class TfServingGrpc {
 
   /** One request message, one answer: the handler's, or the status of what it threw or failed with. */
   private <Q, A extends Message> void unary(GrpcServerRequest<Q, A> call,
-      java.util.function.BiFunction<GrpcServerRequest<Q, A>, Q, io.vertx.core.Future<A>> handler) {
+      BiFunction<GrpcServerRequest<Q, A>, Q, Future<A>> handler) {
     call.last()
         .compose(request -> {
           try {
             return handler.apply(call, request);
           } catch (RuntimeException e) {
-            return io.vertx.core.Future.failedFuture(e);
+            return Future.failedFuture(e);
           }
         })
         // a call cancelled meanwhile (its deadline passed, the client went) fails these writes: nothing to do then
@@ -143,13 +136,13 @@ public final class TfServingGrpc {
     };
   }
 
-  private io.vertx.core.Future<PredictResponse> predict(GrpcServerRequest<PredictRequest, PredictResponse> call,
+  private Future<PredictResponse> predict(GrpcServerRequest<PredictRequest, PredictResponse> call,
       PredictRequest request) {
     ModelSpec spec = request.getModelSpec();
     String model = spec.getName();
     ModelDeployment deployment = admit(call, model);
     requireSignature(spec);
-    int version = pinned(deployment, spec);
+    int version = TfServingModels.pinned(deployment, spec);
     if (!request.getInputsMap().keySet().equals(Set.of(INPUT))) {
       throw new IllegalArgumentException("signature '" + SIGNATURE + "' takes one input, '" + INPUT + "' (a DT_STRING "
           + "tensor of shape [N]); got " + new TreeSet<>(request.getInputsMap().keySet()));
@@ -211,56 +204,17 @@ public final class TfServingGrpc {
     return response.build();
   }
 
-  private io.vertx.core.Future<GetModelMetadataResponse> metadata(
+  private Future<GetModelMetadataResponse> metadata(
       GrpcServerRequest<GetModelMetadataRequest, GetModelMetadataResponse> call, GetModelMetadataRequest request) {
     ModelSpec spec = request.getModelSpec();
-    ModelDeployment deployment = admit(call, spec.getName());
-    int version = pinned(deployment, spec);
-    if (request.getMetadataFieldCount() == 0) {
-      throw new IllegalArgumentException("name at least one metadata_field; maas has '" + METADATA_FIELD + "'");
-    }
-    for (String field : request.getMetadataFieldList()) {
-      if (!METADATA_FIELD.equals(field)) {
-        throw new IllegalArgumentException("metadata_field '" + field + "' is not supported; maas has '"
-            + METADATA_FIELD + "'");
-      }
-    }
-    SignatureDef signature = SignatureDef.newBuilder()
-        .setMethodName("tensorflow/serving/predict")
-        .putInputs(INPUT, info("text:0", DataType.DT_STRING, -1))
-        .putOutputs("probabilities", info("probabilities:0", DataType.DT_FLOAT, -1, -1))
-        .putOutputs("label", info("label:0", DataType.DT_STRING, -1))
-        .putOutputs("classes", info("classes:0", DataType.DT_STRING, -1))
-        .putOutputs("version", info("version:0", DataType.DT_INT64, -1))
-        .build();
-    return io.vertx.core.Future.succeededFuture(GetModelMetadataResponse.newBuilder()
-        .setModelSpec(ModelSpec.newBuilder().setName(spec.getName()).setVersion(Int64Value.of(version)))
-        .putMetadata(METADATA_FIELD, Any.pack(SignatureDefMap.newBuilder().putSignatureDef(SIGNATURE, signature).build()))
-        .build());
+    return Future.succeededFuture(
+        TfServingModels.metadata(admit(call, spec.getName()), spec, request.getMetadataFieldList()));
   }
 
-  private static TensorInfo info(String name, DataType type, long... dims) {
-    return TensorInfo.newBuilder().setName(name).setDtype(type).setTensorShape(Tensors.shape(dims)).build();
-  }
-
-  /**
-   * The versions of the model's current deployment, AVAILABLE: what {@code maas.models} wants
-   * served. Whether an inference instance has loaded one yet is its own {@code GET /v1/status}.
-   */
-  private io.vertx.core.Future<GetModelStatusResponse> status(
+  private Future<GetModelStatusResponse> status(
       GrpcServerRequest<GetModelStatusRequest, GetModelStatusResponse> call, GetModelStatusRequest request) {
     ModelSpec spec = request.getModelSpec();
-    ModelDeployment deployment = admit(call, spec.getName());
-    Set<Integer> versions = new TreeSet<>(deployed(deployment));
-    if (spec.hasVersion() || spec.hasVersionLabel()) {
-      versions = Set.of(pinned(deployment, spec));
-    }
-    GetModelStatusResponse.Builder response = GetModelStatusResponse.newBuilder();
-    for (int version : versions) {
-      response.addModelVersionStatus(ModelVersionStatus.newBuilder().setVersion(version)
-          .setState(ModelVersionStatus.State.AVAILABLE).setStatus(StatusProto.getDefaultInstance()));
-    }
-    return io.vertx.core.Future.succeededFuture(response.build());
+    return Future.succeededFuture(TfServingModels.status(admit(call, spec.getName()), spec));
   }
 
   /** The token, the model name, and a model with a production version, as for HTTP. */
@@ -272,49 +226,9 @@ public final class TfServingGrpc {
 
   private static void requireSignature(ModelSpec spec) {
     String name = spec.getSignatureName();
-    if (!name.isEmpty() && !SIGNATURE.equals(name)) {
-      throw new IllegalArgumentException("signature '" + name + "' not found; maas models have '" + SIGNATURE + "'");
+    if (!name.isEmpty() && !TfServingModels.SIGNATURE.equals(name)) {
+      throw new IllegalArgumentException("signature '" + name + "' not found; maas models have '"
+          + TfServingModels.SIGNATURE + "'");
     }
-  }
-
-  /**
-   * The version the spec names ({@code version}, or {@code version_label} "production" or
-   * "canary"), which must be deployed; without either, the production version.
-   */
-  static int pinned(ModelDeployment deployment, ModelSpec spec) {
-    String model = deployment.model();
-    if (spec.hasVersion()) {
-      long version = spec.getVersion().getValue();
-      if (!deployed(deployment).contains((int) version) || version != (int) version) {
-        throw ApiError.VERSION_NOT_FOUND.because("model '" + model + "' has no version " + version + " deployed; "
-            + "deployed: " + new TreeSet<>(deployed(deployment)));
-      }
-      return (int) version;
-    }
-    if (spec.hasVersionLabel()) {
-      Function<ModelDeployment, ModelDeployment.Slot> slot = switch (spec.getVersionLabel()) {
-        case "production" -> ModelDeployment::production;
-        case "canary" -> ModelDeployment::canary;
-        default -> throw ApiError.VERSION_NOT_FOUND.because("version_label '" + spec.getVersionLabel()
-            + "' is not one of maas's: production, canary");
-      };
-      ModelDeployment.Slot labelled = slot.apply(deployment);
-      if (labelled == null) {
-        throw ApiError.VERSION_NOT_FOUND.because("model '" + model + "' has no " + spec.getVersionLabel() + " version");
-      }
-      return labelled.version();
-    }
-    return deployment.production().version();
-  }
-
-  private static Set<Integer> deployed(ModelDeployment deployment) {
-    Set<Integer> versions = new LinkedHashSet<>();
-    for (ModelDeployment.Slot slot : new ModelDeployment.Slot[] {deployment.production(), deployment.canary(),
-        deployment.shadow()}) {
-      if (slot != null) {
-        versions.add(slot.version());
-      }
-    }
-    return versions;
   }
 }

@@ -67,6 +67,7 @@ public final class IngestApiVerticle extends ApiVerticle {
   private HttpAdmission admission;
   private RequestsApi requests;
   private PredictApi predict;
+  private ModelsApi models;
   private HttpServer grpcServer;
 
   public IngestApiVerticle(IngestConfig config, KafkaClients clients, KafkaAdminVerticle kafka) {
@@ -98,6 +99,7 @@ public final class IngestApiVerticle extends ApiVerticle {
     requests = new RequestsApi(preparation, checks, publisher);
     Predictor predictor = new Predictor(vertx, config, checks, publisher, results);
     predict = new PredictApi(preparation, predictor);
+    models = new ModelsApi(checks);
     return super.start().compose(port -> startGrpc(new TfServingGrpc(config, checks, predictor)));
   }
 
@@ -169,6 +171,11 @@ public final class IngestApiVerticle extends ApiVerticle {
     router.postWithRegex(predictPath).handler(admission::authorize);
     router.postWithRegex(predictPath).handler(ctx -> admission.admit(ctx, Set.of(JSON)));
     router.postWithRegex(predictPath).handler(body).handler(ctx -> predict.handle(ctx, null)).failureHandler(this::bodyTooLarge);
+    // TensorFlow Serving's REST model status and metadata
+    for (String path : new String[] {"/v1/models/:model", "/v1/models/:model/versions/:version"}) {
+      router.get(path).handler(admission::authorize).handler(models::status);
+    }
+    router.get("/v1/models/:model/metadata").handler(admission::authorize).handler(models::metadata);
     String predictVersionPath = "/v1/models/([^/:]+)/versions/([0-9]+):predict";
     router.postWithRegex(predictVersionPath).handler(admission::authorize);
     router.postWithRegex(predictVersionPath).handler(ctx -> admission.admit(ctx, Set.of(JSON)));
