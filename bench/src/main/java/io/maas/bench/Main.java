@@ -58,6 +58,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * bench cleanup --kafka HOST:PORT [--model spam]
  *     deletes the records of MODEL's requests, results and shadow topics up to their ends, never
  *     past a consumer group's committed offset (what the benchmark wrote, read by everyone)
+ * bench predict --corpus DIR [--host 127.0.0.1 --http-port 8080 --grpc-port 8500 --model spam --concurrency 32
+ *     --warmup-seconds 10 --seconds 20 --json FILE]
+ *     HTTP :predict and gRPC Predict side by side: a closed loop of calls of one text each
  * bench drift --model MODEL.tar.gz --corpus DIR --foreign DIR [--windows 200]
  *     the monitor's drift checks on the model's answers to held-out mails, to README texts (another
  *     domain, one file per package under --foreign) and to a flood of one class
@@ -86,6 +89,10 @@ public final class Main {
       SwapExperiment.run(flags, shuffledTexts(flags));
       return;
     }
+    if ("predict".equals(args[0])) {
+      PredictExperiment.run(flags, shuffledTexts(flags));
+      return;
+    }
     if ("report".equals(args[0])) {
       Report.write(Path.of(flags.get("runs")), Path.of(flags.get("out")), Report.Setting.of(flags));
       return;
@@ -100,7 +107,7 @@ public final class Main {
           Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")),
           flags.containsKey("json") ? Path.of(flags.get("json")) : null);
       case "e2e" -> endToEnd(flags, texts);
-      default -> throw new IllegalArgumentException("usage: bench limit|e2e|swap|drift|charts|report|cleanup ...");
+      default -> throw new IllegalArgumentException("usage: bench limit|e2e|swap|predict|drift|charts|report|cleanup ...");
     }
   }
 

@@ -31,6 +31,7 @@ final class Report {
   static final String OPEN_25 = "e2e-4-open-25.json";
   static final String UNBATCHED = "e2e-5-unbatched.json";
   static final String SWAP = "swap.json";
+  static final String PREDICT = "predict.json";
 
   static final String LIMIT_HEADER = "| batch size | documents/s | ms per batch |";
 
@@ -178,7 +179,32 @@ final class Report {
             + " the PUT) | worst / steady | worst 5 s p99 before the PUT ms | swap took ms |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         swapRow(swap)));
+    Path predict = runs.resolve(PREDICT);
+    if (Files.isRegularFile(predict)) {
+      JsonObject calls = new JsonObject(Files.readString(predict));
+      lines.addAll(List.of(
+          "",
+          "## Synchronous calls: HTTP :predict and gRPC Predict",
+          "",
+          "TensorFlow Serving's two APIs side by side, one after the other in the same run: a closed loop of "
+              + calls.getInteger("concurrency") + " calls in",
+          "flight (each answer starts the next call), one corpus text per call, 10 s unmeasured then "
+              + String.format(Locale.ROOT, "%.0f", calls.getDouble("seconds")) + " s measured.",
+          "Both go through Kafka to inference and back (`maas.requests.spam`, `maas.results.spam`); latency runs",
+          "from sending the call to its whole answer.",
+          "",
+          "| protocol | calls | texts/s | p50 ms | p95 ms | p99 ms | errors |",
+          "| --- | --- | --- | --- | --- | --- | --- |"));
+      calls.getJsonArray("rows").forEach(row -> lines.add(predictRow((JsonObject) row)));
+    }
     return String.join("\n", lines) + "\n";
+  }
+
+  /** {@code bench predict}'s row for one protocol: what its {@code --json} rows hold. */
+  static String predictRow(JsonObject row) {
+    return String.format(Locale.ROOT, "| %s | %d | %.0f | %d | %d | %d | %d |", row.getString("protocol"),
+        row.getLong("calls"), row.getDouble("throughput"), row.getLong("p50"), row.getLong("p95"), row.getLong("p99"),
+        row.getLong("errors"));
   }
 
   /** {@code bench limit}'s row for one batch size: {@code batch}, {@code documentsPerSecond}, {@code msPerBatch}. */

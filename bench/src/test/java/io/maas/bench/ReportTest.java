@@ -3,6 +3,7 @@ package io.maas.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -90,6 +91,22 @@ class ReportTest {
     edit(Report.SWAP, swap -> swap.put("swapMillis", -1));
 
     assertThat(Report.render(runs, SETTING)).endsWith("| 2.41x | 321 | ? |\n");
+  }
+
+  @Test
+  void theSynchronousCallsFollowWhenTheRunHasThem() throws IOException {
+    Files.writeString(runs.resolve(Report.PREDICT), new JsonObject().put("concurrency", 32).put("seconds", 20.0)
+        .put("rows", new JsonArray()
+            .add(new JsonObject().put("protocol", "HTTP :predict").put("calls", 2063).put("throughput", 102.4)
+                .put("p50", 290).put("p95", 593).put("p99", 749).put("errors", 0))
+            .add(new JsonObject().put("protocol", "gRPC Predict").put("calls", 2363).put("throughput", 117.6)
+                .put("p50", 258).put("p95", 462).put("p99", 565).put("errors", 0)))
+        .encode());
+
+    String report = Report.render(runs, SETTING);
+
+    assertThat(report).contains("## Synchronous calls: HTTP :predict and gRPC Predict")
+        .endsWith("| HTTP :predict | 2063 | 102 | 290 | 593 | 749 | 0 |\n| gRPC Predict | 2363 | 118 | 258 | 462 | 565 | 0 |\n");
   }
 
   @Test
