@@ -6,6 +6,7 @@ import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,5 +33,12 @@ class IngestServiceIT {
       assertThat(response.statusCode()).as(path).isEqualTo(404);
       assertThat(response.body()).as(path).contains("\"error\":\"unknown_model\"");
     }
+    // what no route serves gets the JSON error body too
+    var nowhere = HttpProbe.get(port, "/v1/nowhere");
+    assertThat(nowhere.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(nowhere.body()).getString("error")).isEqualTo("not_found");
+    var wrongMethod = HttpProbe.send(port, "DELETE", "/v1/models/" + unknown + "/requests", "application/json", "");
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(new JsonObject(wrongMethod.body()).getString("error")).isEqualTo("method_not_allowed");
   }
 }

@@ -43,6 +43,11 @@ public abstract class ApiVerticle extends VerticleBase {
     readiness(checks);
     routes(router);
     router.route().failureHandler(ApiVerticle::failed);
+    // What no route serves answers the error body as well, not Vert.x Web's HTML page
+    router.errorHandler(404, ctx -> HttpErrors.respond(ctx, 404, ApiError.NOT_FOUND.code(),
+        "no route serves " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> HttpErrors.respond(ctx, 405, ApiError.METHOD_NOT_ALLOWED.code(),
+        ctx.request().path() + " does not take " + ctx.request().method()));
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(port)
