@@ -1,7 +1,6 @@
 package io.maas.inference.model;
 
 import io.maas.common.event.Role;
-import io.maas.model.LoadedModel;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -23,14 +22,14 @@ public final class ServedModel {
   private final String sha256;
   private final List<String> classes;
   private final Set<String> vocabulary;
-  private final LoadedModel loaded;
+  private final Predictor loaded;
   private final Consumer<ServedModel> onClose;
   private final Executor closer;
   private int users;
   private boolean retired;
   private boolean closed;
 
-  ServedModel(String model, int version, String sha256, List<String> classes, Set<String> vocabulary, LoadedModel loaded,
+  ServedModel(String model, int version, String sha256, List<String> classes, Set<String> vocabulary, Predictor loaded,
       Consumer<ServedModel> onClose, Executor closer) {
     this.model = model;
     this.version = version;
