@@ -5,7 +5,7 @@ import io.maas.inference.worker.ResultSink;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -15,10 +15,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class AtLeastOnceSink implements ResultSink {
 
-  private final KafkaProducer<String, byte[]> producer;
+  private final Producer<String, byte[]> producer;
   private final Consumer<Exception> failed;
 
-  AtLeastOnceSink(KafkaProducer<String, byte[]> producer, Consumer<Exception> failed) {
+  AtLeastOnceSink(Producer<String, byte[]> producer, Consumer<Exception> failed) {
     this.producer = producer;
     this.failed = failed;
   }

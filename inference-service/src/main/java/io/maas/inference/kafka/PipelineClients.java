@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -52,7 +53,7 @@ final class PipelineClients {
   }
 
   /** The delivery mode's sink, around the model worker's failure handler. */
-  static ResultSink sink(InferenceConfig config, KafkaProducer<String, byte[]> producer,
+  static ResultSink sink(InferenceConfig config, Producer<String, byte[]> producer,
       Supplier<ConsumerGroupMetadata> groupMetadata, Consumer<Exception> failed) {
     return config.exactlyOnce()
         ? new TransactionalSink(producer, transactionalId(config), groupMetadata, failed)

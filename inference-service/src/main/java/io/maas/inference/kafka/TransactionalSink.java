@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -46,7 +46,7 @@ final class TransactionalSink implements ResultSink {
     COMMIT, ABORT
   }
 
-  private final KafkaProducer<String, byte[]> producer;
+  private final Producer<String, byte[]> producer;
   private final String transactionalId;
   private final Supplier<ConsumerGroupMetadata> groupMetadata;
   private final Consumer<Exception> failed;
@@ -62,7 +62,7 @@ final class TransactionalSink implements ResultSink {
    * @param groupMetadata the consumer's group metadata, sent with the offsets
    * @param failed told of a transaction that did not commit
    */
-  TransactionalSink(KafkaProducer<String, byte[]> producer, String transactionalId, Supplier<ConsumerGroupMetadata> groupMetadata,
+  TransactionalSink(Producer<String, byte[]> producer, String transactionalId, Supplier<ConsumerGroupMetadata> groupMetadata,
       Consumer<Exception> failed) {
     this.producer = producer;
     this.transactionalId = transactionalId;
@@ -96,8 +96,11 @@ final class TransactionalSink implements ResultSink {
 
   @Override
   public long untilDueMillis() {
-    long left = TRANSACTION_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    return Math.max(0, left);
+    long began = started;
+    if (began < 0) {
+      return 0;
+    }
+    return Math.max(0, TRANSACTION_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
   }
 
   @Override

@@ -30,6 +30,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * and builds the results and dead letters to send. Sends nothing: the worker hands the outputs to
  * its sink. Runs on the model worker's thread only; a version is held ({@link ServedModel#acquire})
  * for the length of its call, so that a swap never closes it underneath.
+ *
+ * <p>Every result carries the {@link io.maas.common.profile.TextDescriptors} of its request against
+ * the answering version's training vocabulary; the consumer's thread computes them for the
+ * production version while it decodes, so that this thread only computes them for a canary or a shadow.
  */
 final class BatchRunner {
 
