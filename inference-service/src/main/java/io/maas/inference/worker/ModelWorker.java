@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * The model side of the pipeline, on its own thread: takes batches from the {@link Batcher}, has
  * the {@link BatchRunner} route and classify them, and hands the outputs to the {@link ResultSink}
  * of the delivery mode, which sends them without waiting, so that the next batch starts while the
- * broker acknowledges the last one.
+ * broker acknowledges the last one: at-least-once marks a batch's records done once every output
+ * is acknowledged, exactly-once keeps a transaction open across batches ({@code kafka.AtLeastOnceSink},
+ * {@code kafka.TransactionalSink}).
  *
  * <p>A failure (a send refused, a transaction that did not commit) stops the worker from taking
  * batches until the consumer's thread has rewound to what is durable and called {@link #recover};
@@ -37,7 +39,7 @@ public final class ModelWorker {
   private final Thread thread;
   /** Held for a whole batch and for {@link #exclusive} work. */
   private final ReentrantLock lock = new ReentrantLock();
-  /** Guarded by {@link #lock}: its transaction state, if any, is touched under the lock only. */
+  /** Guarded by {@link #lock}: sends, commits and aborts run under it; only {@link #waitMillis} reads its timing without. */
   private final ResultSink sink;
   private volatile boolean running = true;
   /** Set from any thread (a producer callback too) by {@link #fail}, cleared under {@link #lock} by {@link #recover}. */
