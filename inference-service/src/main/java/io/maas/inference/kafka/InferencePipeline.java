@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -163,7 +164,7 @@ public final class InferencePipeline extends ConsumerThread {
 
   /** Polls and queues what came per model, in offset order. */
   private void queue(Duration timeout) {
-    var records = consumer.poll(timeout);
+    ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
     if (config.exactlyOnce()) {
       // after a rebalance, before the first batch of the new generation is cut
       groupMetadata = consumer.groupMetadata();
