@@ -11,7 +11,7 @@ public final class FakeModels {
   }
 
   /** A predictor that answers every text with the same probabilities, and says whether it was closed. */
-  public static final class FakePredictor implements Predictor {
+  public static class FakePredictor implements Predictor {
     private final float[] answer;
     public final AtomicBoolean closed = new AtomicBoolean();
 
@@ -34,7 +34,16 @@ public final class FakeModels {
 
   /** A served version of {@code model} with classes ham and spam, closing on the calling thread. */
   public static ServedModel served(String model, int version) {
-    return new ServedModel(model, version, "0".repeat(64), List.of("ham", "spam"), Set.of(), new FakePredictor(0.9f, 0.1f),
-        s -> { }, Runnable::run);
+    return served(model, version, new FakePredictor(0.9f, 0.1f));
+  }
+
+  /** A served version of {@code model} with classes ham and spam that answers with {@code predictor}. */
+  public static ServedModel served(String model, int version, Predictor predictor) {
+    return new ServedModel(model, version, "0".repeat(64), List.of("ham", "spam"), Set.of(), predictor, s -> { }, Runnable::run);
+  }
+
+  /** Retires a version as a swap does: it takes no new batch, and closes once idle. */
+  public static void retire(ServedModel served) {
+    served.retire();
   }
 }
