@@ -137,7 +137,9 @@ class InferenceIT {
       JsonObject status = new JsonObject(HttpProbe.get(port, "/v1/status").body());
       assertThat(status.getJsonObject("batching").getInteger("maxBatchSize")).isEqualTo(8);
       assertThat(status.getJsonObject("models").getJsonObject(model).getJsonArray("versions").getJsonObject(0).getMap())
-          .containsEntry("version", 1).containsEntry("role", "production").containsEntry("state", "loaded");
+          .containsEntry("version", 1).containsEntry("role", "production").containsEntry("state", "loaded")
+          .containsEntry("load", "ready");
+      assertThat(status.getJsonObject("models").getJsonObject(model).getValue("nextRevision")).isNull();
       String group = platform.inferenceConfig(Map.of()).groupId();
       String lag = "{group=\"" + group + "\",topic=\"" + topic + "\",}";
       Awaitility.await("the consumer's own lag, caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))

@@ -4,6 +4,7 @@ import io.maas.common.kafka.DeploymentWatcher;
 import io.maas.common.kafka.KafkaClients;
 import io.maas.inference.config.InferenceConfig;
 import io.maas.inference.model.ModelManager;
+import io.maas.inference.worker.InferenceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 

@@ -1,7 +1,6 @@
 package io.maas.inference.model;
 
 import io.maas.common.event.Role;
-import io.maas.model.LoadedModel;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -23,21 +22,21 @@ public final class ServedModel {
   private final String sha256;
   private final List<String> classes;
   private final Set<String> vocabulary;
-  private final LoadedModel loaded;
+  private final Predictor predictor;
   private final Consumer<ServedModel> onClose;
   private final Executor closer;
   private int users;
   private boolean retired;
   private boolean closed;
 
-  ServedModel(String model, int version, String sha256, List<String> classes, Set<String> vocabulary, LoadedModel loaded,
+  ServedModel(String model, int version, String sha256, List<String> classes, Set<String> vocabulary, Predictor predictor,
       Consumer<ServedModel> onClose, Executor closer) {
     this.model = model;
     this.version = version;
     this.sha256 = sha256;
     this.classes = List.copyOf(classes);
     this.vocabulary = vocabulary;
-    this.loaded = loaded;
+    this.predictor = predictor;
     this.onClose = onClose;
     this.closer = closer;
   }
@@ -65,7 +64,7 @@ public final class ServedModel {
     if (retired && users == 0 && !closed) {
       closed = true;
       Runnable close = () -> {
-        loaded.close();
+        predictor.close();
         onClose.accept(this);
       };
       try {
@@ -77,7 +76,7 @@ public final class ServedModel {
   }
 
   public float[][] predict(List<String> texts) {
-    return loaded.predict(texts);
+    return predictor.predict(texts);
   }
 
   public String model() {

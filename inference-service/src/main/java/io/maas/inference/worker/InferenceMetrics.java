@@ -1,4 +1,4 @@
-package io.maas.inference.kafka;
+package io.maas.inference.worker;
 
 import io.maas.common.event.Role;
 import io.maas.inference.model.ModelManager;
@@ -8,7 +8,7 @@ import io.prometheus.client.Histogram;
 import java.util.List;
 
 /** The inference service's Prometheus families, registered once per JVM, and the removal of a retired version's series. */
-final class InferenceMetrics {
+public final class InferenceMetrics {
 
   static final Counter REQUESTS = Counter.build("maas_inference_requests_total",
       "Requests the inference service finished, by version, role and outcome (ok, dead_letter, error)")
@@ -33,7 +33,7 @@ final class InferenceMetrics {
    * Drops the series of a version that has closed ({@link ModelManager#onUnloaded}): a retired
    * version's labels must not linger, and nothing writes them once its last batch is done.
    */
-  static void forget(ServedModel served) {
+  public static void forget(ServedModel served) {
     String model = served.model();
     String version = String.valueOf(served.version());
     for (Role role : Role.values()) {
