@@ -3,8 +3,6 @@ package io.maas.bench;
 import io.maas.common.event.InferenceResult;
 import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.Topics;
-import io.maas.model.LoadedModel;
-import io.maas.model.ModelArchive;
 import io.maas.trainer.data.Example;
 import io.maas.trainer.data.SpamAssassinCorpus;
 import io.vertx.core.json.Json;
@@ -18,7 +16,6 @@ import java.util.Random;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
@@ -103,7 +100,7 @@ public final class Main {
     }
     List<String> texts = shuffledTexts(flags);
     switch (args[0]) {
-      case "limit" -> limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")),
+      case "limit" -> LimitRun.limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")),
           Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")),
           flags.containsKey("json") ? Path.of(flags.get("json")) : null);
       case "e2e" -> endToEnd(flags, texts);
@@ -119,49 +116,6 @@ public final class Main {
     List<String> texts = new ArrayList<>(SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream().map(Example::text).toList());
     Collections.shuffle(texts, new Random(42));
     return texts;
-  }
-
-  private static void limit(Path archive, List<String> texts, double seconds, int intraOp, int interOp, Path json)
-      throws Exception {
-    Path dir = Files.createTempDirectory("maas-bench-");
-    ModelArchive.unpack(archive, dir, ModelArchive.Limits.defaults());
-    System.out.println(Report.LIMIT_HEADER);
-    System.out.println("| --- | --- | --- |");
-    io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
-    try (LoadedModel model = LoadedModel.load(dir, intraOp, interOp, false)) {
-      for (int batch = 1; batch <= 512; batch *= 2) {
-        run(model, texts, batch, 0.5);
-        double[] measured = run(model, texts, batch, seconds);
-        io.vertx.core.json.JsonObject row = new io.vertx.core.json.JsonObject().put("batch", batch)
-            .put("documentsPerSecond", measured[0]).put("msPerBatch", measured[1]);
-        System.out.println(Report.limitRow(row));
-        rows.add(row);
-      }
-    }
-    if (json != null) {
-      Files.writeString(json, new io.vertx.core.json.JsonObject().put("rows", rows).encodePrettily());
-    }
-  }
-
-  /** Documents per second and milliseconds per batch, over {@code seconds}. */
-  private static double[] run(LoadedModel model, List<String> texts, int batch, double seconds) {
-    long started = System.nanoTime();
-    long deadline = started + (long) (seconds * 1e9);
-    long docs = 0;
-    long batches = 0;
-    int offset = 0;
-    while (System.nanoTime() < deadline) {
-      List<String> slice = new ArrayList<>(batch);
-      for (int i = 0; i < batch; i++) {
-        slice.add(texts.get((offset + i) % texts.size()));
-      }
-      offset += batch;
-      model.predict(slice);
-      docs += batch;
-      batches++;
-    }
-    double elapsed = (System.nanoTime() - started) / 1e9;
-    return new double[] {docs / elapsed, elapsed * 1000 / batches};
   }
 
   private static void endToEnd(Map<String, String> flags, List<String> texts) throws Exception {
