@@ -30,7 +30,7 @@ public final class MonitorApiVerticle extends ApiVerticle {
   private final StreamVerticle stream;
 
   public MonitorApiVerticle(MonitorConfig config, KafkaAdminVerticle kafka, Windows windows, StreamVerticle stream) {
-    super(config.maas().monitorPort(), kafka);
+    super(config.maas().monitorPort(), kafka, "openapi/monitor-service.json");
     this.config = config;
     this.windows = windows;
     this.stream = stream;
