@@ -12,6 +12,14 @@ import io.maas.testkit.TestKafka;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +63,16 @@ class MonitorServiceIT {
       assertThat(new JsonObject(bad.body()).getString("error")).isEqualTo("invalid_window");
     }
     assertThat(api.check(HttpProbe.get(port, "/")).body()).contains("maas monitor");
+    // the stream never ends: its head is checked, and its first event
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/v1/summary/stream")).timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+      api.check(stream);
+      assertThat(events.readLine()).isEqualTo("event: summary");
+      assertThat(new JsonObject(events.readLine().substring("data: ".length())).getString("window")).isEqualTo("PT5M");
+    }
+    assertThat(api.check(HttpProbe.get(port, "/v1/summary/stream?window=5m")).statusCode()).isEqualTo(400);
 
     // a result it cannot read is counted, logged and skipped; the next one still counts
     String model = TestKafka.unique("garbled");

@@ -137,16 +137,18 @@ public final class ApiContract {
 
   /**
    * Fails unless the response a test received is the one the document describes for its request
-   * (method and path from the request), then hands it back, so that a call can be wrapped:
+   * (method and path from the request), then hands it back, so that a call can be wrapped
+   * (bodies as {@code String} or {@code byte[]}; any other body, a stream, is left unread):
    * {@code var answer = api.check(HttpProbe.get(port, "/v1/models"));}.
    */
   public <T> HttpResponse<T> check(HttpResponse<T> response) {
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     response.headers().map().forEach((name, values) -> headers.put(name, values.isEmpty() ? "" : values.get(0)));
+    // a body still streaming (an InputStream of server-sent events) is not read: its head is checked
     Object body = response.body();
-    Buffer buffer = body == null ? Buffer.buffer()
-        : body instanceof byte[] bytes ? Buffer.buffer(bytes)
-        : Buffer.buffer(body.toString(), StandardCharsets.UTF_8.name());
+    Buffer buffer = body instanceof byte[] bytes ? Buffer.buffer(bytes)
+        : body instanceof String text ? Buffer.buffer(text, StandardCharsets.UTF_8.name())
+        : Buffer.buffer();
     check(response.request().method(), response.uri(), response.statusCode(), headers, buffer);
     return response;
   }
