@@ -12,6 +12,7 @@ import io.maas.ingest.grpc.proto.PredictResponse;
 import io.maas.ingest.grpc.proto.TensorProto;
 import io.maas.ingest.grpc.proto.TensorShapeProto;
 import io.maas.ingest.http.IngestApiVerticle;
+import io.maas.testkit.ApiContract;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
@@ -78,15 +79,20 @@ class EndToEndIT {
       int ingest = ingestApi.actualPort();
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
           HttpProbe.get(inference, "/health/ready").statusCode() == 200 && HttpProbe.get(ingest, "/health/ready").statusCode() == 200);
+      // the HTTP answers below are held against the OpenAPI documents the two services serve
+      ApiContract ingestDescribed = platform.described(ingest);
+      ApiContract inferenceDescribed = platform.described(inference);
+      ingestDescribed.assertDescribes(ingestApi.servedRoutes());
 
       List<Example> sample = new ArrayList<>();
       platform.trainingExamples.stream().filter(e -> e.label().equals("spam")).limit(3).forEach(sample::add);
       platform.trainingExamples.stream().filter(e -> e.label().equals("ham")).limit(3).forEach(sample::add);
       JsonArray instances = new JsonArray();
       sample.forEach(e -> instances.add(e.text()));
-      HttpResponse<String> predicted = HttpProbe.send(ingest, "POST", "/v1/models/" + model + ":predict", "application/json",
-          new JsonObject().put("instances", instances).encode());
+      HttpResponse<String> predicted = ingestDescribed.check(HttpProbe.send(ingest, "POST", "/v1/models/" + model + ":predict",
+          "application/json", new JsonObject().put("instances", instances).encode()));
       assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+      assertThat(inferenceDescribed.check(HttpProbe.get(inference, "/v1/status")).body()).contains("\"" + model + "\"");
       JsonArray predictions = new JsonObject(predicted.body()).getJsonArray("predictions");
       assertThat(predictions).hasSize(sample.size());
       for (int i = 0; i < sample.size(); i++) {
@@ -118,8 +124,8 @@ class EndToEndIT {
         ids.add(id);
         ndjson.append(new JsonObject().put("id", id).put("text", sample.get(i % sample.size()).text()).encode()).append('\n');
       }
-      HttpResponse<String> accepted = HttpProbe.send(ingest, "POST", "/v1/models/" + model + "/requests",
-          "application/x-ndjson", ndjson.toString());
+      HttpResponse<String> accepted = ingestDescribed.check(HttpProbe.send(ingest, "POST", "/v1/models/" + model + "/requests",
+          "application/x-ndjson", ndjson.toString()));
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
       assertThat(new JsonObject(accepted.body()).getInteger("accepted")).isEqualTo(1000);
 

@@ -7,6 +7,8 @@ import io.maas.common.event.InferenceRequest;
 import io.maas.common.event.InferenceResult;
 import io.maas.common.event.Role;
 import io.maas.common.profile.TextDescriptors;
+import io.maas.inference.http.InferenceApiVerticle;
+import io.maas.testkit.ApiContract;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
@@ -67,8 +69,16 @@ class InferenceIT {
     try (TestPlatform platform = new TestPlatform(kafka, dir)) {
       platform.register(model, 1);
       platform.deploy(model, "{\"production\":1}");
-      int port = platform.startInference(Map.of("MAAS_INFERENCE_BATCH_SIZE", "8", "MAAS_MAX_TEXT_BYTES", "20000"));
+      InferenceApiVerticle inference = platform.startInferenceApi(Map.of("MAAS_INFERENCE_BATCH_SIZE", "8",
+          "MAAS_MAX_TEXT_BYTES", "20000"));
+      int port = inference.actualPort();
       awaitReady(port);
+      // the answers of its HTTP API below are held against the OpenAPI document it serves
+      ApiContract api = platform.described(port);
+      api.assertDescribes(inference.servedRoutes());
+      for (String path : new String[] {"/health/live", "/health/ready", "/openapi.json"}) {
+        api.check(HttpProbe.get(port, path));
+      }
 
       List<Example> sample = new ArrayList<>();
       platform.trainingExamples.stream().filter(e -> e.label().equals("spam")).limit(10).forEach(sample::add);
@@ -134,7 +144,7 @@ class InferenceIT {
           .containsEntry("no-text", "missing_field").containsEntry("too-long", "text_too_long")
           .containsEntry("pinned-9", "unknown_version").hasSize(5);
 
-      JsonObject status = new JsonObject(HttpProbe.get(port, "/v1/status").body());
+      JsonObject status = new JsonObject(api.check(HttpProbe.get(port, "/v1/status")).body());
       assertThat(status.getJsonObject("batching").getInteger("maxBatchSize")).isEqualTo(8);
       assertThat(status.getJsonObject("models").getJsonObject(model).getJsonArray("versions").getJsonObject(0).getMap())
           .containsEntry("version", 1).containsEntry("role", "production").containsEntry("state", "loaded")
@@ -144,7 +154,7 @@ class InferenceIT {
       String lag = "{group=\"" + group + "\",topic=\"" + topic + "\",}";
       Awaitility.await("the consumer's own lag, caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
           .until(() -> HttpProbe.get(port, "/metrics").body().contains("maas_consumer_lag" + lag + " 0.0"));
-      String metrics = HttpProbe.get(port, "/metrics").body();
+      String metrics = api.check(HttpProbe.get(port, "/metrics")).body();
       Map<String, Long> labels = new HashMap<>();
       results.values().forEach(r -> labels.merge(r.label(), 1L, Long::sum));
       for (Map.Entry<String, Long> label : labels.entrySet()) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maas.common.config.Settings;
 import io.maas.inference.config.InferenceConfig;
 import io.maas.registry.config.RegistryConfig;
+import io.maas.inference.http.InferenceApiVerticle;
+import io.maas.testkit.ApiContract;
 import io.maas.testkit.Fixtures;
 import io.maas.testkit.TestKafka;
 import io.maas.trainer.TrainCommand;
@@ -132,10 +134,21 @@ public final class TestPlatform implements AutoCloseable {
 
   /** Starts an inference instance in this JVM; its HTTP port. */
   public int startInference(Map<String, String> extra) throws Exception {
+    return startInferenceApi(extra).actualPort();
+  }
+
+  /** Starts an inference instance in this JVM; its HTTP API. */
+  public InferenceApiVerticle startInferenceApi(Map<String, String> extra) throws Exception {
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
-    return Main.deploy(vertx, inferenceConfig(extra)).toCompletionStage().toCompletableFuture()
-        .get(90, TimeUnit.SECONDS).actualPort();
+    return Main.deploy(vertx, inferenceConfig(extra)).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+  }
+
+  /** The OpenAPI document the service on {@code port} serves, to hold its answers against. */
+  public ApiContract described(int port) {
+    Vertx vertx = Vertx.vertx();
+    vertxes.add(vertx);
+    return ApiContract.fetch(vertx, port);
   }
 
   /** Starts an ingest instance in this JVM; its HTTP port. */

@@ -19,7 +19,6 @@ import io.maas.ingest.grpc.proto.SignatureDefMap;
 import io.maas.ingest.grpc.proto.TensorProto;
 import io.maas.ingest.grpc.proto.TensorShapeProto;
 import io.maas.ingest.http.IngestApiVerticle;
-import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
 import io.vertx.core.Future;
@@ -180,17 +179,17 @@ class GrpcIT {
     String model = Testbed.deployModel(kafka);
     int port = Testbed.start(vertx, kafka, home, Map.of());
 
-    HttpResponse<String> status = HttpProbe.get(port, "/v1/models/" + model);
+    HttpResponse<String> status = Testbed.get(port, "/v1/models/" + model);
     assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
     assertThat(new JsonObject(status.body())).isEqualTo(new JsonObject("{\"model_version_status\":[{\"version\":\"1\","
         + "\"state\":\"AVAILABLE\",\"status\":{\"error_code\":\"OK\",\"error_message\":\"\"}}]}"));
-    assertThat(HttpProbe.get(port, "/v1/models/" + model + "/versions/1").statusCode()).isEqualTo(200);
-    HttpResponse<String> missing = HttpProbe.get(port, "/v1/models/" + model + "/versions/2");
+    assertThat(Testbed.get(port, "/v1/models/" + model + "/versions/1").statusCode()).isEqualTo(200);
+    HttpResponse<String> missing = Testbed.get(port, "/v1/models/" + model + "/versions/2");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(new JsonObject(missing.body()).getString("error")).isEqualTo("unknown_version");
-    assertThat(HttpProbe.get(port, "/v1/models/no-such-model").statusCode()).isEqualTo(404);
+    assertThat(Testbed.get(port, "/v1/models/no-such-model").statusCode()).isEqualTo(404);
 
-    HttpResponse<String> metadata = HttpProbe.get(port, "/v1/models/" + model + "/metadata");
+    HttpResponse<String> metadata = Testbed.get(port, "/v1/models/" + model + "/metadata");
     assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
     JsonObject body = new JsonObject(metadata.body());
     assertThat(body.getJsonObject("model_spec").getMap()).containsEntry("name", model).containsEntry("version", "1");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maas.common.event.DeadLetter;
 import io.maas.common.event.InferenceRequest;
 import io.maas.common.kafka.Topics;
-import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
 import io.vertx.core.Vertx;
@@ -180,7 +179,7 @@ class IngestRequestsIT {
         request.header("Authorization", authorization);
       }
       try {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return Testbed.described(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -195,7 +194,7 @@ class IngestRequestsIT {
     assertThat(Testbed.post(port, "/v1/models/" + model + ":predict", JSON, "{\"instances\":[\"a\"]}").statusCode())
         .isEqualTo(401);
     assertThat(Testbed.readAll(kafka, Topics.requests(model))).as("nothing refused is published").isEmpty();
-    assertThat(HttpProbe.get(port, "/health/ready").statusCode()).as("health needs no token").isEqualTo(200);
+    assertThat(Testbed.get(port, "/health/ready").statusCode()).as("health needs no token").isEqualTo(200);
 
     accepted(call.apply("Bearer " + token), 1);
     accepted(call.apply("Bearer other-token-abcdefghij"), 1);

@@ -25,7 +25,7 @@ class IngestServiceIT {
     int port = Testbed.start(vertx, kafka, home, Map.of());
 
     HttpProbe.assertServesHealthAndMetrics(port);
-    assertThat(HttpProbe.get(port, "/health/ready").body()).contains("\"id\":\"deployments\"");
+    assertThat(Testbed.get(port, "/health/ready").body()).contains("\"id\":\"deployments\"");
     assertThat(kafka.topicConfig("maas.dlq")).containsKey("retention.ms");
     String unknown = TestKafka.unique("never-deployed");
     for (String path : new String[] {"/requests", ":predict", "/versions/3:predict"}) {

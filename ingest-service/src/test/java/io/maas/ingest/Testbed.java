@@ -11,6 +11,7 @@ import io.maas.common.kafka.TopicProvisioner;
 import io.maas.common.kafka.Topics;
 import io.maas.ingest.config.IngestConfig;
 import io.maas.ingest.http.IngestApiVerticle;
+import io.maas.testkit.ApiContract;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.TestKafka;
 import io.vertx.core.Vertx;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
@@ -42,6 +44,8 @@ import org.awaitility.Awaitility;
 final class Testbed {
 
   static final String SHA256 = "ab".repeat(32);
+  /** The OpenAPI document each ingest started here serves, by port. */
+  private static final Map<Integer, ApiContract> DESCRIBED = new ConcurrentHashMap<>();
 
   private Testbed() {
   }
@@ -84,11 +88,30 @@ final class Testbed {
     // Ready means the deployments on maas.models have been read, so the test model is known.
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
+    ApiContract described = ApiContract.fetch(vertx, port);
+    described.assertDescribes(api.servedRoutes());
+    DESCRIBED.put(port, described);
+    for (String path : List.of("/health/live", "/health/ready", "/metrics", "/openapi.json")) {
+      get(port, path);
+    }
     return api;
   }
 
+  /** A POST to an ingest this class started, its answer held against the OpenAPI document ingest serves. */
   static HttpResponse<String> post(int port, String path, String contentType, String body) {
-    return HttpProbe.send(port, "POST", path, contentType, body);
+    return described(HttpProbe.send(port, "POST", path, contentType, body));
+  }
+
+  /** A GET to an ingest this class started, its answer held against the OpenAPI document ingest serves. */
+  static HttpResponse<String> get(int port, String path) {
+    return described(HttpProbe.get(port, path));
+  }
+
+  /** The answer, once it is found to be one ingest's OpenAPI document describes. */
+  static <T> HttpResponse<T> described(HttpResponse<T> response) {
+    ApiContract api = DESCRIBED.get(response.uri().getPort());
+    assertThat(api).as("the OpenAPI document of the ingest on port %d", response.uri().getPort()).isNotNull();
+    return api.check(response);
   }
 
   /** Every record on {@code topic} now: from the beginning to the end offsets of this moment. */

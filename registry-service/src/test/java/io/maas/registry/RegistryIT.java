@@ -9,6 +9,7 @@ import io.maas.registry.config.RegistryConfig;
 import io.maas.registry.http.RegistryApiVerticle;
 import io.maas.registry.store.ArtifactStore;
 import io.maas.testkit.Fixtures;
+import io.maas.testkit.ApiContract;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
@@ -35,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -73,6 +75,9 @@ class RegistryIT {
   static Path modelB;
   static Path modelDirA;
 
+  /** The OpenAPI document each registry under test serves, by port: every answer is held against it. */
+  private static final Map<Integer, ApiContract> DESCRIBED = new ConcurrentHashMap<>();
+
   private final List<Vertx> started = new ArrayList<>();
 
   @BeforeAll
@@ -89,6 +94,7 @@ class RegistryIT {
 
   @AfterEach
   void closeRegistries() throws Exception {
+    DESCRIBED.clear();
     for (Vertx vertx : started) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -103,7 +109,25 @@ class RegistryIT {
     Vertx vertx = Vertx.vertx();
     started.add(vertx);
     RegistryApiVerticle api = Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
-    return api.actualPort();
+    int port = api.actualPort();
+    ApiContract described = ApiContract.fetch(vertx, port);
+    described.assertDescribes(api.servedRoutes());
+    DESCRIBED.put(port, described);
+    for (String path : List.of("/health/live", "/health/ready", "/metrics", "/openapi.json")) {
+      get(port, path);
+    }
+    return port;
+  }
+
+  /** The answer, once it is found to be one the registry's OpenAPI document describes. */
+  private static <T> HttpResponse<T> described(HttpResponse<T> response) {
+    ApiContract api = DESCRIBED.get(response.uri().getPort());
+    assertThat(api).as("the OpenAPI document of the registry on port %d", response.uri().getPort()).isNotNull();
+    return api.check(response);
+  }
+
+  private static HttpResponse<String> get(int port, String path) {
+    return described(HttpProbe.get(port, path));
   }
 
   private static HttpResponse<byte[]> request(int port, String method, String path, String contentType, byte[] body,
@@ -117,7 +141,7 @@ class RegistryIT {
     for (int i = 0; i < headers.length; i += 2) {
       builder.header(headers[i], headers[i + 1]);
     }
-    return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return described(HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
   private static HttpResponse<byte[]> upload(int port, String model, Path archive, String... headers) throws Exception {
@@ -201,12 +225,12 @@ class RegistryIT {
     assertThat(again.statusCode()).as("the same artifact again is the same version").isEqualTo(200);
     assertThat(json(again).getInteger("version")).isEqualTo(1);
 
-    JsonArray models = new JsonArray(HttpProbe.get(port, "/v1/models").body());
+    JsonArray models = new JsonArray(get(port, "/v1/models").body());
     assertThat(models.stream().map(JsonObject.class::cast).filter(m -> model.equals(m.getString("model"))).findFirst())
         .hasValueSatisfying(m -> assertThat(m.getJsonArray("versions").getList()).containsExactly(1, 2));
-    assertThat(new JsonArray(HttpProbe.get(port, "/v1/models/" + model + "/versions").body())).hasSize(2);
-    assertThat(HttpProbe.get(port, "/v1/models/" + model + "/versions/3").statusCode()).isEqualTo(404);
-    assertThat(HttpProbe.get(port, "/v1/models/nobody-" + model).statusCode()).isEqualTo(404);
+    assertThat(new JsonArray(get(port, "/v1/models/" + model + "/versions").body())).hasSize(2);
+    assertThat(get(port, "/v1/models/" + model + "/versions/3").statusCode()).isEqualTo(404);
+    assertThat(get(port, "/v1/models/nobody-" + model).statusCode()).isEqualTo(404);
 
     HttpResponse<byte[]> artifact = request(port, "GET", "/v1/models/" + model + "/versions/2/artifact", null, null);
     assertThat(artifact.statusCode()).isEqualTo(200);
@@ -257,11 +281,11 @@ class RegistryIT {
           .containsEntry("retention.ms", "7200000").containsEntry("retention.bytes", "67108864")
           .containsEntry("segment.bytes", "16777216").containsEntry("segment.ms", "1800000");
     }
-    JsonObject found = new JsonObject(HttpProbe.get(restarted, "/v1/models/" + model).body());
+    JsonObject found = new JsonObject(get(restarted, "/v1/models/" + model).body());
     assertThat(found.getJsonArray("versions")).hasSize(2);
     assertThat(found.getJsonObject("deployment").getLong("revision")).isEqualTo(3);
     assertThat(found.getJsonArray("productionHistory").getList()).containsExactly(1);
-    assertThat(new JsonObject(HttpProbe.get(restarted, "/v1/models/" + model + "/versions/1").body())
+    assertThat(new JsonObject(get(restarted, "/v1/models/" + model + "/versions/1").body())
         .getJsonObject("profile")).as("the profile survives the restart").isEqualTo(profile);
     HttpResponse<byte[]> after = request(restarted, "GET", "/v1/models/" + model + "/versions/1/artifact", null, null);
     assertThat(after.statusCode()).isEqualTo(200);
@@ -318,12 +342,12 @@ class RegistryIT {
     assertThat(reason(admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":2}"))).isEqualTo("rollout_running");
     assertThat(reason(admin(port, "POST", "/v1/models/" + model + "/rollback", null))).isEqualTo("rollout_running");
     org.awaitility.Awaitility.await("the rollout says what it waits for").atMost(Duration.ofSeconds(20)).until(() ->
-        String.valueOf(new JsonObject(HttpProbe.get(port, rollouts + "/1").body()).getString("waitingFor")).contains("monitor"));
+        String.valueOf(new JsonObject(get(port, rollouts + "/1").body()).getString("waitingFor")).contains("monitor"));
 
     // another registry on the same state goes on from the same step
     started.remove(0).close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     int restarted = startRegistry(kafka, noMonitor);
-    JsonObject after = new JsonObject(HttpProbe.get(restarted, rollouts + "/1").body());
+    JsonObject after = new JsonObject(get(restarted, rollouts + "/1").body());
     assertThat(after.getString("state")).isEqualTo("running");
     assertThat(after.getDouble("step")).isEqualTo(0.1);
     assertThat(after.getLong("stepStartedAt")).isEqualTo(rollout.getLong("stepStartedAt"));
@@ -336,20 +360,20 @@ class RegistryIT {
     assertThat(back.canary()).isNull();
     assertThat(back.rollout().state()).isEqualTo("aborted");
     assertThat(reason(admin(restarted, "DELETE", rollouts + "/1", null))).isEqualTo("rollout_ended");
-    assertThat(HttpProbe.get(restarted, rollouts + "/7").statusCode()).isEqualTo(404);
+    assertThat(get(restarted, rollouts + "/7").statusCode()).isEqualTo(404);
 
     // a step without a verdict in time rolls back by itself
     assertThat(admin(restarted, "POST", rollouts, "{\"version\":2,\"steps\":[0.2],\"maxStepSeconds\":10}").statusCode())
         .isEqualTo(202);
     org.awaitility.Awaitility.await("rolled back after 10 s").atMost(Duration.ofSeconds(40)).until(() ->
-        "rolled_back".equals(new JsonObject(HttpProbe.get(restarted, rollouts + "/2").body()).getString("state")));
-    JsonObject timedOut = new JsonObject(HttpProbe.get(restarted, rollouts + "/2").body());
+        "rolled_back".equals(new JsonObject(get(restarted, rollouts + "/2").body()).getString("state")));
+    JsonObject timedOut = new JsonObject(get(restarted, rollouts + "/2").body());
     assertThat(timedOut.getString("gate")).isEqualTo("max_step_seconds");
     assertThat(timedOut.getString("reason")).contains("monitor");
     ModelDeployment last = latestOnModelsTopic(kafka, model, 5);
     assertThat(last.production().version()).isEqualTo(1);
     assertThat(last.canary()).isNull();
-    assertThat(new JsonArray(HttpProbe.get(restarted, rollouts).body())).hasSize(2);
+    assertThat(new JsonArray(get(restarted, rollouts).body())).hasSize(2);
   }
 
   @Test
@@ -386,7 +410,7 @@ class RegistryIT {
     assertThat(request(port, "PUT", "/v1/models/" + model + "/deployment", "application/json",
         "{\"production\":1}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(401);
 
-    assertThat(HttpProbe.get(port, "/v1/models/" + model).statusCode()).as("nothing was stored").isEqualTo(404);
+    assertThat(get(port, "/v1/models/" + model).statusCode()).as("nothing was stored").isEqualTo(404);
 
     int small = startRegistry(kafka, Map.of("MAAS_REGISTRY_MAX_ARCHIVE_BYTES", "4096"));
     HttpResponse<byte[]> tooLarge = upload(small, model, modelA);
@@ -398,7 +422,7 @@ class RegistryIT {
     assertThat(disabled.statusCode()).isEqualTo(401);
     assertThat(reason(disabled)).isEqualTo("writes_disabled");
     assertThat(json(disabled).getString("message")).contains("MAAS_ADMIN_TOKEN");
-    assertThat(HttpProbe.get(locked, "/v1/models/" + model).statusCode()).isEqualTo(404);
+    assertThat(get(locked, "/v1/models/" + model).statusCode()).isEqualTo(404);
   }
 
   @Test

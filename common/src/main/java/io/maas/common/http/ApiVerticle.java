@@ -3,16 +3,19 @@ package io.maas.common.http;
 import io.maas.common.kafka.KafkaAdminVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Base of every service's HTTP API verticle: mounts health and metrics with the Kafka
- * readiness check, lets the service add its own checks and routes, then listens on the
- * service's port. Deploy it after the {@link KafkaAdminVerticle} it is given.
+ * Base of every service's HTTP API verticle: mounts health, metrics and the service's OpenAPI
+ * document ({@code GET /openapi.json}) with the Kafka readiness check, lets the service add its own
+ * checks and routes, then listens on the service's port. Deploy it after the
+ * {@link KafkaAdminVerticle} it is given.
  */
 public abstract class ApiVerticle extends VerticleBase {
 
@@ -20,12 +23,19 @@ public abstract class ApiVerticle extends VerticleBase {
 
   private final int port;
   private final KafkaAdminVerticle kafka;
+  private final String apiDescription;
   private volatile int actualPort = -1;
+  private volatile List<String> servedRoutes = List.of();
 
-  /** @param port the TCP port; 0 picks a free one (tests) */
-  protected ApiVerticle(int port, KafkaAdminVerticle kafka) {
+  /**
+   * @param port           the TCP port; 0 picks a free one (tests)
+   * @param apiDescription the classpath resource of the service's OpenAPI document, served at
+   *                       {@code GET /openapi.json}, such as {@code openapi/registry-service.json}
+   */
+  protected ApiVerticle(int port, KafkaAdminVerticle kafka, String apiDescription) {
     this.port = port;
     this.kafka = kafka;
+    this.apiDescription = apiDescription;
   }
 
   /** Readiness procedures beyond Kafka's, such as "a production model is loaded". */
@@ -37,8 +47,12 @@ public abstract class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return vertx.executeBlocking(() -> Observability.apiDescription(apiDescription)).compose(this::listen);
+  }
+
+  private Future<Integer> listen(Buffer description) {
     Router router = Router.router(vertx);
-    HealthChecks checks = Observability.mount(vertx, router);
+    HealthChecks checks = Observability.mount(vertx, router, description);
     checks.register("kafka", promise -> kafka.health().check(promise));
     readiness(checks);
     routes(router);
@@ -48,6 +62,11 @@ public abstract class ApiVerticle extends VerticleBase {
         "no route serves " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> HttpErrors.respond(ctx, 405, ApiError.METHOD_NOT_ALLOWED.code(),
         ctx.request().path() + " does not take " + ctx.request().method()));
+    servedRoutes = router.getRoutes().stream()
+        .filter(route -> route.methods() != null && !route.methods().isEmpty())
+        .flatMap(route -> route.methods().stream().map(method -> method.name() + " " + route.getName()))
+        .distinct()
+        .toList();
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(port)
@@ -80,6 +99,16 @@ public abstract class ApiVerticle extends VerticleBase {
       HttpErrors.respond(ctx, ApiError.INTERNAL_ERROR.status(), ApiError.INTERNAL_ERROR.code(),
           "the request failed: " + failure.getMessage());
     }
+  }
+
+  /**
+   * The routes the service serves, once started, each as {@code "METHOD name"}, for tests that hold
+   * them against the OpenAPI document. Vert.x names a route by its path ({@code /v1/models/:model});
+   * a regular-expression route, and a wildcard one (whose path loses its {@code *}), is named
+   * where it is made.
+   */
+  public List<String> servedRoutes() {
+    return servedRoutes;
   }
 
   /** The port the server listens on, once started. */

@@ -16,7 +16,7 @@ public final class InferenceApiVerticle extends ApiVerticle {
   private final PipelineVerticle pipeline;
 
   public InferenceApiVerticle(InferenceConfig config, KafkaAdminVerticle kafka, PipelineVerticle pipeline) {
-    super(config.maas().inferencePort(), kafka);
+    super(config.maas().inferencePort(), kafka, "openapi/inference-service.json");
     this.config = config;
     this.pipeline = pipeline;
   }

@@ -71,7 +71,7 @@ public final class IngestApiVerticle extends ApiVerticle {
   private HttpServer grpcServer;
 
   public IngestApiVerticle(IngestConfig config, KafkaClients clients, KafkaAdminVerticle kafka) {
-    super(config.port(), kafka);
+    super(config.port(), kafka, "openapi/ingest-service.json");
     this.config = config;
     this.clients = clients;
     this.kafka = kafka;
@@ -167,19 +167,24 @@ public final class IngestApiVerticle extends ApiVerticle {
     router.post(requestsPath).handler(ctx -> admission.admit(ctx, Set.of(JSON, RequestsApi.NDJSON)));
     router.post(requestsPath).handler(body).handler(requests::handle).failureHandler(this::bodyTooLarge);
     // TensorFlow Serving's ":predict" suffix is not a path segment, so these routes are regular expressions.
+    // Each is named by its path in the OpenAPI document, which tests hold the routes against.
     String predictPath = "/v1/models/([^/:]+):predict";
-    router.postWithRegex(predictPath).handler(admission::authorize);
-    router.postWithRegex(predictPath).handler(ctx -> admission.admit(ctx, Set.of(JSON)));
-    router.postWithRegex(predictPath).handler(body).handler(ctx -> predict.handle(ctx, null)).failureHandler(this::bodyTooLarge);
+    String predictName = "/v1/models/{model}:predict";
+    router.postWithRegex(predictPath).setName(predictName).handler(admission::authorize);
+    router.postWithRegex(predictPath).setName(predictName).handler(ctx -> admission.admit(ctx, Set.of(JSON)));
+    router.postWithRegex(predictPath).setName(predictName).handler(body).handler(ctx -> predict.handle(ctx, null))
+        .failureHandler(this::bodyTooLarge);
     // TensorFlow Serving's REST model status and metadata
     for (String path : new String[] {"/v1/models/:model", "/v1/models/:model/versions/:version"}) {
       router.get(path).handler(admission::authorize).handler(models::status);
     }
     router.get("/v1/models/:model/metadata").handler(admission::authorize).handler(models::metadata);
     String predictVersionPath = "/v1/models/([^/:]+)/versions/([0-9]+):predict";
-    router.postWithRegex(predictVersionPath).handler(admission::authorize);
-    router.postWithRegex(predictVersionPath).handler(ctx -> admission.admit(ctx, Set.of(JSON)));
-    router.postWithRegex(predictVersionPath).handler(body).handler(predict::handleVersion).failureHandler(this::bodyTooLarge);
+    String predictVersionName = "/v1/models/{model}/versions/{version}:predict";
+    router.postWithRegex(predictVersionPath).setName(predictVersionName).handler(admission::authorize);
+    router.postWithRegex(predictVersionPath).setName(predictVersionName).handler(ctx -> admission.admit(ctx, Set.of(JSON)));
+    router.postWithRegex(predictVersionPath).setName(predictVersionName).handler(body).handler(predict::handleVersion)
+        .failureHandler(this::bodyTooLarge);
   }
 
   /** The body handler's 413, counted for the model and explained; every other failure goes on to ApiVerticle's handler. */

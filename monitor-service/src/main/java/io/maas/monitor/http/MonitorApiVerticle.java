@@ -30,7 +30,7 @@ public final class MonitorApiVerticle extends ApiVerticle {
   private final StreamVerticle stream;
 
   public MonitorApiVerticle(MonitorConfig config, KafkaAdminVerticle kafka, Windows windows, StreamVerticle stream) {
-    super(config.maas().monitorPort(), kafka);
+    super(config.maas().monitorPort(), kafka, "openapi/monitor-service.json");
     this.config = config;
     this.windows = windows;
     this.stream = stream;
@@ -49,8 +49,8 @@ public final class MonitorApiVerticle extends ApiVerticle {
     router.get("/v1/summary/stream").handler(this::stream);
     router.get("/").handler(ctx -> ctx.reroute("/index.html"));
     // the page's chart library, from its webjar on the classpath
-    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
-    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.get("/webjars/*").setName("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    router.get("/*").setName("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
   }
 
   /** What a summary is asked for: a window, and one model or null for all. */

@@ -45,7 +45,7 @@ public final class RegistryApiVerticle extends ApiVerticle {
   private volatile boolean loaded;
 
   public RegistryApiVerticle(RegistryConfig config, KafkaClients clients, KafkaAdminVerticle kafka) {
-    super(config.maas().registryPort(), kafka);
+    super(config.maas().registryPort(), kafka, "openapi/registry-service.json");
     this.config = config;
     this.clients = clients;
     this.kafka = kafka;

@@ -1,0 +1,329 @@
+package io.maas.testkit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.MediaType;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.ResponseValidator;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatableResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * A service's OpenAPI 3.1 document, as it serves it at {@code GET /openapi.json}, that the real
+ * responses of a test are held against with Vert.x's own validator ({@code vertx-openapi}): a
+ * status the operation does not declare, a media type it does not list, or a JSON body its schema
+ * refuses fails the test with the operation, the status and the schema's complaint.
+ *
+ * <p>{@code vertx-openapi} 5.0.7 reads a subset of OpenAPI; the document the service serves stays
+ * plain OpenAPI and is adapted here, for the validator only:
+ * <ul>
+ *   <li>a path segment with a custom-method suffix ({@code /v1/models/{model}:predict}, TensorFlow
+ *   Serving's style) is refused there ("curly brace must be the first/last character"), so the
+ *   suffix becomes a segment of its own, in the document and in the paths checked alike;</li>
+ *   <li>media types outside its list (JSON, multipart, octet-stream, text/plain: not
+ *   {@code application/gzip}, {@code text/event-stream}, Prometheus' text format) are taken out
+ *   of the validator's copy.</li>
+ * </ul>
+ * The validator checks JSON answers (status, declared headers, body schema); for any other answer
+ * this class checks the status and the media type against the document itself.
+ */
+public final class ApiContract {
+
+  private static final Pattern CUSTOM_METHOD = Pattern.compile("}:([A-Za-z]+)(/|$)");
+  private static final Pattern PARAMETER = Pattern.compile("\\{[^}/]+}|:[A-Za-z_][A-Za-z0-9_]*");
+  private static final long TIMEOUT_SECONDS = 30;
+  private static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String source;
+  private final JsonObject document;
+  private final OpenAPIContract contract;
+  private final ResponseValidator validator;
+  /** The document's operations by id, as written (before adaptation). */
+  private final Map<String, JsonObject> operations = new HashMap<>();
+
+  private ApiContract(Vertx vertx, String source, JsonObject document, OpenAPIContract contract) {
+    this.source = source;
+    this.document = document;
+    this.contract = contract;
+    this.validator = ResponseValidator.create(vertx, contract);
+    document.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {
+      if (op.getValue() instanceof JsonObject operation && operation.containsKey("operationId")) {
+        operations.put(operation.getString("operationId"), operation);
+      }
+    }));
+  }
+
+  /**
+   * The document a service serves at {@code GET /openapi.json} on {@code port}. Fetched over
+   * HTTP/1.1: through an h2c upgrade, Vert.x 5.0.7 and the JDK's client now and then garble a
+   * response this large (a protocol error, "Frame type(115)").
+   */
+  public static ApiContract fetch(Vertx vertx, int port) {
+    String where = "http://127.0.0.1:" + port + "/openapi.json";
+    HttpResponse<String> answer;
+    try {
+      answer = HTTP_1_1.send(HttpRequest.newBuilder(URI.create(where)).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (answer.statusCode() != 200) {
+      throw new AssertionError(where + " answered " + answer.statusCode() + ", not the service's OpenAPI document");
+    }
+    if (!answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+      throw new AssertionError(where + " is not served as application/json: " + answer.headers().firstValue("Content-Type"));
+    }
+    return load(vertx, where, new JsonObject(answer.body()));
+  }
+
+  /** The document kept at {@code resource} on the classpath (a service's {@code openapi/<service>.json}). */
+  public static ApiContract resource(Vertx vertx, String resource) {
+    try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new AssertionError("no " + resource + " on the classpath");
+      }
+      return load(vertx, resource, new JsonObject(Buffer.buffer(in.readAllBytes())));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Loads {@code document}; fails unless it is an OpenAPI 3.1 contract {@code vertx-openapi} accepts. */
+  public static ApiContract load(Vertx vertx, String source, JsonObject document) {
+    String version = document.getString("openapi", "");
+    if (!version.startsWith("3.1.")) {
+      throw new AssertionError(source + " declares OpenAPI '" + version + "', not 3.1.x");
+    }
+    try {
+      return new ApiContract(vertx, source, document, await(OpenAPIContract.from(vertx, adapted(document))));
+    } catch (ExecutionException e) {
+      throw new AssertionError(source + " is not a valid OpenAPI 3.1 contract: " + describe(e.getCause()), e.getCause());
+    }
+  }
+
+  /** The document as the service serves it (not adapted). */
+  public JsonObject document() {
+    return document.copy();
+  }
+
+  /**
+   * Fails unless the response a test received is the one the document describes for its request
+   * (method and path from the request), then hands it back, so that a call can be wrapped
+   * (bodies as {@code String} or {@code byte[]}; any other body, a stream, is left unread):
+   * {@code var answer = api.check(HttpProbe.get(port, "/v1/models"));}.
+   */
+  public <T> HttpResponse<T> check(HttpResponse<T> response) {
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    response.headers().map().forEach((name, values) -> headers.put(name, values.isEmpty() ? "" : values.get(0)));
+    // a body still streaming (an InputStream of server-sent events) is not read: its head is checked
+    Object body = response.body();
+    Buffer buffer = body instanceof byte[] bytes ? Buffer.buffer(bytes)
+        : body instanceof String text ? Buffer.buffer(text, StandardCharsets.UTF_8.name())
+        : Buffer.buffer();
+    check(response.request().method(), response.uri(), response.statusCode(), headers, buffer);
+    return response;
+  }
+
+  /** Fails unless {@code status}, {@code headers} and {@code body} are an answer the document describes for the call. */
+  public void check(String method, URI uri, int status, Map<String, String> headers, Buffer body) {
+    String call = method + " " + uri.getRawPath();
+    Operation operation = contract.findOperation(adaptedPath(uri.getRawPath()), HttpMethod.valueOf(method));
+    if (operation == null) {
+      throw new AssertionError(call + " has no operation in " + source);
+    }
+    String id = operation.getOperationId();
+    String answered = call + " answered " + status + " (operation " + id + " of " + source + ")";
+    Map<String, String> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    caseless.putAll(headers);
+    String contentType = caseless.get("Content-Type");
+    String media = contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (media != null && !media.equals(MediaType.APPLICATION_JSON)) {
+      checkDeclared(answered, id, status, media, body);
+      return;
+    }
+    try {
+      await(validator.validate(ValidatableResponse.create(status, headers, body, media), id));
+    } catch (ExecutionException e) {
+      throw new AssertionError(answered + " but the document does not describe it: " + describe(e.getCause())
+          + "\n  Content-Type: " + contentType + "\n  body: " + abbreviated(body), e.getCause());
+    }
+  }
+
+  /**
+   * Fails unless every route a service serves ({@code "METHOD /path/:param"}, or with
+   * {@code {param}} templates) has an operation in the document. Routes to a tree of static files
+   * ({@code /*}) are not held to it: their files are no API.
+   */
+  public void assertDescribes(Collection<String> routes) {
+    Map<String, String> described = new HashMap<>();
+    document.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).fieldNames()
+        .forEach(method -> described.put(method.toUpperCase(Locale.ROOT) + " " + shape(path.getKey()), path.getKey())));
+    List<String> missing = new ArrayList<>();
+    for (String route : routes) {
+      String[] parts = route.split(" ", 2);
+      if (parts.length < 2 || parts[1].contains("*")) {
+        continue;
+      }
+      if (!described.containsKey(parts[0] + " " + shape(parts[1]))) {
+        missing.add(route);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new AssertionError("routes the service serves without an operation in " + source + ": " + missing);
+    }
+  }
+
+  /**
+   * The error codes the document lists, by status: the {@code enum} of {@code error} in each
+   * JSON response's schema, for tests that hold them against the service's list of errors.
+   */
+  public Map<Integer, Set<String>> errorCodes() {
+    Map<Integer, Set<String>> codes = new TreeMap<>();
+    document.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {
+      if (op.getValue() instanceof JsonObject operation && operation.containsKey("responses")) {
+        operation.getJsonObject("responses").forEach(response -> {
+          JsonObject schema = resolved((JsonObject) response.getValue()).getJsonObject("content", new JsonObject())
+              .getJsonObject("application/json", new JsonObject()).getJsonObject("schema", new JsonObject());
+          JsonObject error = schema.getJsonObject("properties", new JsonObject()).getJsonObject("error", new JsonObject());
+          error.getJsonArray("enum", new io.vertx.core.json.JsonArray()).forEach(code ->
+              codes.computeIfAbsent(Integer.parseInt(response.getKey()), k -> new TreeSet<>()).add((String) code));
+        });
+      }
+    }));
+    return codes;
+  }
+
+  /** A path with its parameters erased, so {@code /v1/models/:model} and {@code /v1/models/{name}} compare equal. */
+  private static String shape(String path) {
+    return PARAMETER.matcher(path).replaceAll("{}");
+  }
+
+  private void checkDeclared(String answered, String id, int status, String media, Buffer body) {
+    JsonObject responses = operations.get(id).getJsonObject("responses", new JsonObject());
+    JsonObject response = responses.getJsonObject(String.valueOf(status), responses.getJsonObject("default"));
+    if (response == null) {
+      throw new AssertionError(answered + " but the document declares no such status; it declares "
+          + responses.fieldNames());
+    }
+    response = resolved(response);
+    JsonObject content = response.getJsonObject("content", new JsonObject());
+    boolean listed = content.fieldNames().stream()
+        .anyMatch(type -> type.split(";", 2)[0].trim().equalsIgnoreCase(media));
+    if (!listed) {
+      throw new AssertionError(answered + " as " + media + " but the document lists " + content.fieldNames()
+          + "\n  body: " + abbreviated(body));
+    }
+  }
+
+  private JsonObject resolved(JsonObject maybeRef) {
+    String ref = maybeRef.getString("$ref");
+    if (ref == null || !ref.startsWith("#/")) {
+      return maybeRef;
+    }
+    Object at = document;
+    for (String name : ref.substring(2).split("/")) {
+      at = ((JsonObject) at).getValue(name.replace("~1", "/").replace("~0", "~"));
+    }
+    return (JsonObject) at;
+  }
+
+  /** The copy {@code vertx-openapi} reads (see the class comment). */
+  private static JsonObject adapted(JsonObject document) {
+    JsonObject copy = document.copy();
+    JsonObject paths = new JsonObject();
+    copy.getJsonObject("paths").forEach(path -> {
+      JsonObject item = (JsonObject) path.getValue();
+      item.forEach(entry -> {
+        if (entry.getValue() instanceof JsonObject operation && operation.containsKey("responses")) {
+          JsonObject body = operation.getJsonObject("requestBody");
+          if (body != null && !withSupportedMedia(body)) {
+            operation.remove("requestBody");
+          }
+          operation.getJsonObject("responses").forEach(response -> withSupportedMedia((JsonObject) response.getValue()));
+        }
+      });
+      paths.put(adaptedPath(path.getKey()), item);
+    });
+    copy.put("paths", paths);
+    JsonObject components = copy.getJsonObject("components", new JsonObject());
+    for (String kind : List.of("responses", "requestBodies")) {
+      components.getJsonObject(kind, new JsonObject()).forEach(entry -> withSupportedMedia((JsonObject) entry.getValue()));
+    }
+    return copy;
+  }
+
+  /** {@code /v1/models/{model}:predict} and {@code /v1/models/spam:predict} become {@code .../{model}/:predict}, {@code .../spam/:predict}. */
+  private static String adaptedPath(String path) {
+    return CUSTOM_METHOD.matcher(path).replaceAll("}/:$1$2").replaceAll("([^/}]):([A-Za-z]+)$", "$1/:$2");
+  }
+
+  /**
+   * Drops, in place, the media types vertx-openapi does not read from a response's or a request
+   * body's {@code content}; false when none is left (a {@code $ref} is left as it is).
+   */
+  private static boolean withSupportedMedia(JsonObject node) {
+    JsonObject content = node.getJsonObject("content");
+    if (content == null) {
+      return node.containsKey("$ref");
+    }
+    content.fieldNames().removeIf(type -> !MediaType.isMediaTypeSupported(type));
+    if (content.isEmpty()) {
+      node.remove("content");
+      return false;
+    }
+    return true;
+  }
+
+  private static String describe(Throwable failure) {
+    if (failure instanceof SchemaValidationException e && e.getOutputUnit() != null) {
+      return e.getMessage() + " " + e.getOutputUnit().getErrors();
+    }
+    return String.valueOf(failure.getMessage());
+  }
+
+  private static String abbreviated(Buffer body) {
+    String text = body.toString(StandardCharsets.UTF_8);
+    return text.length() > 600 ? text.substring(0, 600) + "..." : text;
+  }
+
+  private static <T> T await(Future<T> future) throws ExecutionException {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("vertx-openapi did not answer within " + TIMEOUT_SECONDS + " s", e);
+    }
+  }
+}
