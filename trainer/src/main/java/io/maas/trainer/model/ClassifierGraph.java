@@ -1,13 +1,17 @@
 package io.maas.trainer.model;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.op.strings.Join;
 import org.tensorflow.op.strings.Lower;
 import org.tensorflow.op.strings.StringSplit;
 import org.tensorflow.op.strings.Substr;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 
@@ -37,6 +41,10 @@ final class ClassifierGraph {
   /** The weights of the network. */
   record Weights(Operand<TFloat32> embedding, Operand<TFloat32> hiddenBias,
       Operand<TFloat32> outputWeights, Operand<TFloat32> outputBias) {
+
+    List<Operand<TFloat32>> all() {
+      return List.of(embedding, hiddenBias, outputWeights, outputBias);
+    }
   }
 
   /** Variables without initial values, restored from a checkpoint (the serving graph). */
@@ -52,17 +60,50 @@ final class ClassifierGraph {
     return tf.withName("text").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
   }
 
-  static Operand<TFloat32> logits(Ops tf, Operand<TString> text, Weights w, int buckets, int maxChars) {
-    Operand<TString> capped = tf.strings.substr(text, tf.constant(0), tf.constant(maxChars), Substr.unit("UTF8_CHAR"));
+  /** The serving pass: every word counts. */
+  static Operand<TFloat32> logits(Ops tf, Operand<TString> text, Weights w, TrainOptions options) {
+    return logits(tf, text, w, options, false);
+  }
+
+  /** With {@code training}, each step leaves out the share {@code wordDropout} of each text's distinct words. */
+  static Operand<TFloat32> logits(Ops tf, Operand<TString> text, Weights w, TrainOptions options, boolean training) {
+    int buckets = options.buckets();
+    Operand<TString> capped = tf.strings.substr(text, tf.constant(0), tf.constant(options.maxChars()),
+        Substr.unit("UTF8_CHAR"));
     Operand<TString> lower = tf.strings.lower(capped, Lower.encoding("utf-8"));
     Operand<TString> cleaned = tf.strings.staticRegexReplace(lower, NOT_WORD, " ");
     StringSplit words = tf.strings.stringSplit(cleaned, tf.constant(""));
-    Operand<TInt64> bucketIds = tf.strings.toHashBucketFast(words.values(), (long) buckets);
+    Operand<TString> terms = words.values();
     Operand<TInt64> documentOfWord = tf.gather(words.indices(), tf.constant(0), tf.constant(1));
+    if (options.ngrams() == 2) {
+      // Each word joined to the next one of the same document by a space, which no word contains,
+      // so a pair never hashes as the same string as a word: "click now", "free cruise".
+      Operand<TInt32> pairs = tf.math.maximum(tf.math.sub(tf.size(terms), tf.constant(1)), tf.constant(0));
+      Operand<TInt32> first = tf.range(tf.constant(0), pairs, tf.constant(1));
+      Operand<TInt32> second = tf.math.add(first, tf.constant(1));
+      Operand<TInt64> documentOfFirst = tf.gather(documentOfWord, first, tf.constant(0));
+      Operand<TInt64> same = tf.reshape(
+          tf.where(tf.math.equal(documentOfFirst, tf.gather(documentOfWord, second, tf.constant(0)))),
+          tf.constant(new int[] {-1}));
+      Operand<TString> bigrams = tf.strings.join(List.of(
+          tf.gather(terms, tf.gather(first, same, tf.constant(0)), tf.constant(0)),
+          tf.gather(terms, tf.gather(second, same, tf.constant(0)), tf.constant(0))), Join.separator(" "));
+      terms = tf.concat(List.of(terms, bigrams), tf.constant(0));
+      documentOfWord = tf.concat(List.of(documentOfWord, tf.gather(documentOfFirst, same, tf.constant(0))),
+          tf.constant(0));
+    }
+    Operand<TInt64> bucketIds = tf.strings.toHashBucketFast(terms, (long) buckets);
     // A set of words per document, not counts: (document, bucket) pairs made unique, so that a
     // word repeated a thousand times in a long message weighs as much as once.
     Operand<TInt64> buckets64 = tf.constant((long) buckets);
     Operand<TInt64> pairs = tf.unique(tf.math.add(tf.math.mul(documentOfWord, buckets64), bucketIds), tf.constant(new int[] {0})).y();
+    if (training && options.wordDropout() > 0) {
+      // the op's own seeds make its draws the same in every run of the same seed
+      Operand<TFloat32> draw = tf.random.randomUniform(tf.shape(pairs), TFloat32.class,
+          RandomUniform.seed(options.seed()), RandomUniform.seed2(1L));
+      pairs = tf.gather(pairs, tf.reshape(tf.where(tf.math.greaterEqual(draw, tf.constant((float) options.wordDropout()))),
+          tf.constant(new int[] {-1})), tf.constant(0));
+    }
     Operand<TInt64> document = tf.math.floorDiv(pairs, buckets64);
     Operand<TFloat32> rows = tf.gather(w.embedding(), tf.math.floorMod(pairs, buckets64), tf.constant(0));
     Operand<TFloat32> sum = tf.math.unsortedSegmentSum(rows, document, tf.size(text));
