@@ -5,7 +5,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.op.strings.Join;
 import org.tensorflow.op.strings.Lower;
 import org.tensorflow.op.strings.StringSplit;
@@ -19,7 +18,8 @@ import org.tensorflow.types.TString;
  * The classifier's forward pass, shared by the training graph and the serving graph so that
  * both compute the same thing: cut each text to {@code maxChars} characters, lower-case it
  * (UTF-8 aware), replace every run of characters that are not letters or digits of any
- * script with a space, split on whitespace, hash each word into a bucket, sum the rows of
+ * script with a space, split on whitespace (with {@code ngrams} 2, add each pair of adjacent
+ * words), hash each word into a bucket, sum the rows of
  * the bucket embedding per document over its distinct buckets and divide by the square root of
  * their number (the bag of words times Dense(hidden), length-normalised), then relu and
  * Dense(classes). Documents without a word still get a row (the biases alone).
@@ -60,13 +60,7 @@ final class ClassifierGraph {
     return tf.withName("text").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
   }
 
-  /** The serving pass: every word counts. */
   static Operand<TFloat32> logits(Ops tf, Operand<TString> text, Weights w, TrainOptions options) {
-    return logits(tf, text, w, options, false);
-  }
-
-  /** With {@code training}, each step leaves out the share {@code wordDropout} of each text's distinct words. */
-  static Operand<TFloat32> logits(Ops tf, Operand<TString> text, Weights w, TrainOptions options, boolean training) {
     int buckets = options.buckets();
     Operand<TString> capped = tf.strings.substr(text, tf.constant(0), tf.constant(options.maxChars()),
         Substr.unit("UTF8_CHAR"));
@@ -78,8 +72,8 @@ final class ClassifierGraph {
     if (options.ngrams() == 2) {
       // Each word joined to the next one of the same document by a space, which no word contains,
       // so a pair never hashes as the same string as a word: "click now", "free cruise".
-      Operand<TInt32> pairs = tf.math.maximum(tf.math.sub(tf.size(terms), tf.constant(1)), tf.constant(0));
-      Operand<TInt32> first = tf.range(tf.constant(0), pairs, tf.constant(1));
+      Operand<TInt32> adjacent = tf.math.maximum(tf.math.sub(tf.size(terms), tf.constant(1)), tf.constant(0));
+      Operand<TInt32> first = tf.range(tf.constant(0), adjacent, tf.constant(1));
       Operand<TInt32> second = tf.math.add(first, tf.constant(1));
       Operand<TInt64> documentOfFirst = tf.gather(documentOfWord, first, tf.constant(0));
       Operand<TInt64> same = tf.reshape(
@@ -97,13 +91,6 @@ final class ClassifierGraph {
     // word repeated a thousand times in a long message weighs as much as once.
     Operand<TInt64> buckets64 = tf.constant((long) buckets);
     Operand<TInt64> pairs = tf.unique(tf.math.add(tf.math.mul(documentOfWord, buckets64), bucketIds), tf.constant(new int[] {0})).y();
-    if (training && options.wordDropout() > 0) {
-      // the op's own seeds make its draws the same in every run of the same seed
-      Operand<TFloat32> draw = tf.random.randomUniform(tf.shape(pairs), TFloat32.class,
-          RandomUniform.seed(options.seed()), RandomUniform.seed2(1L));
-      pairs = tf.gather(pairs, tf.reshape(tf.where(tf.math.greaterEqual(draw, tf.constant((float) options.wordDropout()))),
-          tf.constant(new int[] {-1})), tf.constant(0));
-    }
     Operand<TInt64> document = tf.math.floorDiv(pairs, buckets64);
     Operand<TFloat32> rows = tf.gather(w.embedding(), tf.math.floorMod(pairs, buckets64), tf.constant(0));
     Operand<TFloat32> sum = tf.math.unsortedSegmentSum(rows, document, tf.size(text));

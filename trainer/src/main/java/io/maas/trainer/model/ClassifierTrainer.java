@@ -81,10 +81,7 @@ public final class ClassifierTrainer {
           .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, classes.size())));
       Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options);
       Operand<TFloat32> losses = tf.nn.softmaxCrossEntropyWithLogits(logits, target).loss();
-      // the steps see texts with words left out (wordDropout); validation sees them whole, as serving does
-      Operand<TFloat32> loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(
-          options.wordDropout() > 0 ? ClassifierGraph.logits(tf, text, w, options, true) : logits, target).loss(),
-          tf.constant(0));
+      Operand<TFloat32> loss = tf.math.mean(losses, tf.constant(0));
       Op step = AdamStep.minimize(graph, tf, loss, w.all(), options.learningRate());
 
       try (Session session = new Session(graph, config(options.threads()))) {

@@ -47,7 +47,7 @@ class ClassifierGraphTest {
   }
 
   private static float[][] logits(int ngrams, List<String> texts) {
-    TrainOptions options = new TrainOptions(1 << 10, 4, 1, 1, 0.01f, 1000, 1L, 0.2, 0.1, 1, 1, ngrams, 0.0);
+    TrainOptions options = new TrainOptions(1 << 10, 4, 1, 1, 0.01f, 1000, 1L, 0.2, 0.1, 1, 1, ngrams);
     Random random = new Random(7);
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
