@@ -14,10 +14,11 @@ import org.tensorflow.types.TFloat32;
  * One Adam step (Kingma and Ba, 2015) in the graph, ordered so that a run of the same seed
  * repeats exactly. TensorFlow Java's {@code Adam} advances its bias-correction powers (beta1^t,
  * beta2^t) beside the weights' updates, not after them, so each update read either t or t + 1,
- * whichever the executor happened to run first: at the first step that halves or doubles the
- * step size of a weight, and two runs of the same seed differed from their second step on. Here
- * every weight's update waits for every gradient (the weights are reference variables that the
- * backward pass reads in place) and the powers advance after every update.
+ * whichever the executor happened to run first: at the first step that changes a weight's step
+ * size by up to about two times, and two runs of the same seed differed from their second step
+ * on. Here the powers advance after every update, and every update also waits for every
+ * gradient, so that no gradient can read a weight already updated in place (the weights are
+ * reference variables).
  */
 final class AdamStep {
 
