@@ -51,7 +51,7 @@ public final class Main {
              trainer train [--data PATH] [--model NAME] [--out FILE.tar.gz] [--register REGISTRY_URL]
                            [--description TEXT] [--seed N] [--buckets N] [--hidden N] [--epochs N]
                            [--batch-size N] [--learning-rate X] [--max-chars N] [--test-fraction X]
-                           [--validation-fraction X] [--patience N] [--threads N]
+                           [--validation-fraction X] [--patience N] [--threads N] [--ngrams N]
              trainer verify MODEL.tar.gz
 
         --data PATH   a directory of <label>/*.txt files or a JSONL file of {"text":...,"label":...};
@@ -115,7 +115,8 @@ public final class Main {
         doubleFlag(flags, "test-fraction", defaults.testFraction()),
         doubleFlag(flags, "validation-fraction", defaults.validationFraction()),
         intFlag(flags, "patience", defaults.patience()),
-        intFlag(flags, "threads", defaults.threads()));
+        intFlag(flags, "threads", defaults.threads()),
+        intFlag(flags, "ngrams", defaults.ngrams()));
     String model = flags.getOrDefault("model", "spam");
     io.maas.common.event.Names.requireModel(model);
 

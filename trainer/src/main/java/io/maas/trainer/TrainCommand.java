@@ -24,13 +24,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.tensorflow.TensorFlow;
 
 /**
  * One training run: split by message, add the training variants of each training message
@@ -60,22 +57,6 @@ public final class TrainCommand {
    */
   public record Result(Path archive, JsonObject metadata, Evaluation model, Evaluation baseline, String table,
       List<ViewEvaluation> views) {
-  }
-
-  /**
-   * The model and the baseline on one view of the held-out messages.
-   *
-   * @param eceBefore the model's expected calibration error without its temperature
-   * @param eceAfter  the same with it, as the exported model answers
-   */
-  public record ViewEvaluation(TextView view, Evaluation model, Evaluation baseline, double eceBefore, double eceAfter,
-      double confidenceBefore, double confidenceAfter, double baselineEce) {
-
-    JsonObject toJson() {
-      return model.toJson()
-          .put("ece", round(eceAfter)).put("eceBeforeCalibration", round(eceBefore))
-          .put("meanConfidence", round(confidenceAfter)).put("meanConfidenceBeforeCalibration", round(confidenceBefore));
-    }
   }
 
   private final TrainOptions options;
@@ -142,7 +123,7 @@ public final class TrainCommand {
         }
       }
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-      JsonObject metadata = metadata(model, source, description, split, validation.size(), trained, views,
+      JsonObject metadata = RunReport.metadata(options, model, source, description, split, validation.size(), trained, views,
           warmup, seconds).put("profile", profile.toJson());
       metadata.getJsonObject("data").put("augmented", new JsonObject()
           .put("variants", new JsonArray(List.of("whole", "body", "body300", "window", "subject")))
@@ -150,8 +131,8 @@ public final class TrainCommand {
       Files.writeString(savedModel.resolve(ModelPackage.METADATA), metadata.encodePrettily(), StandardCharsets.UTF_8);
       ModelPackage.pack(savedModel, archive);
       ViewEvaluation whole = views.get(0);
-      String table = Evaluation.table(List.of(whole.model(), whole.baseline())) + "\n" + viewsTable(views, trained)
-          + examplesTable(warmup, nb);
+      String table = Evaluation.table(List.of(whole.model(), whole.baseline())) + "\n" + RunReport.viewsTable(views, trained)
+          + RunReport.examplesTable(warmup, nb, options.maxChars());
       return new Result(archive, metadata, whole.model(), whole.baseline(), table, List.copyOf(views));
     } finally {
       FileTrees.delete(work);
@@ -204,41 +185,6 @@ public final class TrainCommand {
         Calibration.expectedCalibrationError(truth, baseline, Calibration.ECE_BINS));
   }
 
-  /** Accuracy and calibration of both per view of the held-out messages. */
-  static String viewsTable(List<ViewEvaluation> views, ClassifierTrainer.Trained trained) {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-        "held-out messages seen three ways; temperature %.4f (fitted on validation: ECE %.4f -> %.4f), ECE with %d bins%n%n",
-        trained.temperature(), trained.validation().eceBefore(), trained.validation().eceAfter(), Calibration.ECE_BINS));
-    out.append("| view | model accuracy | model ROC-AUC | ECE before | ECE after | mean confidence before | after "
-        + "| naive-bayes accuracy | naive-bayes ROC-AUC | naive-bayes ECE |\n");
-    out.append("|").append(" --- |".repeat(10)).append("\n");
-    for (ViewEvaluation v : views) {
-      out.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f |%n",
-          v.view().key(), v.model().accuracy(), v.model().rocAuc(), v.eceBefore(), v.eceAfter(), v.confidenceBefore(),
-          v.confidenceAfter(), v.baseline().accuracy(), v.baseline().rocAuc(), v.baselineEce()));
-    }
-    return out.toString();
-  }
-
-  /** The model's answers to the {@link #EXAMPLES} (from the warm-up) and the baseline's. */
-  private String examplesTable(JsonArray warmup, NaiveBayes nb) {
-    StringBuilder out = new StringBuilder("\n");
-    for (int i = 0; i < warmup.size(); i++) {
-      JsonObject w = warmup.getJsonObject(i);
-      if (EXAMPLES.contains(w.getString("text"))) {
-        out.append(String.format(Locale.ROOT, "\"%s\": model %s, naive-bayes %s%n", w.getString("text"),
-            w.getJsonArray("probabilities").stream().map(p -> String.format(Locale.ROOT, "%.4f", ((Number) p).doubleValue())).toList(),
-            java.util.Arrays.stream(nb.predict(Tokenizer.tokens(w.getString("text"), options.maxChars())))
-                .mapToObj(p -> String.format(Locale.ROOT, "%.4f", p)).toList()));
-      }
-    }
-    return out.toString();
-  }
-
-  private static double round(double v) {
-    return Double.isNaN(v) ? v : Math.round(v * 1e6) / 1e6;
-  }
-
   /** Two held-out texts per class (cut to 2,000 characters), then the examples and the fixed ones. */
   private static List<String> warmupTexts(Split split) {
     List<String> texts = new ArrayList<>();
@@ -250,59 +196,5 @@ public final class TrainCommand {
     texts.addAll(EXAMPLES);
     texts.addAll(FIXED_WARMUP);
     return texts;
-  }
-
-  private JsonObject metadata(String model, String source, String description, Split split, int validation,
-      ClassifierTrainer.Trained trained, List<ViewEvaluation> views, JsonArray warmup, long seconds) {
-    JsonObject metrics = views.get(0).toJson();
-    JsonObject byView = new JsonObject();
-    JsonObject baselineByView = new JsonObject();
-    for (ViewEvaluation v : views) {
-      byView.put(v.view().key(), v.toJson().put("description", v.view().description()));
-      baselineByView.put(v.view().key(), v.baseline().toJson().put("ece", round(v.baselineEce())));
-    }
-    metrics.put("views", byView)
-        .put("calibration", new JsonObject()
-            .put("method", "temperature scaling, fitted on the validation texts")
-            .put("temperature", trained.temperature())
-            .put("eceBins", Calibration.ECE_BINS)
-            .put("validation", new JsonObject()
-                .put("nllBefore", round(trained.validation().nllBefore())).put("nllAfter", round(trained.validation().nllAfter()))
-                .put("eceBefore", round(trained.validation().eceBefore())).put("eceAfter", round(trained.validation().eceAfter()))))
-        .put("baseline", new JsonObject().put("naiveBayes", views.get(0).baseline().toJson()
-            .put("ece", round(views.get(0).baselineEce())).put("views", baselineByView)));
-    JsonArray history = new JsonArray();
-    trained.history().forEach(e -> history.add(new JsonObject().put("epoch", e.epoch())
-        .put("trainLoss", e.trainLoss()).put("validationLoss", e.validationLoss())
-        .put("validationAccuracy", e.validationAccuracy()).put("millis", e.millis())));
-    return new JsonObject()
-        .put("format", 1)
-        .put("model", model)
-        .put("description", description)
-        .put("classes", new JsonArray(split.classes()))
-        .put("signature", new JsonObject()
-            .put("name", "serving_default")
-            .put("inputs", new JsonObject().put("text", "string [-1]"))
-            .put("outputs", new JsonObject()
-                .put("probabilities", "float [-1, " + split.classes().size() + "]")
-                .put("label", "int64 [-1], index into classes")))
-        .put("options", options.toJson())
-        .put("data", new JsonObject()
-            .put("source", source)
-            .put("examples", split.train().size() + split.test().size() + split.duplicates())
-            .put("duplicatesDropped", split.duplicates())
-            .put("train", new JsonObject(new java.util.LinkedHashMap<>(Split.balance(split.train()))))
-            .put("validation", validation)
-            .put("test", new JsonObject(new java.util.LinkedHashMap<>(Split.balance(split.test())))))
-        .put("training", new JsonObject()
-            .put("bestEpoch", trained.bestEpoch())
-            .put("history", history)
-            .put("seconds", seconds))
-        .put("metrics", metrics)
-        .put("created", Instant.now().toString())
-        .put("trainer", new JsonObject()
-            .put("version", Main.version())
-            .put("tensorflow", TensorFlow.version()))
-        .put("warmup", warmup);
   }
 }

@@ -48,10 +48,13 @@ class TrainerIT {
   static void train() throws Exception {
     Path fixture = Fixtures.copy(Fixtures.SPAM_SAMPLE, dir);
     List<Example> examples = Datasets.read(fixture);
-    TrainOptions options = new TrainOptions(1 << 14, 16, 20, 16, 0.005f, MAX_CHARS, 42L, 0.2, 0.1, 3, 1);
-    result = new TrainCommand(options, line -> { }).run("spam", "fixture", examples, dir.resolve("spam.tar.gz"), "test");
+    result = new TrainCommand(options(), line -> { }).run("spam", "fixture", examples, dir.resolve("spam.tar.gz"), "test");
     model = dir.resolve("unpacked");
     ModelArchive.unpack(result.archive(), model, ModelArchive.Limits.defaults());
+  }
+
+  private static TrainOptions options() {
+    return new TrainOptions(1 << 14, 16, 20, 16, 0.005f, MAX_CHARS, 42L, 0.2, 0.1, 3, 1);
   }
 
   @Test
@@ -183,6 +186,20 @@ class TrainerIT {
       assertThat(verify.awaitExit(Duration.ofSeconds(120))).as(verify.log()).isZero();
       assertThat(verify.log()).containsPattern("largest probability difference (0\\.0|[0-9.]+E-[6-9])");
     }
+  }
+
+  @Test
+  void aSecondRunOfTheSameSeedGivesTheSameModel() throws Exception {
+    List<Example> examples = Datasets.read(Fixtures.copy(Fixtures.SPAM_SAMPLE, dir.resolve("again")));
+    TrainCommand.Result again = new TrainCommand(options(), line -> { })
+        .run("spam", "fixture", examples, dir.resolve("again.tar.gz"), "test");
+
+    // bit for bit: every epoch's losses and every warm-up probability (the Adam step's order, AdamStep)
+    assertThat(again.metadata().getJsonObject("training").getJsonArray("history").stream()
+        .map(e -> ((JsonObject) e).copy().put("millis", 0)).toList())
+        .isEqualTo(result.metadata().getJsonObject("training").getJsonArray("history").stream()
+            .map(e -> ((JsonObject) e).copy().put("millis", 0)).toList());
+    assertThat(again.metadata().getJsonArray("warmup")).isEqualTo(result.metadata().getJsonArray("warmup"));
   }
 
   @Test

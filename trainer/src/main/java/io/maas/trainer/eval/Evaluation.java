@@ -102,6 +102,27 @@ public record Evaluation(
     return best;
   }
 
+  /** How many examples were scored. */
+  public int examples() {
+    return Arrays.stream(support).sum();
+  }
+
+  /**
+   * The 95 % Wilson score interval of the accuracy: how far it may move on another sample of the
+   * same size. On a held-out split of 1,200 messages one message is 0.0008 and an accuracy of
+   * 0.99 is known to about ±0.006, so seeds, which draw different splits, differ by that much.
+   */
+  public double[] accuracyInterval() {
+    int n = examples();
+    if (n == 0) {
+      return new double[] {0, 1};
+    }
+    double z = 1.959964;
+    double centre = (accuracy + z * z / (2 * n)) / (1 + z * z / n);
+    double half = z / (1 + z * z / n) * Math.sqrt(accuracy * (1 - accuracy) / n + z * z / (4.0 * n * n));
+    return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+  }
+
   public double f1Of(String label) {
     return f1[classes.indexOf(label)];
   }
@@ -119,6 +140,7 @@ public record Evaluation(
     }
     return new JsonObject()
         .put("accuracy", round(accuracy))
+        .put("accuracy95", new JsonArray(Arrays.stream(accuracyInterval()).map(Evaluation::round).boxed().toList()))
         .put("rocAuc", round(rocAuc))
         .put("classes", perClass)
         .put("confusion", matrix);

@@ -18,7 +18,6 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Op;
@@ -30,7 +29,7 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 
 /**
- * Trains the classifier with Adam on softmax cross-entropy, stops early when the validation
+ * Trains the classifier with Adam ({@link AdamStep}) on softmax cross-entropy, stops early when the validation
  * loss has not improved for {@code patience} epochs, fits a temperature on the best epoch's
  * validation logits, and exports the best epoch's weights as a forward-only SavedModel: a fresh
  * graph with only the serving pass (the logits divided by the temperature before the softmax),
@@ -80,10 +79,10 @@ public final class ClassifierTrainer {
       Placeholder<TString> text = ClassifierGraph.textInput(tf);
       Placeholder<TFloat32> target = tf.withName("target")
           .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, classes.size())));
-      Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options.buckets(), options.maxChars());
+      Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options);
       Operand<TFloat32> losses = tf.nn.softmaxCrossEntropyWithLogits(logits, target).loss();
       Operand<TFloat32> loss = tf.math.mean(losses, tf.constant(0));
-      Op step = new Adam(graph, options.learningRate()).minimize(loss);
+      Op step = AdamStep.minimize(graph, tf, loss, w.all(), options.learningRate());
 
       try (Session session = new Session(graph, config(options.threads()))) {
         session.initialize();
@@ -177,7 +176,7 @@ public final class ClassifierTrainer {
       Ops tf = Ops.create(graph);
       ClassifierGraph.Weights w = ClassifierGraph.uninitialized(tf, options.buckets(), options.hidden(), classes.size());
       Placeholder<TString> text = ClassifierGraph.textInput(tf);
-      Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options.buckets(), options.maxChars());
+      Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options);
       Operand<TFloat32> scaled = tf.math.div(logits, tf.withName("temperature").constant((float) temperature));
       Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(scaled);
       Operand<TInt64> label = tf.withName("label").math.argMax(logits, tf.constant(1));

@@ -26,6 +26,28 @@ class EvaluationTest {
   }
 
   @Test
+  void accuracyIntervalIsWilsons() {
+    // 0 right of 10: the textbook Wilson interval is [0, 0.2775]; 1,188 of 1,200: [0.9826, 0.9943]
+    Evaluation none = Evaluation.of("m", List.of("ham", "spam"), new int[10], filled(10, 10, new double[] {0, 1}));
+    Evaluation most = Evaluation.of("m", List.of("ham", "spam"), new int[1200], filled(1200, 1188, new double[] {1, 0}));
+
+    assertThat(none.accuracyInterval()[0]).isCloseTo(0, within(1e-9));
+    assertThat(none.accuracyInterval()[1]).isCloseTo(0.2775, within(1e-4));
+    assertThat(most.accuracyInterval()[0]).isCloseTo(0.9826, within(1e-4));
+    assertThat(most.accuracyInterval()[1]).isCloseTo(0.9943, within(1e-4));
+    assertThat(most.toJson().getJsonArray("accuracy95").getDouble(0)).isCloseTo(0.9826, within(1e-4));
+  }
+
+  /** {@code n} answers, the first {@code rows} of them {@code p}, the rest its reverse. */
+  private static double[][] filled(int n, int rows, double[] p) {
+    double[][] out = new double[n][];
+    for (int i = 0; i < n; i++) {
+      out[i] = i < rows ? p : new double[] {p[1], p[0]};
+    }
+    return out;
+  }
+
+  @Test
   void tiesCountHalf() {
     assertThat(Evaluation.auc(new int[] {0, 1}, new double[][] {{0.5, 0.5}, {0.5, 0.5}}, 1)).isEqualTo(0.5);
   }
