@@ -56,6 +56,7 @@ final class TransactionalSink implements ResultSink {
   private long started = -1;
   /** A commit or abort that timed out, to be retried before anything else; null when none. */
   private Ending unfinished;
+  private TransactionFencedException lost;
 
   /**
    * @param producer initialised for transactions
@@ -72,6 +73,10 @@ final class TransactionalSink implements ResultSink {
 
   @Override
   public void send(List<Pending> batch, List<ProducerRecord<String, byte[]>> outputs) {
+    if (lost != null) {
+      // nothing more goes through this producer: the pipeline starts over with a new one
+      throw lost;
+    }
     try {
       if (started < 0) {
         finishUnfinished();
@@ -152,7 +157,12 @@ final class TransactionalSink implements ResultSink {
       unfinished = Ending.ABORT;
       LOG.warn("Aborting the transaction timed out ({}); the abort is retried before the next transaction", e.getMessage());
     } catch (RuntimeException e) {
-      LOG.warn("Aborting the transaction failed: {}", e.toString());
+      // An abort clears an abortable error; one that fails leaves the producer in a fatal state,
+      // where every later call fails at once: only a new producer gets out of it.
+      LOG.warn("Aborting the transaction failed: {}; a new producer takes over", e.toString());
+      // The next send throws it, after the pipeline read again from the committed offsets.
+      lost = e instanceof ProducerFencedException fenced ? new TransactionFencedException(transactionalId, fenced)
+          : new TransactionFencedException(transactionalId, e);
     }
   }
 

@@ -13,7 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -97,6 +99,22 @@ class TransactionalSinkTest {
     assertThat(sink.open()).isFalse();
     assertThatThrownBy(() -> sink.send(List.of(read(0, 2)), outputs(1)))
         .isInstanceOf(TransactionFencedException.class).hasCauseInstanceOf(ProducerFencedException.class);
+  }
+
+  @Test
+  void aProducerThatCannotAbortIsGivenUpForANewOne() {
+    // as after a broker restart: the commit finds the transaction in an invalid state, the abort the producer in error
+    sink.send(List.of(read(0, 1)), outputs(1));
+    producer.commitTransactionException = new InvalidTxnStateException("The producer attempted a transactional operation in an invalid state.");
+    producer.abortTransactionException = new KafkaException("Cannot execute transactional method because we are in an error state");
+
+    sink.finish(false);
+
+    assertThat(failures).singleElement().isInstanceOf(InvalidTxnStateException.class);
+    assertThat(done).hasValue(0);
+    assertThatThrownBy(() -> sink.send(List.of(read(0, 1)), outputs(1)))
+        .isInstanceOf(TransactionFencedException.class).hasCauseInstanceOf(KafkaException.class)
+        .hasMessageContaining("maas-inference-w1").hasMessageContaining("a new producer takes the id over");
   }
 
   @Test
