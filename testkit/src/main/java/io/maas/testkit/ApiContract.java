@@ -40,22 +40,12 @@ import java.util.regex.Pattern;
  * status the operation does not declare, a media type it does not list, or a JSON body its schema
  * refuses fails the test with the operation, the status and the schema's complaint.
  *
- * <p>{@code vertx-openapi} 5.0.7 reads a subset of OpenAPI; the document the service serves stays
- * plain OpenAPI and is adapted here, for the validator only:
- * <ul>
- *   <li>a path segment with a custom-method suffix ({@code /v1/models/{model}:predict}, TensorFlow
- *   Serving's style) is refused there ("curly brace must be the first/last character"), so the
- *   suffix becomes a segment of its own, in the document and in the paths checked alike;</li>
- *   <li>media types outside its list (JSON, multipart, octet-stream, text/plain: not
- *   {@code application/gzip}, {@code text/event-stream}, Prometheus' text format) are taken out
- *   of the validator's copy.</li>
- * </ul>
- * The validator checks JSON answers (status, declared headers, body schema); for any other answer
+ * <p>The document the service serves stays plain OpenAPI; the validator reads a copy adapted to
+ * what {@code vertx-openapi} 5.0.7 accepts ({@link ValidatorCopy}). The validator checks JSON answers (status, declared headers, body schema); for any other answer
  * this class checks the status and the media type against the document itself.
  */
 public final class ApiContract {
 
-  private static final Pattern CUSTOM_METHOD = Pattern.compile("}:([A-Za-z]+)(/|$)");
   private static final Pattern PARAMETER = Pattern.compile("\\{[^}/]+}|:[A-Za-z_][A-Za-z0-9_]*");
   private static final long TIMEOUT_SECONDS = 30;
   private static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -125,7 +115,7 @@ public final class ApiContract {
       throw new AssertionError(source + " declares OpenAPI '" + version + "', not 3.1.x");
     }
     try {
-      return new ApiContract(vertx, source, document, await(OpenAPIContract.from(vertx, adapted(document))));
+      return new ApiContract(vertx, source, document, await(OpenAPIContract.from(vertx, ValidatorCopy.of(document))));
     } catch (ExecutionException e) {
       throw new AssertionError(source + " is not a valid OpenAPI 3.1 contract: " + describe(e.getCause()), e.getCause());
     }
@@ -157,7 +147,7 @@ public final class ApiContract {
   /** Fails unless {@code status}, {@code headers} and {@code body} are an answer the document describes for the call. */
   public void check(String method, URI uri, int status, Map<String, String> headers, Buffer body) {
     String call = method + " " + uri.getRawPath();
-    Operation operation = contract.findOperation(adaptedPath(uri.getRawPath()), HttpMethod.valueOf(method));
+    Operation operation = contract.findOperation(ValidatorCopy.path(uri.getRawPath()), HttpMethod.valueOf(method));
     if (operation == null) {
       throw new AssertionError(call + " has no operation in " + source);
     }
@@ -223,6 +213,18 @@ public final class ApiContract {
     return codes;
   }
 
+  /**
+   * Fails unless every error code the document lists is one of {@code known} (status and code), the
+   * service's list of errors: a description cannot promise an error the code never answers.
+   */
+  public void assertErrorCodesWithin(Collection<Map.Entry<Integer, String>> known) {
+    errorCodes().forEach((status, codes) -> codes.forEach(code -> {
+      if (!known.contains(Map.entry(status, code))) {
+        throw new AssertionError(source + " lists error '" + code + "' for HTTP " + status + ", which the service has not");
+      }
+    }));
+  }
+
   /** A path with its parameters erased, so {@code /v1/models/:model} and {@code /v1/models/{name}} compare equal. */
   private static String shape(String path) {
     return PARAMETER.matcher(path).replaceAll("{}");
@@ -255,53 +257,6 @@ public final class ApiContract {
       at = ((JsonObject) at).getValue(name.replace("~1", "/").replace("~0", "~"));
     }
     return (JsonObject) at;
-  }
-
-  /** The copy {@code vertx-openapi} reads (see the class comment). */
-  private static JsonObject adapted(JsonObject document) {
-    JsonObject copy = document.copy();
-    JsonObject paths = new JsonObject();
-    copy.getJsonObject("paths").forEach(path -> {
-      JsonObject item = (JsonObject) path.getValue();
-      item.forEach(entry -> {
-        if (entry.getValue() instanceof JsonObject operation && operation.containsKey("responses")) {
-          JsonObject body = operation.getJsonObject("requestBody");
-          if (body != null && !withSupportedMedia(body)) {
-            operation.remove("requestBody");
-          }
-          operation.getJsonObject("responses").forEach(response -> withSupportedMedia((JsonObject) response.getValue()));
-        }
-      });
-      paths.put(adaptedPath(path.getKey()), item);
-    });
-    copy.put("paths", paths);
-    JsonObject components = copy.getJsonObject("components", new JsonObject());
-    for (String kind : List.of("responses", "requestBodies")) {
-      components.getJsonObject(kind, new JsonObject()).forEach(entry -> withSupportedMedia((JsonObject) entry.getValue()));
-    }
-    return copy;
-  }
-
-  /** {@code /v1/models/{model}:predict} and {@code /v1/models/spam:predict} become {@code .../{model}/:predict}, {@code .../spam/:predict}. */
-  private static String adaptedPath(String path) {
-    return CUSTOM_METHOD.matcher(path).replaceAll("}/:$1$2").replaceAll("([^/}]):([A-Za-z]+)$", "$1/:$2");
-  }
-
-  /**
-   * Drops, in place, the media types vertx-openapi does not read from a response's or a request
-   * body's {@code content}; false when none is left (a {@code $ref} is left as it is).
-   */
-  private static boolean withSupportedMedia(JsonObject node) {
-    JsonObject content = node.getJsonObject("content");
-    if (content == null) {
-      return node.containsKey("$ref");
-    }
-    content.fieldNames().removeIf(type -> !MediaType.isMediaTypeSupported(type));
-    if (content.isEmpty()) {
-      node.remove("content");
-      return false;
-    }
-    return true;
   }
 
   private static String describe(Throwable failure) {

@@ -6,6 +6,7 @@ import io.maas.common.http.ApiError;
 import io.maas.testkit.ApiContract;
 import io.vertx.core.Vertx;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,6 @@ class IngestApiDescriptionTest {
 
     assertThat(api.document().getJsonObject("paths").fieldNames())
         .contains("/openapi.json", "/v1/models/{model}:predict", "/v1/models/{model}/versions/{version}:predict");
-    api.errorCodes().forEach((status, codes) -> assertThat(codes).as("error codes of HTTP %d", status)
-        .allMatch(code -> Arrays.stream(ApiError.values()).anyMatch(e -> e.status() == status && e.code().equals(code))));
+    api.assertErrorCodesWithin(Arrays.stream(ApiError.values()).map(e -> Map.entry(e.status(), e.code())).toList());
   }
 }
