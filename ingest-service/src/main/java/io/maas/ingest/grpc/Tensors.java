@@ -4,10 +4,6 @@ import com.google.protobuf.ByteString;
 import io.maas.ingest.grpc.proto.DataType;
 import io.maas.ingest.grpc.proto.TensorProto;
 import io.maas.ingest.grpc.proto.TensorShapeProto;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,12 +48,10 @@ final class Tensors {
   }
 
   private static String utf8(String name, int index, ByteString bytes) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-    } catch (CharacterCodingException e) {
+    if (!bytes.isValidUtf8()) {
       throw new IllegalArgumentException("text " + index + " of input '" + name + "' is not valid UTF-8");
     }
+    return bytes.toStringUtf8();
   }
 
   /** A {@code DT_FLOAT} tensor of shape [rows, columns], row by row. */
