@@ -36,9 +36,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Looks at every consumer group with committed offsets on maas topics, from outside, every
  * interval: records behind (log end minus committed offset) and the age of the oldest
- * unprocessed record (the timestamp of the record at the committed offset, read with a
- * group-less consumer), then a status from the group's recent history. An idle topic has
- * nothing behind and reads OK, 0 s. On its own thread: the admin calls block.
+ * unprocessed record, then a status from the group's recent history. An idle topic has nothing
+ * behind and reads OK, 0 s. On its own thread: the admin calls block.
+ *
+ * <p>The age of a group that is behind by more than what was appended since the last sample is
+ * the timestamp of the record at its committed offset, read with a group-less consumer. A group
+ * within that (a healthy one: only what is in flight) is not read: its oldest record was appended
+ * since the last sample, and its age is estimated from the appends between the two samples, as
+ * kafka-lag-exporter does. Reading a record per partition every interval cost the monitor's JVM
+ * bursts of a core (fetch sessions and the consumer's per-partition metrics, registered and
+ * removed at each assignment) while everything was healthy.
  */
 public final class LagProbe implements AutoCloseable {
 
@@ -50,6 +57,9 @@ public final class LagProbe implements AutoCloseable {
   private final Windows windows;
   private final Clock clock;
   private final Map<String, GroupHistory> histories = new HashMap<>();
+  /** The log end offsets at the last sample, and when it was taken; on the probe's thread only. */
+  private Map<TopicPartition, Long> lastEnds = Map.of();
+  private long lastAt;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile KafkaConsumer<byte[], byte[]> peek;
@@ -129,14 +139,17 @@ public final class LagProbe implements AutoCloseable {
     Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
         .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
 
-    // the records at the committed offsets of lagging partitions: their timestamps give the age
+    // the records at the committed offsets of partitions behind by more than the last sample's
+    // appends: their timestamps give the age
     Map<TopicPartition, Long> wanted = new HashMap<>();
     committed.values().forEach(m -> m.forEach((tp, offset) -> {
-      if (ends.get(tp) != null && ends.get(tp).offset() > offset) {
+      if (ends.get(tp) != null && ends.get(tp).offset() > offset && !appendedSinceLastSample(tp, offset)) {
         wanted.merge(tp, offset, Math::min);
       }
     }));
     Map<TopicPartition, Map<Long, Long>> timestamps = timestamps(consumer, committed, wanted);
+    Map<TopicPartition, Long> endOffsets = new HashMap<>();
+    ends.forEach((tp, info) -> endOffsets.put(tp, info.offset()));
 
     Map<String, LagView.Group> groups = new TreeMap<>();
     committed.forEach((group, offsets) -> {
@@ -159,7 +172,8 @@ public final class LagProbe implements AutoCloseable {
         double age = 0;
         if (lag > 0) {
           Long ts = timestamps.getOrDefault(tp, Map.of()).get(e.getValue());
-          age = ts == null ? 0 : Math.max(0, (now - ts) / 1000.0);
+          age = ts != null ? Math.max(0, (now - ts) / 1000.0)
+              : appendedSinceLastSample(tp, e.getValue()) ? estimatedAge(lastEnds.get(tp), e.getValue(), end, now - lastAt) : 0;
         }
         seconds.merge(tp.topic(), age, Math::max);
         oldest = Math.max(oldest, age);
@@ -173,7 +187,27 @@ public final class LagProbe implements AutoCloseable {
       records.forEach((topic, n) -> topics.put(topic, new LagView.TopicLag(n[0], seconds.getOrDefault(topic, 0.0), n[1], n[2])));
       groups.put(group, new LagView.Group(topics, status));
     });
+    lastEnds = endOffsets;
+    lastAt = now;
     return new LagView(groups, now);
+  }
+
+  /** Whether the record at this offset was appended after the last sample (its log end was at or before it). */
+  private boolean appendedSinceLastSample(TopicPartition tp, long offset) {
+    Long before = lastEnds.get(tp);
+    return before != null && offset >= before;
+  }
+
+  /**
+   * The age in seconds of the record at {@code offset}, appended since the last sample, taking the
+   * appends since then as evenly spread: the log end went from {@code before} to {@code end} in
+   * {@code elapsedMillis}.
+   */
+  static double estimatedAge(long before, long offset, long end, long elapsedMillis) {
+    if (end <= before || elapsedMillis <= 0) {
+      return 0;
+    }
+    return (end - offset) * (elapsedMillis / 1000.0) / (end - before);
   }
 
   /** Timestamps of the records at the given offsets (and, for other groups, at theirs), by partition and offset. */
