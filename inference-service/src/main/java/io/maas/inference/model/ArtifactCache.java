@@ -7,16 +7,13 @@ import io.maas.model.ModelArchive;
 import io.maas.model.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.time.Duration;
 
 /**
  * Model artifacts on this machine: downloaded from the registry once, checked against the
@@ -29,14 +26,9 @@ final class ArtifactCache {
   /** Bytes of an artifact read between two pauses of a paced load (a few ms of CPU). */
   static final int PACING_CHUNK = 128 * 1024;
 
-  /*
-   * HTTP/1.1, not the JDK client's default HTTP/2: over plain http it upgrades to h2c, which the
-   * registry's server accepts, and a file sent over HTTP/2 is read and framed in the registry's
-   * JVM (280-580 ms of its CPU per 16 MB artifact, with this client) rather than handed to the
-   * kernel's sendfile (20-70 ms). On two cores that was the latency spike of a swap (DEPLOYING.md).
-   */
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  /** A registry that sends nothing for this long is given up on. */
+  static final int READ_TIMEOUT_MILLIS = 60_000;
+
   private final Path directory;
 
   /** @param directory inference's state directory, {@code $MAAS_HOME/inference} */
@@ -75,21 +67,29 @@ final class ArtifactCache {
       return target;
     }
     Path part = artifacts.resolve(slot.sha256() + ".part-" + System.nanoTime());
-    HttpRequest request = HttpRequest.newBuilder(URI.create(slot.artifact())).timeout(Duration.ofMinutes(5)).GET().build();
-    HttpResponse<InputStream> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while downloading " + slot.artifact(), e);
-    }
-    if (response.statusCode() != 200) {
-      response.body().close();
-      throw new ModelException("download_failed", "GET " + slot.artifact() + " answered HTTP " + response.statusCode());
-    }
+    // HttpURLConnection, not the JDK HttpClient: it reads on the calling thread, the loader at its
+    // background priority, where the HttpClient reads on a selector thread of its own at the serving
+    // threads' priority. And it speaks HTTP/1.1 over plain http, where the HttpClient upgrades to h2c:
+    // a file sent over HTTP/2 is read and framed in the registry's JVM (280-580 ms of its CPU per
+    // 16 MB artifact) rather than handed to the kernel's sendfile (20-70 ms). On two cores both were
+    // felt as latency during a swap (DEPLOYING.md).
+    HttpURLConnection connection = (HttpURLConnection) URI.create(slot.artifact()).toURL().openConnection();
+    connection.setConnectTimeout(10_000);
+    connection.setReadTimeout(READ_TIMEOUT_MILLIS);
     MessageDigest sha = Digests.sha256();
-    try (InputStream in = new DigestInputStream(pacer.paced(response.body(), PACING_CHUNK), sha)) {
-      Files.copy(in, part);
+    try {
+      int status = connection.getResponseCode();
+      if (status != 200) {
+        throw new ModelException("download_failed", "GET " + slot.artifact() + " answered HTTP " + status);
+      }
+      try (InputStream in = new DigestInputStream(pacer.paced(connection.getInputStream(), PACING_CHUNK), sha)) {
+        Files.copy(in, part);
+      }
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(part);
+      throw e;
+    } finally {
+      connection.disconnect();
     }
     String actual = Digests.hex(sha);
     if (!actual.equals(slot.sha256())) {
