@@ -168,8 +168,9 @@ final class Report {
         "measured, with `PUT /v1/models/spam/deployment` making v" + other + " production 20 s in (its cached copy in",
         "inference removed first, so the swap downloads, unpacks, loads and warms it up as a new version).",
         "Steady p99: the requests sent before the PUT. Windows: every 5 s of requests by send time, one",
-        "starting each second; the worst one's start is given from the PUT; the worst window before the PUT",
-        "is what noise alone does. Old answers after the new: results from v" + version + " that completed after the",
+        "starting each second. Worst: the worst window holding requests sent at or after the PUT, until the",
+        "end of the run (its start is given from the PUT); the worst window before the PUT is what noise",
+        "alone does to the same comparison. Old answers after the new: results from v" + version + " that completed after the",
         "first from v" + other + " (at-least-once may repeat results; the duplicates column counts them). Swap took:",
         "from the PUT until inference's `GET /v1/status` names v" + other + ". Production goes back to v" + version
             + " after",

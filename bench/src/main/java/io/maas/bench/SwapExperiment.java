@@ -26,10 +26,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * A version swap under load, as a user feels it: an open loop of requests written straight to
  * {@code maas.requests.<model>}, and in the middle of the measured seconds a
  * {@code PUT /v1/models/<model>/deployment} that makes another version production. Reports the
- * p99 of the requests sent before the swap (steady), the worst p99 of any 5-second window of
- * requests (windows start every second; by the time a request was sent), the worst such window
- * before the swap (what noise alone does), and whether the swap lost anything: every request
- * answered once, and no answer from the old version completed after the first from the new one.
+ * p99 of the requests sent before the swap (steady), the worst p99 of a 5-second window of
+ * requests that holds requests sent at or after the PUT (windows start every second; by the time
+ * a request was sent; until the end of the run, so after-effects count), the worst window before
+ * the PUT (what noise alone does to the same comparison), and whether the swap lost anything:
+ * every request answered once, and no answer from the old version completed after the first from
+ * the new one.
  *
  * <p>The first {@code --warmup-seconds} of the stream are sent and checked but not measured, so
  * that every JVM has compiled the paths of this regime.
@@ -60,7 +62,11 @@ final class SwapExperiment {
     int total = (int) (rate * (warmupSeconds + seconds));
     KafkaClients clients = Main.clients(flags.get("kafka"));
     Main.Payloads payloads = new Main.Payloads(model, texts);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the JDK client's h2c upgrade is of no use here, and costs both sides CPU
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    if (inference != null && production(http, inference, model) == to) {
+      throw new IllegalArgumentException("v" + to + " of " + model + " is production already: nothing would be swapped");
+    }
 
     long[] ingestedAt = new long[total];
     long[] observed = new long[total];
@@ -88,6 +94,10 @@ final class SwapExperiment {
         producer.flush();
       }, "bench-sender");
       Thread swapping = new Thread(() -> {
+        // the client's first calls (connections, class loading, JIT) happen in the warm-up, not at the PUT
+        if (inference != null) {
+          production(http, inference, model);
+        }
         LockSupport.parkNanos(startNanos + (long) ((warmupSeconds + seconds / 2) * 1e9) - System.nanoTime());
         swap[0] = System.currentTimeMillis();
         deploy(http, registry, token, model, to);
@@ -161,7 +171,7 @@ final class SwapExperiment {
 
   /**
    * @param steadyP99      p99 of the requests sent after the warm-up and before the PUT
-   * @param worstP99       the highest p99 of a 5-second window of requests, over the measured seconds
+   * @param worstP99       the highest p99 of a 5-second window holding requests sent at or after the PUT (to the run's end)
    * @param worstStart     when that window's requests began to be sent (epoch ms)
    * @param worstBeforeP99 the highest p99 of a window that ended before the PUT
    * @param oldAfterNew    answers from another version that completed after the first from the new one
@@ -208,12 +218,11 @@ final class SwapExperiment {
         continue;
       }
       long p99 = p99(window);
-      if (p99 > worst) {
-        worst = p99;
-        worstStart = from;
-      }
       if (from + WINDOW_MILLIS <= swapAt) {
         worstBefore = Math.max(worstBefore, p99);
+      } else if (p99 > worst) {
+        worst = p99;
+        worstStart = from;
       }
     }
     List<JsonObject> seconds = new ArrayList<>();
@@ -270,27 +279,35 @@ final class SwapExperiment {
 
   /** When inference's GET /v1/status first shows {@code to} as production (epoch ms), or 0 if not by {@code until}. */
   private static long awaitServing(HttpClient http, String inference, String model, int to, long until) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(inference + "/v1/status")).timeout(Duration.ofSeconds(5)).GET().build();
-    while (System.currentTimeMillis() < until) {
-      try {
-        JsonObject status = new JsonObject(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-        JsonObject models = status.getJsonObject("models", status);
-        JsonObject entry = models.getJsonObject(model);
-        JsonArray versions = entry == null ? null : entry.getJsonArray("versions");
-        for (int i = 0; versions != null && i < versions.size(); i++) {
-          JsonObject v = versions.getJsonObject(i);
-          if ("production".equals(v.getString("role")) && v.getInteger("version") == to) {
-            return System.currentTimeMillis();
-          }
-        }
-      } catch (java.io.IOException | RuntimeException e) {
-        // not answering for a moment: ask again
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return 0;
+    while (System.currentTimeMillis() < until && !Thread.currentThread().isInterrupted()) {
+      if (production(http, inference, model) == to) {
+        return System.currentTimeMillis();
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      // often enough for a swap that takes seconds, seldom enough to cost the cores it shares with the platform nothing
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
     }
     return 0;
+  }
+
+  /** The version inference's GET /v1/status shows as the model's production, or -1 (none, or no answer). */
+  private static int production(HttpClient http, String inference, String model) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(inference + "/v1/status")).timeout(Duration.ofSeconds(5)).GET().build();
+    try {
+      JsonObject status = new JsonObject(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+      JsonObject models = status.getJsonObject("models", status);
+      JsonObject entry = models.getJsonObject(model);
+      JsonArray versions = entry == null ? null : entry.getJsonArray("versions");
+      for (int i = 0; versions != null && i < versions.size(); i++) {
+        JsonObject v = versions.getJsonObject(i);
+        if ("production".equals(v.getString("role"))) {
+          return v.getInteger("version");
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not answering for a moment: the caller asks again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return -1;
   }
 }
