@@ -51,7 +51,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *            [--warmup-seconds 15] [--model spam] [--inference URL] [--label NAME] [--json FILE] [--raw FILE]
  *     an open loop at R requests/s with a swap of production to VERSION in the middle of the
  *     measured seconds (PUT /v1/models/MODEL/deployment, with MAAS_ADMIN_TOKEN): the worst
- *     5-second-window p99 against the p99 before the swap, and that nothing was lost
+ *     5-second-window p99 against the p99 before the swap, and that nothing was lost;
+ *     with --control true instead of --to, the same run without the PUT (what noise alone gives)
  * bench cleanup --kafka HOST:PORT [--model spam]
  *     deletes the records of MODEL's requests, results and shadow topics up to their ends, never
  *     past a consumer group's committed offset (what the benchmark wrote, read by everyone)

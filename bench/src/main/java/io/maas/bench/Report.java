@@ -31,6 +31,8 @@ final class Report {
   static final String OPEN_25 = "e2e-4-open-25.json";
   static final String UNBATCHED = "e2e-5-unbatched.json";
   static final String SWAP = "swap.json";
+  /** The same stream without the PUT, when the run has it: the swap's ratio beside what noise alone gives. */
+  static final String SWAP_CONTROL = "swap-control.json";
   static final String PREDICT = "predict.json";
 
   static final String LIMIT_HEADER = "| batch size | documents/s | ms per batch |";
@@ -67,6 +69,7 @@ final class Report {
     List<JsonObject> e2e = List.of(saturation, unmonitored, monitored, read(runs, OPEN_75), half, read(runs, OPEN_25),
         read(runs, UNBATCHED));
     JsonObject swap = read(runs, SWAP);
+    JsonObject control = Files.isRegularFile(runs.resolve(SWAP_CONTROL)) ? read(runs, SWAP_CONTROL) : null;
 
     long best = 0;
     for (JsonObject row : rows(limit)) {
@@ -108,7 +111,9 @@ final class Report {
         "| saturation with the monitor running at least 97% of it with the monitor stopped | mean of " + rate + " and "
             + on + " vs " + off + " documents/s: " + monitorShare + "% | " + met(monitorShare >= 97) + " |",
         "| a swap at half of saturation: worst 5-second-window p99 at most 1.5x the steady p99, nothing lost, no old"
-            + " answer after the first new one | " + ratio + "x; " + swap.getLong("lost") + " lost, "
+            + " answer after the first new one | " + ratio + "x"
+            + (control == null ? "" : String.format(Locale.ROOT, " (%.2fx in the same run without a swap)", control.getDouble("ratio")))
+            + "; " + swap.getLong("lost") + " lost, "
             + swap.getLong("oldAfterNew") + " old answers after the new | " + met(swapMet) + " |",
         "",
         "## The limit: the model in process",
@@ -174,12 +179,21 @@ final class Report {
         "first from v" + other + " (at-least-once may repeat results; the duplicates column counts them). Swap took:",
         "from the PUT until inference's `GET /v1/status` names v" + other + ". Production goes back to v" + version
             + " after",
-        "the run, unmeasured. [DEPLOYING.md](DEPLOYING.md#swaps) says what a swap cost and why.",
+        "the run, unmeasured. [DEPLOYING.md](DEPLOYING.md#swaps) says what a swap cost and why."));
+    if (control != null) {
+      lines.addAll(List.of(
+          "The control, just before: the same stream and the same measurement with no PUT, its seconds counted",
+          "from where the PUT would have been; its ratio is what noise alone gives on this machine."));
+    }
+    lines.addAll(List.of(
         "",
         "| run | results | lost | duplicates | old answers after the new | steady p99 ms | worst 5 s p99 ms (start from"
             + " the PUT) | worst / steady | worst 5 s p99 before the PUT ms | swap took ms |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        swapRow(swap)));
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"));
+    if (control != null) {
+      lines.add(swapRow(control));
+    }
+    lines.add(swapRow(swap));
     Path predict = runs.resolve(PREDICT);
     if (Files.isRegularFile(predict)) {
       JsonObject calls = new JsonObject(Files.readString(predict));
@@ -229,7 +243,7 @@ final class Report {
         swap.getString("label"), swap.getLong("results"), swap.getLong("sent"), swap.getLong("lost"),
         swap.getLong("duplicates"), swap.getLong("oldAfterNew"), swap.getLong("steadyP99"), swap.getLong("worstWindowP99"),
         swap.getLong("worstWindowFromSwapMillis") / 1000.0, swap.getDouble("ratio"), swap.getLong("worstWindowBeforeSwapP99"),
-        swapMillis < 0 ? "?" : String.valueOf(swapMillis));
+        swap.getBoolean("control", false) ? "no swap" : swapMillis < 0 ? "?" : String.valueOf(swapMillis));
   }
 
   private static String met(boolean met) {

@@ -50,13 +50,15 @@ final class SwapExperiment {
     String model = flags.getOrDefault("model", "spam");
     String registry = flags.get("registry");
     String inference = flags.get("inference");
-    int to = Integer.parseInt(flags.get("to"));
+    // the control: the same stream and measurement, no PUT; what noise alone does to the ratio
+    boolean control = Boolean.parseBoolean(flags.getOrDefault("control", "false"));
+    int to = control ? -1 : Integer.parseInt(flags.get("to"));
     double rate = Double.parseDouble(flags.get("rate"));
     double seconds = Double.parseDouble(flags.getOrDefault("seconds", "60"));
     double warmupSeconds = Double.parseDouble(flags.getOrDefault("warmup-seconds", "15"));
-    String label = flags.getOrDefault("label", "swap to v" + to + ", " + Math.round(rate) + "/s");
+    String label = flags.getOrDefault("label", (control ? "no swap" : "swap to v" + to) + ", " + Math.round(rate) + "/s");
     String token = System.getenv("MAAS_ADMIN_TOKEN");
-    if (registry == null || token == null || token.isBlank()) {
+    if (!control && (registry == null || token == null || token.isBlank())) {
       throw new IllegalArgumentException("bench swap needs --registry URL and MAAS_ADMIN_TOKEN in the environment");
     }
     int total = (int) (rate * (warmupSeconds + seconds));
@@ -64,7 +66,7 @@ final class SwapExperiment {
     Main.Payloads payloads = new Main.Payloads(model, texts);
     // HTTP/1.1: the JDK client's h2c upgrade is of no use here, and costs both sides CPU
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    if (inference != null && production(http, inference, model) == to) {
+    if (!control && inference != null && production(http, inference, model) == to) {
       throw new IllegalArgumentException("v" + to + " of " + model + " is production already: nothing would be swapped");
     }
 
@@ -100,6 +102,10 @@ final class SwapExperiment {
         }
         LockSupport.parkNanos(startNanos + (long) ((warmupSeconds + seconds / 2) * 1e9) - System.nanoTime());
         swap[0] = System.currentTimeMillis();
+        if (control) {
+          swap[1] = swap[0];
+          return;
+        }
         deploy(http, registry, token, model, to);
         swap[1] = System.currentTimeMillis();
         if (inference != null) {
@@ -136,15 +142,19 @@ final class SwapExperiment {
       Windows report = windows(ingestedAt, observed, completedAt, version, to, measuredFrom, swap[0]);
       long swapMillis = swap[2] == 0 ? -1 : swap[2] - swap[0];
       JsonObject json = new JsonObject()
-          .put("label", label).put("kind", "swap").put("putAt", swap[0]).put("offered", rate).put("to", to)
+          .put("label", label).put("kind", "swap").put("control", control).put("putAt", swap[0]).put("offered", rate).put("to", to)
           .put("sent", total).put("results", received).put("lost", total - received).put("duplicates", duplicates)
           .put("oldAfterNew", report.oldAfterNew).put("steadyP99", report.steadyP99).put("worstWindowP99", report.worstP99)
           .put("worstWindowFromSwapMillis", report.worstStart - swap[0]).put("ratio", report.ratio())
           .put("worstWindowBeforeSwapP99", report.worstBeforeP99).put("swapMillis", swapMillis)
           .put("putMillis", swap[1] - swap[0]).put("seconds", new JsonArray(new ArrayList<>(report.seconds)));
       System.out.println(Report.swapRow(json));
-      System.err.printf(Locale.ROOT, "swap: PUT at +%.1f s (answered in %d ms), v%d serving after %s ms%n",
-          (swap[0] - startMillis) / 1000.0, swap[1] - swap[0], to, swapMillis < 0 ? "?" : String.valueOf(swapMillis));
+      if (control) {
+        System.err.printf(Locale.ROOT, "control: no PUT; seconds counted from +%.1f s%n", (swap[0] - startMillis) / 1000.0);
+      } else {
+        System.err.printf(Locale.ROOT, "swap: PUT at +%.1f s (answered in %d ms), v%d serving after %s ms%n",
+            (swap[0] - startMillis) / 1000.0, swap[1] - swap[0], to, swapMillis < 0 ? "?" : String.valueOf(swapMillis));
+      }
       System.err.println("second from the PUT | results | p50 ms | p99 ms | max ms | versions");
       for (JsonObject s : report.seconds) {
         if (s.getInteger("second") >= -5 && s.getInteger("second") <= 15) {

@@ -110,6 +110,20 @@ class ReportTest {
   }
 
   @Test
+  void theControlWithoutASwapIsShownBesideTheSwap() throws IOException {
+    JsonObject swap = new JsonObject(Files.readString(runs.resolve(Report.SWAP)));
+    Files.writeString(runs.resolve(Report.SWAP_CONTROL), swap.copy().put("label", "no swap, 1112/s").put("control", true)
+        .put("swapMillis", -1).put("ratio", 1.234).encode());
+
+    String report = Report.render(runs, SETTING);
+
+    assertThat(targets().get(3)).contains("| " + String.format(java.util.Locale.ROOT, "%.2f", swap.getDouble("ratio"))
+        + "x (1.23x in the same run without a swap); 0 lost");
+    assertThat(report).contains("its ratio is what noise alone gives on this machine.")
+        .containsSubsequence("| no swap, 1112/s |", "| 1.23x |", "| no swap |\n| " + swap.getString("label") + " |");
+  }
+
+  @Test
   void aMissingRunIsNamed() throws IOException {
     Files.delete(runs.resolve(Report.MONITOR_STOPPED));
 
