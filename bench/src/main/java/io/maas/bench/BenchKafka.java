@@ -16,15 +16,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** The Kafka clients the end-to-end runs share: a producer of requests, a reader of results. */
 final class BenchKafka {
 
-  private BenchKafka() {
-  }
+  private BenchKafka() {}
 
   /** A consumer of the model's results topic, assigned every partition and positioned at its end. */
   static KafkaConsumer<String, byte[]> resultsFromNow(KafkaClients clients, String model) {
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("results", null)),
-        new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(Topics.results(model), Duration.ofSeconds(10)).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            new HashMap<>(clients.consumerConfig("results", null)),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.results(model), Duration.ofSeconds(10)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position);
@@ -33,7 +37,9 @@ final class BenchKafka {
 
   /** A producer of requests, with the platform's producer settings. */
   static KafkaProducer<String, byte[]> requestsProducer(KafkaClients clients) {
-    return new KafkaProducer<>(new HashMap<>(clients.producerConfig("requests")), new StringSerializer(),
+    return new KafkaProducer<>(
+        new HashMap<>(clients.producerConfig("requests")),
+        new StringSerializer(),
         new ByteArraySerializer());
   }
 }

@@ -29,15 +29,18 @@ final class Charts {
   private static final int WIDTH = 720;
   private static final int HEIGHT = 460;
 
-  private Charts() {
-  }
+  private Charts() {}
 
   static void write(Path runs, Path out) throws IOException {
     Files.createDirectories(out);
     JsonObject limit = new JsonObject(Files.readString(runs.resolve("limit.json")));
     List<JsonObject> e2e = new ArrayList<>();
     try (Stream<Path> files = Files.list(runs)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().matches("e2e-.*\\.json")).sorted().toList()) {
+      for (Path file :
+          files
+              .filter(f -> f.getFileName().toString().matches("e2e-.*\\.json"))
+              .sorted()
+              .toList()) {
         e2e.add(new JsonObject(Files.readString(file)));
       }
     }
@@ -48,15 +51,23 @@ final class Charts {
 
   /** p50, p95, p99 of the open-loop runs by their offered rate, the closed-loop saturation run at its throughput. */
   private static void latency(List<JsonObject> runs, Path file) throws IOException {
-    List<JsonObject> points = runs.stream().filter(r -> r.getBoolean("batching", true))
-        .filter(r -> r.getDouble("offered", 0.0) > 0 || "saturation".equals(r.getString("kind")))
-        .sorted(Comparator.comparingDouble(Charts::load)).toList();
-    XYChart chart = chart("End-to-end latency against load", "requests per second (offered; saturation: achieved)",
-        "latency, ms (log)");
+    List<JsonObject> points =
+        runs.stream()
+            .filter(r -> r.getBoolean("batching", true))
+            .filter(
+                r -> r.getDouble("offered", 0.0) > 0 || "saturation".equals(r.getString("kind")))
+            .sorted(Comparator.comparingDouble(Charts::load))
+            .toList();
+    XYChart chart =
+        chart(
+            "End-to-end latency against load",
+            "requests per second (offered; saturation: achieved)",
+            "latency, ms (log)");
     chart.getStyler().setYAxisLogarithmic(true);
     double[] x = points.stream().mapToDouble(Charts::load).toArray();
     for (String p : List.of("p50", "p95", "p99")) {
-      chart.addSeries(p, x, points.stream().mapToDouble(r -> Math.max(1, r.getDouble(p))).toArray());
+      chart.addSeries(
+          p, x, points.stream().mapToDouble(r -> Math.max(1, r.getDouble(p))).toArray());
     }
     save(chart, file);
   }
@@ -67,18 +78,29 @@ final class Charts {
   }
 
   /** The model in process by batch size, and the end-to-end saturation runs at their mean batch. */
-  private static void throughput(JsonObject limit, List<JsonObject> runs, Path file) throws IOException {
+  private static void throughput(JsonObject limit, List<JsonObject> runs, Path file)
+      throws IOException {
     XYChart chart = chart("Throughput by batch size", "batch size (log)", "documents per second");
     chart.getStyler().setXAxisLogarithmic(true);
     JsonArray rows = limit.getJsonArray("rows");
-    chart.addSeries("model in process", rows.stream().map(JsonObject.class::cast).mapToDouble(r -> r.getInteger("batch")).toArray(),
-        rows.stream().map(JsonObject.class::cast).mapToDouble(r -> r.getDouble("documentsPerSecond")).toArray());
-    List<JsonObject> saturation = runs.stream().filter(r -> "saturation".equals(r.getString("kind")))
-        .sorted(Comparator.comparingDouble(r -> r.getDouble("meanBatch"))).toList();
+    chart.addSeries(
+        "model in process",
+        rows.stream().map(JsonObject.class::cast).mapToDouble(r -> r.getInteger("batch")).toArray(),
+        rows.stream()
+            .map(JsonObject.class::cast)
+            .mapToDouble(r -> r.getDouble("documentsPerSecond"))
+            .toArray());
+    List<JsonObject> saturation =
+        runs.stream()
+            .filter(r -> "saturation".equals(r.getString("kind")))
+            .sorted(Comparator.comparingDouble(r -> r.getDouble("meanBatch")))
+            .toList();
     if (!saturation.isEmpty()) {
-      XYSeries e2e = chart.addSeries("end to end at saturation (mean batch)",
-          saturation.stream().mapToDouble(r -> Math.max(1, r.getDouble("meanBatch"))).toArray(),
-          saturation.stream().mapToDouble(r -> r.getDouble("throughput")).toArray());
+      XYSeries e2e =
+          chart.addSeries(
+              "end to end at saturation (mean batch)",
+              saturation.stream().mapToDouble(r -> Math.max(1, r.getDouble("meanBatch"))).toArray(),
+              saturation.stream().mapToDouble(r -> r.getDouble("throughput")).toArray());
       e2e.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       e2e.setMarker(SeriesMarkers.DIAMOND);
     }
@@ -90,7 +112,11 @@ final class Charts {
    * line per batching run: a line that rises late means full batches.
    */
   private static void batches(List<JsonObject> runs, Path file) throws IOException {
-    XYChart chart = chart("Batch sizes inference formed", "batch size", "share of results in batches up to this size");
+    XYChart chart =
+        chart(
+            "Batch sizes inference formed",
+            "batch size",
+            "share of results in batches up to this size");
     for (JsonObject run : runs) {
       if (!run.getBoolean("batching", true)) {
         continue;
@@ -107,14 +133,25 @@ final class Charts {
         sum += sizes.getInteger(String.valueOf(keys.get(i)));
         cumulative[i] = sum / total;
       }
-      chart.addSeries(run.getString("label"), keys.stream().mapToDouble(Integer::doubleValue).toArray(), cumulative)
+      chart
+          .addSeries(
+              run.getString("label"),
+              keys.stream().mapToDouble(Integer::doubleValue).toArray(),
+              cumulative)
           .setMarker(SeriesMarkers.NONE);
     }
     save(chart, file);
   }
 
   private static XYChart chart(String title, String x, String y) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(x)
+            .yAxisTitle(y)
+            .build();
     Styler styler = chart.getStyler();
     styler.setChartBackgroundColor(Color.WHITE);
     styler.setLegendPosition(Styler.LegendPosition.OutsideS);
@@ -126,7 +163,9 @@ final class Charts {
 
   private static void save(XYChart chart, Path file) throws IOException {
     String name = file.getFileName().toString();
-    VectorGraphicsEncoder.saveVectorGraphic(chart, file.resolveSibling(name.substring(0, name.length() - 4)).toString(),
+    VectorGraphicsEncoder.saveVectorGraphic(
+        chart,
+        file.resolveSibling(name.substring(0, name.length() - 4)).toString(),
         VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
   }
 }

@@ -1,6 +1,5 @@
 package io.maas.bench;
 
-import io.maas.common.kafka.KafkaClients;
 import io.maas.common.kafka.Topics;
 import java.util.HashMap;
 import java.util.List;
@@ -20,30 +19,51 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class Cleanup {
 
-  private Cleanup() {
-  }
+  private Cleanup() {}
 
   static void run(String bootstrapServers, String model) throws Exception {
     try (Admin admin = Main.clients(bootstrapServers).admin()) {
-      List<String> topics = List.of(Topics.requests(model), Topics.results(model), Topics.shadow(model));
+      List<String> topics =
+          List.of(Topics.requests(model), Topics.results(model), Topics.shadow(model));
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(d ->
-          d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .values()
+          .forEach(
+              d ->
+                  d.partitions()
+                      .forEach(
+                          p ->
+                              latest.put(
+                                  new TopicPartition(d.name(), p.partition()),
+                                  OffsetSpec.latest())));
       Map<TopicPartition, Long> upTo = new HashMap<>();
-      admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> upTo.put(tp, info.offset()));
-      for (ConsumerGroupListing group : admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS)) {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
-            .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        committed.forEach((tp, offset) -> {
-          if (offset != null) {
-            upTo.computeIfPresent(tp, (k, end) -> Math.min(end, offset.offset()));
-          }
-        });
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((tp, info) -> upTo.put(tp, info.offset()));
+      for (ConsumerGroupListing group :
+          admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS)) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin
+                .listConsumerGroupOffsets(group.groupId())
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        committed.forEach(
+            (tp, offset) -> {
+              if (offset != null) {
+                upTo.computeIfPresent(tp, (k, end) -> Math.min(end, offset.offset()));
+              }
+            });
       }
       Map<TopicPartition, RecordsToDelete> deletions = new HashMap<>();
       upTo.forEach((tp, offset) -> deletions.put(tp, RecordsToDelete.beforeOffset(offset)));
       admin.deleteRecords(deletions).all().get(60, TimeUnit.SECONDS);
-      System.err.printf("deleted the records of %s up to their ends (or a group's committed offset) in %d partitions%n",
+      System.err.printf(
+          "deleted the records of %s up to their ends (or a group's committed offset) in %d partitions%n",
           String.join(", ", topics), deletions.size());
     }
   }

@@ -13,10 +13,10 @@ import java.util.List;
  */
 final class LimitRun {
 
-  private LimitRun() {
-  }
+  private LimitRun() {}
 
-  static void limit(Path archive, List<String> texts, double seconds, int intraOp, int interOp, Path json)
+  static void limit(
+      Path archive, List<String> texts, double seconds, int intraOp, int interOp, Path json)
       throws Exception {
     Path dir = Files.createTempDirectory("maas-bench-");
     ModelArchive.unpack(archive, dir, ModelArchive.Limits.defaults());
@@ -27,14 +27,18 @@ final class LimitRun {
       for (int batch = 1; batch <= 512; batch *= 2) {
         run(model, texts, batch, 0.5);
         double[] measured = run(model, texts, batch, seconds);
-        io.vertx.core.json.JsonObject row = new io.vertx.core.json.JsonObject().put("batch", batch)
-            .put("documentsPerSecond", measured[0]).put("msPerBatch", measured[1]);
+        io.vertx.core.json.JsonObject row =
+            new io.vertx.core.json.JsonObject()
+                .put("batch", batch)
+                .put("documentsPerSecond", measured[0])
+                .put("msPerBatch", measured[1]);
         System.out.println(Report.limitRow(row));
         rows.add(row);
       }
     }
     if (json != null) {
-      Files.writeString(json, new io.vertx.core.json.JsonObject().put("rows", rows).encodePrettily());
+      Files.writeString(
+          json, new io.vertx.core.json.JsonObject().put("rows", rows).encodePrettily());
     }
   }
 

@@ -11,12 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Random;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -66,8 +66,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class Main {
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> flags = new HashMap<>();
@@ -75,8 +74,11 @@ public final class Main {
       flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
     if ("drift".equals(args[0])) {
-      DriftExperiment.run(Path.of(flags.get("model")), SpamAssassinCorpus.load(Path.of(flags.get("corpus"))),
-          Path.of(flags.get("foreign")), Integer.parseInt(flags.getOrDefault("windows", "200")));
+      DriftExperiment.run(
+          Path.of(flags.get("model")),
+          SpamAssassinCorpus.load(Path.of(flags.get("corpus"))),
+          Path.of(flags.get("foreign")),
+          Integer.parseInt(flags.getOrDefault("windows", "200")));
       return;
     }
     if ("charts".equals(args[0])) {
@@ -101,11 +103,18 @@ public final class Main {
     }
     List<String> texts = shuffledTexts(flags);
     switch (args[0]) {
-      case "limit" -> LimitRun.limit(Path.of(flags.get("model")), texts, Double.parseDouble(flags.getOrDefault("seconds", "3")),
-          Integer.parseInt(flags.getOrDefault("intra-op", "1")), Integer.parseInt(flags.getOrDefault("inter-op", "1")),
-          flags.containsKey("json") ? Path.of(flags.get("json")) : null);
+      case "limit" ->
+          LimitRun.limit(
+              Path.of(flags.get("model")),
+              texts,
+              Double.parseDouble(flags.getOrDefault("seconds", "3")),
+              Integer.parseInt(flags.getOrDefault("intra-op", "1")),
+              Integer.parseInt(flags.getOrDefault("inter-op", "1")),
+              flags.containsKey("json") ? Path.of(flags.get("json")) : null);
       case "e2e" -> endToEnd(flags, texts);
-      default -> throw new IllegalArgumentException("usage: bench limit|e2e|swap|predict|drift|charts|report|cleanup ...");
+      default ->
+          throw new IllegalArgumentException(
+              "usage: bench limit|e2e|swap|predict|drift|charts|report|cleanup ...");
     }
   }
 
@@ -114,7 +123,11 @@ public final class Main {
    * order serves every run, so runs stay comparable.
    */
   static List<String> shuffledTexts(Map<String, String> flags) {
-    List<String> texts = new ArrayList<>(SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream().map(Example::text).toList());
+    List<String> texts =
+        new ArrayList<>(
+            SpamAssassinCorpus.load(Path.of(flags.get("corpus"))).stream()
+                .map(Example::text)
+                .toList());
     Collections.shuffle(texts, new Random(42));
     return texts;
   }
@@ -124,7 +137,7 @@ public final class Main {
     KafkaClients clients = clients(flags.get("kafka"));
     Payloads payloads = new Payloads(model, texts);
     try (KafkaConsumer<String, byte[]> consumer = BenchKafka.resultsFromNow(clients, model);
-         KafkaProducer<String, byte[]> producer = BenchKafka.requestsProducer(clients)) {
+        KafkaProducer<String, byte[]> producer = BenchKafka.requestsProducer(clients)) {
 
       // Warm-up, not measured: both JVMs compile their hot paths before the clock starts.
       int warmup = Integer.parseInt(flags.getOrDefault("warmup", "5000"));
@@ -137,8 +150,12 @@ public final class Main {
       warming.join();
 
       String prefix = "bench-" + System.currentTimeMillis() + "-";
-      int expected = flags.containsKey("count") ? Integer.parseInt(flags.get("count"))
-          : (int) (Double.parseDouble(flags.get("rate")) * Double.parseDouble(flags.get("seconds")));
+      int expected =
+          flags.containsKey("count")
+              ? Integer.parseInt(flags.get("count"))
+              : (int)
+                  (Double.parseDouble(flags.get("rate"))
+                      * Double.parseDouble(flags.get("seconds")));
       double rate = flags.containsKey("count") ? 0 : Double.parseDouble(flags.get("rate"));
       List<Long> latencies = new ArrayList<>(expected);
       List<Long> inService = new ArrayList<>(expected);
@@ -148,31 +165,47 @@ public final class Main {
       Semaphore outstanding = rate > 0 ? null : new Semaphore(window);
       Thread sending = sender(producer, payloads, model, prefix, expected, rate, outstanding);
       sending.start();
-      int received = collect(consumer, prefix, expected, result -> {
-        if (outstanding != null) {
-          outstanding.release();
-        }
-        long observed = System.currentTimeMillis();
-        latencies.add(observed - result.ingestedAt());
-        inService.add(result.completedAt() - result.ingestedAt());
-        batchSizes.merge(result.batchSize(), 1, Integer::sum);
-        lastResult[0] = observed;
-      });
+      int received =
+          collect(
+              consumer,
+              prefix,
+              expected,
+              result -> {
+                if (outstanding != null) {
+                  outstanding.release();
+                }
+                long observed = System.currentTimeMillis();
+                latencies.add(observed - result.ingestedAt());
+                inService.add(result.completedAt() - result.ingestedAt());
+                batchSizes.merge(result.batchSize(), 1, Integer::sum);
+                lastResult[0] = observed;
+              });
       sending.join();
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       long[] completed = inService.stream().mapToLong(Long::longValue).sorted().toArray();
       double seconds = (lastResult[0] - firstSend) / 1000.0;
-      double meanBatch = batchSizes.entrySet().stream().mapToDouble(e -> (double) e.getKey() * e.getValue()).sum() / received;
+      double meanBatch =
+          batchSizes.entrySet().stream().mapToDouble(e -> (double) e.getKey() * e.getValue()).sum()
+              / received;
       int maxBatch = batchSizes.isEmpty() ? 0 : ((TreeMap<Integer, Integer>) batchSizes).lastKey();
       io.vertx.core.json.JsonObject sizes = new io.vertx.core.json.JsonObject();
       batchSizes.forEach((size, n) -> sizes.put(String.valueOf(size), n));
-      io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject()
-          .put("label", flags.get("label")).put("kind", rate > 0 ? "open-loop" : "saturation").put("offered", rate)
-          .put("batching", maxBatch > 1).put("received", received).put("expected", expected)
-          .put("throughput", received / seconds)
-          .put("p50", percentile(sorted, 50)).put("p95", percentile(sorted, 95)).put("p99", percentile(sorted, 99))
-          .put("p99Done", percentile(completed, 99)).put("meanBatch", meanBatch).put("maxBatch", maxBatch)
-          .put("batchSizes", sizes);
+      io.vertx.core.json.JsonObject json =
+          new io.vertx.core.json.JsonObject()
+              .put("label", flags.get("label"))
+              .put("kind", rate > 0 ? "open-loop" : "saturation")
+              .put("offered", rate)
+              .put("batching", maxBatch > 1)
+              .put("received", received)
+              .put("expected", expected)
+              .put("throughput", received / seconds)
+              .put("p50", percentile(sorted, 50))
+              .put("p95", percentile(sorted, 95))
+              .put("p99", percentile(sorted, 99))
+              .put("p99Done", percentile(completed, 99))
+              .put("meanBatch", meanBatch)
+              .put("maxBatch", maxBatch)
+              .put("batchSizes", sizes);
       System.out.println(Report.e2eRow(json));
       if (flags.containsKey("json")) {
         Files.writeString(Path.of(flags.get("json")), json.encodePrettily());
@@ -184,28 +217,39 @@ public final class Main {
    * A thread sending {@code count} requests: at a fixed rate per second, or ({@code rate} 0) as
    * fast as {@code window} allows, one permit per request, given back as its result arrives.
    */
-  private static Thread sender(KafkaProducer<String, byte[]> producer, Payloads payloads, String model, String prefix,
-      int count, double rate, Semaphore window) {
-    return new Thread(() -> {
-      long start = System.nanoTime();
-      for (int i = 0; i < count; i++) {
-        if (window != null) {
-          window.acquireUninterruptibly();
-        }
-        if (rate > 0) {
-          long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
-          if (wait > 0) {
-            LockSupport.parkNanos(wait);
+  private static Thread sender(
+      KafkaProducer<String, byte[]> producer,
+      Payloads payloads,
+      String model,
+      String prefix,
+      int count,
+      double rate,
+      Semaphore window) {
+    return new Thread(
+        () -> {
+          long start = System.nanoTime();
+          for (int i = 0; i < count; i++) {
+            if (window != null) {
+              window.acquireUninterruptibly();
+            }
+            if (rate > 0) {
+              long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+              if (wait > 0) {
+                LockSupport.parkNanos(wait);
+              }
+            }
+            send(producer, payloads, model, i, prefix + i);
           }
-        }
-        send(producer, payloads, model, i, prefix + i);
-      }
-      producer.flush();
-    }, "bench-sender");
+          producer.flush();
+        },
+        "bench-sender");
   }
 
   /** Reads results until {@code expected} with ids starting with {@code prefix} came, or 5 minutes passed. */
-  private static int collect(KafkaConsumer<String, byte[]> consumer, String prefix, int expected,
+  private static int collect(
+      KafkaConsumer<String, byte[]> consumer,
+      String prefix,
+      int expected,
       Consumer<InferenceResult> each) {
     int received = 0;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -230,13 +274,23 @@ public final class Main {
 
     Payloads(String model, List<String> texts) {
       this.model = model;
-      this.texts = texts.stream().map(t -> Json.encode(t).getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+      this.texts =
+          texts.stream()
+              .map(t -> Json.encode(t).getBytes(StandardCharsets.UTF_8))
+              .toArray(byte[][]::new);
     }
 
     /** {@code {"id":..,"model":..,"ingestedAt":..,"text":..}} for the i-th request. */
     byte[] request(int i, String id, long ingestedAt) {
-      byte[] head = ("{\"id\":" + Json.encode(id) + ",\"model\":" + Json.encode(model) + ",\"ingestedAt\":" + ingestedAt
-          + ",\"text\":").getBytes(StandardCharsets.UTF_8);
+      byte[] head =
+          ("{\"id\":"
+                  + Json.encode(id)
+                  + ",\"model\":"
+                  + Json.encode(model)
+                  + ",\"ingestedAt\":"
+                  + ingestedAt
+                  + ",\"text\":")
+              .getBytes(StandardCharsets.UTF_8);
       byte[] text = texts[i % texts.length];
       byte[] out = Arrays.copyOf(head, head.length + text.length + 1);
       System.arraycopy(text, 0, out, head.length, text.length);
@@ -245,8 +299,11 @@ public final class Main {
     }
   }
 
-  static void send(KafkaProducer<String, byte[]> producer, Payloads payloads, String model, int i, String id) {
-    producer.send(new ProducerRecord<>(Topics.requests(model), id, payloads.request(i, id, System.currentTimeMillis())));
+  static void send(
+      KafkaProducer<String, byte[]> producer, Payloads payloads, String model, int i, String id) {
+    producer.send(
+        new ProducerRecord<>(
+            Topics.requests(model), id, payloads.request(i, id, System.currentTimeMillis())));
   }
 
   static long percentile(long[] sorted, int p) {
@@ -259,8 +316,12 @@ public final class Main {
   /** The benchmark's clients, with the services' MAAS_KAFKA_CONFIG_FILE when it is set (a secured cluster). */
   static KafkaClients clients(String bootstrapServers) {
     String file = System.getenv(io.maas.common.config.MaasConfig.MAAS_KAFKA_CONFIG_FILE);
-    return new KafkaClients(bootstrapServers, "bench", file == null || file.isBlank()
-        ? io.maas.common.kafka.KafkaClientFile.NONE
-        : io.maas.common.kafka.KafkaClientFile.load(io.maas.common.config.MaasConfig.MAAS_KAFKA_CONFIG_FILE, Path.of(file)));
+    return new KafkaClients(
+        bootstrapServers,
+        "bench",
+        file == null || file.isBlank()
+            ? io.maas.common.kafka.KafkaClientFile.NONE
+            : io.maas.common.kafka.KafkaClientFile.load(
+                io.maas.common.config.MaasConfig.MAAS_KAFKA_CONFIG_FILE, Path.of(file)));
   }
 }

@@ -41,12 +41,14 @@ import java.util.function.IntFunction;
  */
 final class PredictExperiment {
 
-  static final ServiceMethod<PredictResponse, PredictRequest> PREDICT = ServiceMethod.client(
-      ServiceName.create("tensorflow.serving", "PredictionService"), "Predict", GrpcMessageEncoder.encoder(),
-      GrpcMessageDecoder.decoder(PredictResponse.newBuilder()));
+  static final ServiceMethod<PredictResponse, PredictRequest> PREDICT =
+      ServiceMethod.client(
+          ServiceName.create("tensorflow.serving", "PredictionService"),
+          "Predict",
+          GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(PredictResponse.newBuilder()));
 
-  private PredictExperiment() {
-  }
+  private PredictExperiment() {}
 
   static void run(Map<String, String> flags, List<String> texts) throws Exception {
     String model = flags.getOrDefault("model", "spam");
@@ -58,36 +60,65 @@ final class PredictExperiment {
     double seconds = Double.parseDouble(flags.getOrDefault("seconds", "20"));
     Vertx vertx = Vertx.vertx();
     try {
-      HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(httpPort),
-          new PoolOptions().setHttp1MaxSize(concurrency));
-      List<Buffer> bodies = texts.stream()
-          .map(t -> new JsonObject().put("instances", new JsonArray().add(t)).toBuffer()).toList();
-      IntFunction<Future<?>> httpCall = i -> http.request(HttpMethod.POST, "/v1/models/" + model + ":predict")
-          .compose(request -> request.putHeader("Content-Type", "application/json").send(bodies.get(i % bodies.size())))
-          .compose(response -> response.body().compose(body -> response.statusCode() == 200 ? Future.succeededFuture()
-              : Future.failedFuture("HTTP " + response.statusCode() + ": " + body)));
+      HttpClient http =
+          vertx.createHttpClient(
+              new HttpClientOptions().setDefaultHost(host).setDefaultPort(httpPort),
+              new PoolOptions().setHttp1MaxSize(concurrency));
+      List<Buffer> bodies =
+          texts.stream()
+              .map(t -> new JsonObject().put("instances", new JsonArray().add(t)).toBuffer())
+              .toList();
+      IntFunction<Future<?>> httpCall =
+          i ->
+              http.request(HttpMethod.POST, "/v1/models/" + model + ":predict")
+                  .compose(
+                      request ->
+                          request
+                              .putHeader("Content-Type", "application/json")
+                              .send(bodies.get(i % bodies.size())))
+                  .compose(
+                      response ->
+                          response
+                              .body()
+                              .compose(
+                                  body ->
+                                      response.statusCode() == 200
+                                          ? Future.succeededFuture()
+                                          : Future.failedFuture(
+                                              "HTTP " + response.statusCode() + ": " + body)));
 
       GrpcClient grpc = GrpcClient.client(vertx);
       SocketAddress grpcAddress = SocketAddress.inetSocketAddress(grpcPort, host);
       List<PredictRequest> requests = texts.stream().map(t -> request(model, t)).toList();
-      IntFunction<Future<?>> grpcCall = i -> grpc.request(grpcAddress, PREDICT)
-          .compose(call -> call.end(requests.get(i % requests.size())).compose(v -> call.response()))
-          .compose(response -> response.last());
+      IntFunction<Future<?>> grpcCall =
+          i ->
+              grpc.request(grpcAddress, PREDICT)
+                  .compose(
+                      call ->
+                          call.end(requests.get(i % requests.size())).compose(v -> call.response()))
+                  .compose(response -> response.last());
 
       System.out.println("| protocol | calls | texts/s | p50 ms | p95 ms | p99 ms | errors |");
       System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
       JsonArray rows = new JsonArray();
-      for (Map.Entry<String, IntFunction<Future<?>>> protocol : List.of(Map.entry("HTTP :predict", httpCall),
-          Map.entry("gRPC Predict", grpcCall))) {
+      for (Map.Entry<String, IntFunction<Future<?>>> protocol :
+          List.of(Map.entry("HTTP :predict", httpCall), Map.entry("gRPC Predict", grpcCall))) {
         loop(protocol.getValue(), concurrency, warmup);
-        JsonObject row = loop(protocol.getValue(), concurrency, seconds)
-            .put("protocol", protocol.getKey()).put("concurrency", concurrency);
+        JsonObject row =
+            loop(protocol.getValue(), concurrency, seconds)
+                .put("protocol", protocol.getKey())
+                .put("concurrency", concurrency);
         System.out.println(Report.predictRow(row));
         rows.add(row);
       }
       if (flags.containsKey("json")) {
-        Files.writeString(Path.of(flags.get("json")), new JsonObject().put("concurrency", concurrency)
-            .put("seconds", seconds).put("rows", rows).encodePrettily());
+        Files.writeString(
+            Path.of(flags.get("json")),
+            new JsonObject()
+                .put("concurrency", concurrency)
+                .put("seconds", seconds)
+                .put("rows", rows)
+                .encodePrettily());
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -95,14 +126,22 @@ final class PredictExperiment {
   }
 
   static PredictRequest request(String model, String text) {
-    TensorProto tensor = TensorProto.newBuilder().setDtype(DataType.DT_STRING)
-        .setTensorShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dim.newBuilder().setSize(1)))
-        .addStringVal(ByteString.copyFromUtf8(text)).build();
-    return PredictRequest.newBuilder().setModelSpec(ModelSpec.newBuilder().setName(model)).putInputs("text", tensor).build();
+    TensorProto tensor =
+        TensorProto.newBuilder()
+            .setDtype(DataType.DT_STRING)
+            .setTensorShape(
+                TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dim.newBuilder().setSize(1)))
+            .addStringVal(ByteString.copyFromUtf8(text))
+            .build();
+    return PredictRequest.newBuilder()
+        .setModelSpec(ModelSpec.newBuilder().setName(model))
+        .putInputs("text", tensor)
+        .build();
   }
 
   /** {@code concurrency} calls in flight for {@code seconds}; throughput, latency percentiles and errors. */
-  private static JsonObject loop(IntFunction<Future<?>> call, int concurrency, double seconds) throws Exception {
+  private static JsonObject loop(IntFunction<Future<?>> call, int concurrency, double seconds)
+      throws Exception {
     long started = System.nanoTime();
     long deadline = started + (long) (seconds * 1e9);
     AtomicInteger next = new AtomicInteger();
@@ -114,28 +153,42 @@ final class PredictExperiment {
       lanes.add(done.future());
       lane(call, next, deadline, latencies, errors, done);
     }
-    Future.all(lanes).toCompletionStage().toCompletableFuture().get((long) seconds + 120, TimeUnit.SECONDS);
+    Future.all(lanes)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get((long) seconds + 120, TimeUnit.SECONDS);
     double elapsed = (System.nanoTime() - started) / 1e9;
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-    return new JsonObject().put("calls", sorted.length).put("throughput", sorted.length / elapsed)
-        .put("p50", Main.percentile(sorted, 50)).put("p95", Main.percentile(sorted, 95))
-        .put("p99", Main.percentile(sorted, 99)).put("errors", errors.get());
+    return new JsonObject()
+        .put("calls", sorted.length)
+        .put("throughput", sorted.length / elapsed)
+        .put("p50", Main.percentile(sorted, 50))
+        .put("p95", Main.percentile(sorted, 95))
+        .put("p99", Main.percentile(sorted, 99))
+        .put("errors", errors.get());
   }
 
-  private static void lane(IntFunction<Future<?>> call, AtomicInteger next, long deadline, List<Long> latencies,
-      AtomicInteger errors, Promise<Void> done) {
+  private static void lane(
+      IntFunction<Future<?>> call,
+      AtomicInteger next,
+      long deadline,
+      List<Long> latencies,
+      AtomicInteger errors,
+      Promise<Void> done) {
     if (System.nanoTime() >= deadline) {
       done.complete();
       return;
     }
     long sent = System.nanoTime();
-    call.apply(next.getAndIncrement()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        latencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
-      } else if (errors.incrementAndGet() <= 3) {
-        System.err.println("bench predict: a call failed: " + ar.cause().getMessage());
-      }
-      lane(call, next, deadline, latencies, errors, done);
-    });
+    call.apply(next.getAndIncrement())
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                latencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
+              } else if (errors.incrementAndGet() <= 3) {
+                System.err.println("bench predict: a call failed: " + ar.cause().getMessage());
+              }
+              lane(call, next, deadline, latencies, errors, done);
+            });
   }
 }

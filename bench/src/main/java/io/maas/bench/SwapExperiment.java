@@ -40,11 +40,11 @@ final class SwapExperiment {
 
   /** Width of the windows whose p99 is compared with the steady one. */
   private static final long WINDOW_MILLIS = 5_000;
+
   /** Windows with fewer results than this say little about a p99. */
   private static final int MIN_WINDOW_RESULTS = 100;
 
-  private SwapExperiment() {
-  }
+  private SwapExperiment() {}
 
   static void run(Map<String, String> flags, List<String> texts) throws Exception {
     String model = flags.getOrDefault("model", "spam");
@@ -56,18 +56,26 @@ final class SwapExperiment {
     double rate = Double.parseDouble(flags.get("rate"));
     double seconds = Double.parseDouble(flags.getOrDefault("seconds", "60"));
     double warmupSeconds = Double.parseDouble(flags.getOrDefault("warmup-seconds", "15"));
-    String label = flags.getOrDefault("label", (control ? "no swap" : "swap to v" + to) + ", " + Math.round(rate) + "/s");
+    String label =
+        flags.getOrDefault(
+            "label", (control ? "no swap" : "swap to v" + to) + ", " + Math.round(rate) + "/s");
     String token = System.getenv("MAAS_ADMIN_TOKEN");
     if (!control && (registry == null || token == null || token.isBlank())) {
-      throw new IllegalArgumentException("bench swap needs --registry URL and MAAS_ADMIN_TOKEN in the environment");
+      throw new IllegalArgumentException(
+          "bench swap needs --registry URL and MAAS_ADMIN_TOKEN in the environment");
     }
     int total = (int) (rate * (warmupSeconds + seconds));
     KafkaClients clients = Main.clients(flags.get("kafka"));
     Main.Payloads payloads = new Main.Payloads(model, texts);
     // HTTP/1.1: the JDK client's h2c upgrade is of no use here, and costs both sides CPU
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     if (!control && inference != null && production(http, inference, model) == to) {
-      throw new IllegalArgumentException("v" + to + " of " + model + " is production already: nothing would be swapped");
+      throw new IllegalArgumentException(
+          "v" + to + " of " + model + " is production already: nothing would be swapped");
     }
 
     long[] ingestedAt = new long[total];
@@ -77,45 +85,55 @@ final class SwapExperiment {
     Arrays.fill(version, -1);
     int duplicates = 0;
     int received = 0;
-    long[] swap = new long[3]; // PUT sent, PUT answered, status shows the new version (epoch ms; 0: not seen)
+    long[] swap =
+        new long[3]; // PUT sent, PUT answered, status shows the new version (epoch ms; 0: not seen)
 
     try (KafkaConsumer<String, byte[]> consumer = BenchKafka.resultsFromNow(clients, model);
-         KafkaProducer<String, byte[]> producer = BenchKafka.requestsProducer(clients)) {
+        KafkaProducer<String, byte[]> producer = BenchKafka.requestsProducer(clients)) {
 
       String prefix = "swap-" + System.currentTimeMillis() + "-";
       long startNanos = System.nanoTime();
       long startMillis = System.currentTimeMillis();
-      Thread sending = new Thread(() -> {
-        for (int i = 0; i < total; i++) {
-          long wait = startNanos + (long) (i * 1e9 / rate) - System.nanoTime();
-          if (wait > 0) {
-            LockSupport.parkNanos(wait);
-          }
-          Main.send(producer, payloads, model, i, prefix + i);
-        }
-        producer.flush();
-      }, "bench-sender");
-      Thread swapping = new Thread(() -> {
-        // the client's first calls (connections, class loading, JIT) happen in the warm-up, not at the PUT
-        if (inference != null) {
-          production(http, inference, model);
-        }
-        LockSupport.parkNanos(startNanos + (long) ((warmupSeconds + seconds / 2) * 1e9) - System.nanoTime());
-        swap[0] = System.currentTimeMillis();
-        if (control) {
-          swap[1] = swap[0];
-          return;
-        }
-        deploy(http, registry, token, model, to);
-        swap[1] = System.currentTimeMillis();
-        if (inference != null) {
-          swap[2] = awaitServing(http, inference, model, to, swap[0] + 120_000);
-        }
-      }, "bench-swap");
+      Thread sending =
+          new Thread(
+              () -> {
+                for (int i = 0; i < total; i++) {
+                  long wait = startNanos + (long) (i * 1e9 / rate) - System.nanoTime();
+                  if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                  }
+                  Main.send(producer, payloads, model, i, prefix + i);
+                }
+                producer.flush();
+              },
+              "bench-sender");
+      Thread swapping =
+          new Thread(
+              () -> {
+                // the client's first calls (connections, class loading, JIT) happen in the warm-up,
+                // not at the PUT
+                if (inference != null) {
+                  production(http, inference, model);
+                }
+                LockSupport.parkNanos(
+                    startNanos + (long) ((warmupSeconds + seconds / 2) * 1e9) - System.nanoTime());
+                swap[0] = System.currentTimeMillis();
+                if (control) {
+                  swap[1] = swap[0];
+                  return;
+                }
+                deploy(http, registry, token, model, to);
+                swap[1] = System.currentTimeMillis();
+                if (inference != null) {
+                  swap[2] = awaitServing(http, inference, model, to, swap[0] + 120_000);
+                }
+              },
+              "bench-swap");
       sending.start();
       swapping.start();
 
-      long deadline = startNanos + (long) ((warmupSeconds + seconds) * 1e9) + TimeUnit.SECONDS.toNanos(60);
+      long deadline =
+          startNanos + (long) ((warmupSeconds + seconds) * 1e9) + TimeUnit.SECONDS.toNanos(60);
       while (received < total && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
           if (record.key() == null || !record.key().startsWith(prefix)) {
@@ -139,36 +157,73 @@ final class SwapExperiment {
       swapping.join();
 
       long measuredFrom = startMillis + (long) (warmupSeconds * 1000);
-      Windows report = windows(ingestedAt, observed, completedAt, version, to, measuredFrom, swap[0]);
+      Windows report =
+          windows(ingestedAt, observed, completedAt, version, to, measuredFrom, swap[0]);
       long swapMillis = swap[2] == 0 ? -1 : swap[2] - swap[0];
-      JsonObject json = new JsonObject()
-          .put("label", label).put("kind", "swap").put("control", control).put("putAt", swap[0]).put("offered", rate).put("to", to)
-          .put("sent", total).put("results", received).put("lost", total - received).put("duplicates", duplicates)
-          .put("oldAfterNew", report.oldAfterNew).put("steadyP99", report.steadyP99).put("worstWindowP99", report.worstP99)
-          .put("worstWindowFromSwapMillis", report.worstStart - swap[0]).put("ratio", report.ratio())
-          .put("worstWindowBeforeSwapP99", report.worstBeforeP99).put("swapMillis", swapMillis)
-          .put("putMillis", swap[1] - swap[0]).put("seconds", new JsonArray(new ArrayList<>(report.seconds)));
+      JsonObject json =
+          new JsonObject()
+              .put("label", label)
+              .put("kind", "swap")
+              .put("control", control)
+              .put("putAt", swap[0])
+              .put("offered", rate)
+              .put("to", to)
+              .put("sent", total)
+              .put("results", received)
+              .put("lost", total - received)
+              .put("duplicates", duplicates)
+              .put("oldAfterNew", report.oldAfterNew)
+              .put("steadyP99", report.steadyP99)
+              .put("worstWindowP99", report.worstP99)
+              .put("worstWindowFromSwapMillis", report.worstStart - swap[0])
+              .put("ratio", report.ratio())
+              .put("worstWindowBeforeSwapP99", report.worstBeforeP99)
+              .put("swapMillis", swapMillis)
+              .put("putMillis", swap[1] - swap[0])
+              .put("seconds", new JsonArray(new ArrayList<>(report.seconds)));
       System.out.println(Report.swapRow(json));
       if (control) {
-        System.err.printf(Locale.ROOT, "control: no PUT; seconds counted from +%.1f s%n", (swap[0] - startMillis) / 1000.0);
+        System.err.printf(
+            Locale.ROOT,
+            "control: no PUT; seconds counted from +%.1f s%n",
+            (swap[0] - startMillis) / 1000.0);
       } else {
-        System.err.printf(Locale.ROOT, "swap: PUT at +%.1f s (answered in %d ms), v%d serving after %s ms%n",
-            (swap[0] - startMillis) / 1000.0, swap[1] - swap[0], to, swapMillis < 0 ? "?" : String.valueOf(swapMillis));
+        System.err.printf(
+            Locale.ROOT,
+            "swap: PUT at +%.1f s (answered in %d ms), v%d serving after %s ms%n",
+            (swap[0] - startMillis) / 1000.0,
+            swap[1] - swap[0],
+            to,
+            swapMillis < 0 ? "?" : String.valueOf(swapMillis));
       }
       System.err.println("second from the PUT | results | p50 ms | p99 ms | max ms | versions");
       for (JsonObject s : report.seconds) {
         if (s.getInteger("second") >= -5 && s.getInteger("second") <= 15) {
-          System.err.printf(Locale.ROOT, "%+d | %d | %d | %d | %d | %s%n", s.getInteger("second"), s.getInteger("results"),
-              s.getLong("p50"), s.getLong("p99"), s.getLong("max"), s.getJsonObject("versions").encode());
+          System.err.printf(
+              Locale.ROOT,
+              "%+d | %d | %d | %d | %d | %s%n",
+              s.getInteger("second"),
+              s.getInteger("results"),
+              s.getLong("p50"),
+              s.getLong("p99"),
+              s.getLong("max"),
+              s.getJsonObject("versions").encode());
         }
       }
       if (flags.containsKey("raw")) {
-        // one line per answered request, for a closer look: sent, observed, completed (epoch ms), version
+        // one line per answered request, for a closer look:
+        // sent, observed, completed (epoch ms), version
         StringBuilder raw = new StringBuilder("ingestedAt,observed,completedAt,version\n");
         for (int i = 0; i < total; i++) {
           if (version[i] >= 0) {
-            raw.append(ingestedAt[i]).append(',').append(observed[i]).append(',').append(completedAt[i]).append(',')
-                .append(version[i]).append('\n');
+            raw.append(ingestedAt[i])
+                .append(',')
+                .append(observed[i])
+                .append(',')
+                .append(completedAt[i])
+                .append(',')
+                .append(version[i])
+                .append('\n');
           }
         }
         Files.writeString(Path.of(flags.get("raw")), raw);
@@ -187,14 +242,25 @@ final class SwapExperiment {
    * @param oldAfterNew    answers from another version that completed after the first from the new one
    * @param seconds        per second from the PUT: results, p50, p99, max and the versions that answered
    */
-  record Windows(long steadyP99, long worstP99, long worstStart, long worstBeforeP99, int oldAfterNew,
+  record Windows(
+      long steadyP99,
+      long worstP99,
+      long worstStart,
+      long worstBeforeP99,
+      int oldAfterNew,
       List<JsonObject> seconds) {
     double ratio() {
       return steadyP99 <= 0 ? 0 : (double) worstP99 / steadyP99;
     }
   }
 
-  static Windows windows(long[] ingestedAt, long[] observed, long[] completedAt, int[] version, int to, long measuredFrom,
+  static Windows windows(
+      long[] ingestedAt,
+      long[] observed,
+      long[] completedAt,
+      int[] version,
+      int to,
+      long measuredFrom,
       long swapAt) {
     List<Integer> answered = new ArrayList<>();
     long firstNew = Long.MAX_VALUE;
@@ -236,7 +302,9 @@ final class SwapExperiment {
       }
     }
     List<JsonObject> seconds = new ArrayList<>();
-    for (long from = swapAt - (swapAt - measuredFrom) / 1000 * 1000; from < lastSent; from += 1000) {
+    for (long from = swapAt - (swapAt - measuredFrom) / 1000 * 1000;
+        from < lastSent;
+        from += 1000) {
       List<Long> second = latencies(answered, ingestedAt, observed, from, from + 1000);
       if (second.isEmpty()) {
         continue;
@@ -248,14 +316,20 @@ final class SwapExperiment {
         }
       }
       long[] sorted = second.stream().mapToLong(Long::longValue).sorted().toArray();
-      seconds.add(new JsonObject().put("second", (int) Math.floorDiv(from - swapAt, 1000)).put("results", sorted.length)
-          .put("p50", Main.percentile(sorted, 50)).put("p99", Main.percentile(sorted, 99))
-          .put("max", sorted[sorted.length - 1]).put("versions", versions));
+      seconds.add(
+          new JsonObject()
+              .put("second", (int) Math.floorDiv(from - swapAt, 1000))
+              .put("results", sorted.length)
+              .put("p50", Main.percentile(sorted, 50))
+              .put("p99", Main.percentile(sorted, 99))
+              .put("max", sorted[sorted.length - 1])
+              .put("versions", versions));
     }
     return new Windows(p99(steady), worst, worstStart, worstBefore, oldAfterNew, seconds);
   }
 
-  private static List<Long> latencies(List<Integer> answered, long[] ingestedAt, long[] observed, long from, long until) {
+  private static List<Long> latencies(
+      List<Integer> answered, long[] ingestedAt, long[] observed, long from, long until) {
     List<Long> out = new ArrayList<>();
     for (int i : answered) {
       if (ingestedAt[i] >= from && ingestedAt[i] < until) {
@@ -270,17 +344,29 @@ final class SwapExperiment {
   }
 
   private static void deploy(HttpClient http, String registry, String token, String model, int to) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(registry + "/v1/models/" + model + "/deployment"))
-        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(new JsonObject().put("production", to).encode())).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(registry + "/v1/models/" + model + "/deployment"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .PUT(
+                HttpRequest.BodyPublishers.ofString(
+                    new JsonObject().put("production", to).encode()))
+            .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() >= 300) {
-        throw new IllegalStateException("PUT " + request.uri() + " answered HTTP " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(
+            "PUT "
+                + request.uri()
+                + " answered HTTP "
+                + response.statusCode()
+                + ": "
+                + response.body());
       }
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("the registry at " + registry + " does not answer: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the registry at " + registry + " does not answer: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -288,12 +374,14 @@ final class SwapExperiment {
   }
 
   /** When inference's GET /v1/status first shows {@code to} as production (epoch ms), or 0 if not by {@code until}. */
-  private static long awaitServing(HttpClient http, String inference, String model, int to, long until) {
+  private static long awaitServing(
+      HttpClient http, String inference, String model, int to, long until) {
     while (System.currentTimeMillis() < until && !Thread.currentThread().isInterrupted()) {
       if (production(http, inference, model) == to) {
         return System.currentTimeMillis();
       }
-      // often enough for a swap that takes seconds, seldom enough to cost the cores it shares with the platform nothing
+      // often enough for a swap that takes seconds, seldom enough to cost the cores it shares with
+      // the platform nothing
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
     }
     return 0;
@@ -301,9 +389,14 @@ final class SwapExperiment {
 
   /** The version inference's GET /v1/status shows as the model's production, or -1 (none, or no answer). */
   private static int production(HttpClient http, String inference, String model) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(inference + "/v1/status")).timeout(Duration.ofSeconds(5)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(inference + "/v1/status"))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
     try {
-      JsonObject status = new JsonObject(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+      JsonObject status =
+          new JsonObject(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
       JsonObject models = status.getJsonObject("models", status);
       JsonObject entry = models.getJsonObject(model);
       JsonArray versions = entry == null ? null : entry.getJsonArray("versions");

@@ -25,11 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReportTest {
 
-  private static final Report.Setting SETTING = new Report.Setting(LocalDate.of(2026, 11, 29), 2, 23,
-      "openjdk version \"17.0.15\" 2025-04-15", "768m", "1g", "384m", "1", "-1", "64", "5", "2");
+  private static final Report.Setting SETTING =
+      new Report.Setting(
+          LocalDate.of(2026, 11, 29),
+          2,
+          23,
+          "openjdk version \"17.0.15\" 2025-04-15",
+          "768m",
+          "1g",
+          "384m",
+          "1",
+          "-1",
+          "64",
+          "5",
+          "2");
 
-  @TempDir
-  Path runs;
+  @TempDir Path runs;
 
   @BeforeEach
   void copyRuns() throws IOException, URISyntaxException {
@@ -57,19 +68,22 @@ class ReportTest {
 
     List<String> targets = targets();
 
-    assertThat(targets).containsExactly(
-        "| saturated end-to-end throughput at least 70% of the in-process limit | 2738 of 3912 documents/s: 70% | yes |",
-        "| p99 latency at half of saturation under 50 ms | 49 ms | yes |",
-        "| saturation with the monitor running at least 97% of it with the monitor stopped | mean of 2738 and 2598 vs 2399"
-            + " documents/s: 111% | yes |",
-        "| a swap at half of saturation: worst 5-second-window p99 at most 1.5x the steady p99, nothing lost, no old answer"
-            + " after the first new one | 1.50x; 0 lost, 0 old answers after the new | yes |");
+    assertThat(targets)
+        .containsExactly(
+            "| saturated end-to-end throughput at least 70% of the in-process limit | 2738 of 3912 documents/s: 70% | yes |",
+            "| p99 latency at half of saturation under 50 ms | 49 ms | yes |",
+            "| saturation with the monitor running at least 97% of it with the monitor stopped | mean of 2738 and 2598 vs 2399"
+                + " documents/s: 111% | yes |",
+            "| a swap at half of saturation: worst 5-second-window p99 at most 1.5x the steady p99, nothing lost, no old answer"
+                + " after the first new one | 1.50x; 0 lost, 0 old answers after the new | yes |");
   }
 
   @Test
   void targetsJustMissedAreNotMet() throws IOException {
     edit(Report.OPEN_50, run -> run.put("p99", 50));
-    edit(Report.MONITOR_RUNNING, run -> run.put("throughput", 2405.0)); // (2224 + 2405) / 2 / 2399: 96.48%
+    edit(
+        Report.MONITOR_RUNNING,
+        run -> run.put("throughput", 2405.0)); // (2224 + 2405) / 2 / 2399: 96.48%
     edit(Report.SWAP, swap -> swap.put("ratio", 1.2).put("lost", 1));
 
     List<String> targets = targets();
@@ -95,32 +109,65 @@ class ReportTest {
 
   @Test
   void theSynchronousCallsFollowWhenTheRunHasThem() throws IOException {
-    Files.writeString(runs.resolve(Report.PREDICT), new JsonObject().put("concurrency", 32).put("seconds", 20.0)
-        .put("rows", new JsonArray()
-            .add(new JsonObject().put("protocol", "HTTP :predict").put("calls", 2063).put("throughput", 102.4)
-                .put("p50", 290).put("p95", 593).put("p99", 749).put("errors", 0))
-            .add(new JsonObject().put("protocol", "gRPC Predict").put("calls", 2363).put("throughput", 117.6)
-                .put("p50", 258).put("p95", 462).put("p99", 565).put("errors", 0)))
-        .encode());
+    Files.writeString(
+        runs.resolve(Report.PREDICT),
+        new JsonObject()
+            .put("concurrency", 32)
+            .put("seconds", 20.0)
+            .put(
+                "rows",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("protocol", "HTTP :predict")
+                            .put("calls", 2063)
+                            .put("throughput", 102.4)
+                            .put("p50", 290)
+                            .put("p95", 593)
+                            .put("p99", 749)
+                            .put("errors", 0))
+                    .add(
+                        new JsonObject()
+                            .put("protocol", "gRPC Predict")
+                            .put("calls", 2363)
+                            .put("throughput", 117.6)
+                            .put("p50", 258)
+                            .put("p95", 462)
+                            .put("p99", 565)
+                            .put("errors", 0)))
+            .encode());
 
     String report = Report.render(runs, SETTING);
 
-    assertThat(report).contains("## Synchronous calls: HTTP :predict and gRPC Predict")
-        .endsWith("| HTTP :predict | 2063 | 102 | 290 | 593 | 749 | 0 |\n| gRPC Predict | 2363 | 118 | 258 | 462 | 565 | 0 |\n");
+    assertThat(report)
+        .contains("## Synchronous calls: HTTP :predict and gRPC Predict")
+        .endsWith(
+            "| HTTP :predict | 2063 | 102 | 290 | 593 | 749 | 0 |\n| gRPC Predict | 2363 | 118 | 258 | 462 | 565 | 0 |\n");
   }
 
   @Test
   void theControlWithoutASwapIsShownBesideTheSwap() throws IOException {
     JsonObject swap = new JsonObject(Files.readString(runs.resolve(Report.SWAP)));
-    Files.writeString(runs.resolve(Report.SWAP_CONTROL), swap.copy().put("label", "no swap, 1112/s").put("control", true)
-        .put("swapMillis", -1).put("ratio", 1.234).encode());
+    Files.writeString(
+        runs.resolve(Report.SWAP_CONTROL),
+        swap.copy()
+            .put("label", "no swap, 1112/s")
+            .put("control", true)
+            .put("swapMillis", -1)
+            .put("ratio", 1.234)
+            .encode());
 
     String report = Report.render(runs, SETTING);
 
-    assertThat(targets().get(3)).contains("| " + String.format(java.util.Locale.ROOT, "%.2f", swap.getDouble("ratio"))
-        + "x (1.23x in the same run without a swap); 0 lost");
-    assertThat(report).contains("its ratio is what noise alone gives on this machine.")
-        .containsSubsequence("| no swap, 1112/s |", "| 1.23x |", "| no swap |\n| " + swap.getString("label") + " |");
+    assertThat(targets().get(3))
+        .contains(
+            "| "
+                + String.format(java.util.Locale.ROOT, "%.2f", swap.getDouble("ratio"))
+                + "x (1.23x in the same run without a swap); 0 lost");
+    assertThat(report)
+        .contains("its ratio is what noise alone gives on this machine.")
+        .containsSubsequence(
+            "| no swap, 1112/s |", "| 1.23x |", "| no swap |\n| " + swap.getString("label") + " |");
   }
 
   @Test
@@ -134,21 +181,37 @@ class ReportTest {
 
   @Test
   void theMachineComesFromThisJvmAndTheSettingsFromTheFlags() {
-    Report.Setting setting = Report.Setting.of(Map.of("model-version", "7", "kafka-heap", "768m", "inference-heap", "1g",
-        "ingest-heap", "384m", "batch-size", "1"));
+    Report.Setting setting =
+        Report.Setting.of(
+            Map.of(
+                "model-version",
+                "7",
+                "kafka-heap",
+                "768m",
+                "inference-heap",
+                "1g",
+                "ingest-heap",
+                "384m",
+                "batch-size",
+                "1"));
 
     assertThat(setting.cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(setting.memoryGib()).isPositive();
     assertThat(setting.java()).contains("version \"" + System.getProperty("java.version") + "\"");
     assertThat(setting.batchSize()).isEqualTo("1");
     assertThat(setting.batchWaitMs()).isEqualTo("5");
-    assertThatThrownBy(() -> Report.Setting.of(Map.of("kafka-heap", "768m", "inference-heap", "1g", "ingest-heap", "384m")))
+    assertThatThrownBy(
+            () ->
+                Report.Setting.of(
+                    Map.of("kafka-heap", "768m", "inference-heap", "1g", "ingest-heap", "384m")))
         .hasMessageContaining("--model-version");
   }
 
   private List<String> targets() throws IOException {
     String report = Report.render(runs, SETTING);
-    String section = report.substring(report.indexOf("| --- | --- | --- |\n") + "| --- | --- | --- |\n".length());
+    String section =
+        report.substring(
+            report.indexOf("| --- | --- | --- |\n") + "| --- | --- | --- |\n".length());
     return section.lines().limit(4).toList();
   }
 

@@ -28,12 +28,17 @@ class SwapExperimentTest {
       version[i] = ingestedAt[i] < PUT + 5_000 ? 1 : 2;
     }
 
-    SwapExperiment.Windows windows = SwapExperiment.windows(ingestedAt, observed, completedAt, version, 2, START, PUT);
+    SwapExperiment.Windows windows =
+        SwapExperiment.windows(ingestedAt, observed, completedAt, version, 2, START, PUT);
 
     assertThat(windows.steadyP99()).as("the 20 s before the PUT, one of them slow").isEqualTo(300);
     assertThat(windows.worstBeforeP99()).isEqualTo(300);
-    assertThat(windows.worstP99()).as("the slow second after the PUT, not the one before").isEqualTo(40);
-    assertThat(windows.worstStart() - PUT).as("the first window holding it starts 2 s before it").isEqualTo(-2_000);
+    assertThat(windows.worstP99())
+        .as("the slow second after the PUT, not the one before")
+        .isEqualTo(40);
+    assertThat(windows.worstStart() - PUT)
+        .as("the first window holding it starts 2 s before it")
+        .isEqualTo(-2_000);
     assertThat(windows.ratio()).isEqualTo(40 / 300.0);
     assertThat(windows.oldAfterNew()).isZero();
   }
@@ -45,7 +50,8 @@ class SwapExperimentTest {
     long[] completedAt = {START + 90, START + 25, START + 35};
     int[] version = {1, 2, 2};
 
-    SwapExperiment.Windows windows = SwapExperiment.windows(ingestedAt, observed, completedAt, version, 2, START, START + 5);
+    SwapExperiment.Windows windows =
+        SwapExperiment.windows(ingestedAt, observed, completedAt, version, 2, START, START + 5);
 
     assertThat(windows.oldAfterNew()).isEqualTo(1);
   }

@@ -14,11 +14,11 @@ import java.util.List;
 /** inference-service: reads {@code maas.requests.<model>}, classifies in micro-batches, writes results. */
 public final class Main {
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("inference-service", InferenceConfig::from, Main::deploy, InferenceConfig.DEFAULTS);
+    ServiceLauncher.launch(
+        "inference-service", InferenceConfig::from, Main::deploy, InferenceConfig.DEFAULTS);
   }
 
   /** Deploys the service's verticles in order; the result is the started HTTP API. */
@@ -27,7 +27,8 @@ public final class Main {
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(clients, List.of(Topics.deadLettersSpec()));
     PipelineVerticle pipeline = new PipelineVerticle(config, clients);
     InferenceApiVerticle api = new InferenceApiVerticle(config, kafka, pipeline);
-    return vertx.deployVerticle(kafka)
+    return vertx
+        .deployVerticle(kafka)
         .compose(id -> vertx.deployVerticle(pipeline))
         .compose(id -> vertx.deployVerticle(api))
         .map(id -> api);

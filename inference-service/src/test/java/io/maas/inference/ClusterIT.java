@@ -63,6 +63,7 @@ class ClusterIT {
   private static final int RATE = 100;
   private static final long BASELINE_MS = 5_000;
   private static final long AFTER_KILL_MS = 12_000;
+
   /**
    * Kafka fences a broker that stopped heartbeating after {@code broker.session.timeout.ms} (9 s)
    * and moves its leaderships and its groups; a stall three times as long means something waited
@@ -93,47 +94,72 @@ class ClusterIT {
         int portA = TestPlatform.freePort();
         int portB = TestPlatform.freePort();
         try (Results results = new Results(kafka, resultsTopic);
-             ServiceProcess a = launch(env, "a", portA);
-             ServiceProcess b = launch(env, "b", portB)) {
+            ServiceProcess a = launch(env, "a", portA);
+            ServiceProcess b = launch(env, "b", portB)) {
           awaitReady(a, "a", portA);
           awaitReady(b, "b", portB);
           try (Stream stream = new Stream(kafka, model, texts)) {
-            Awaitility.await("results from both instances").atMost(PHASE)
+            Awaitility.await("results from both instances")
+                .atMost(PHASE)
                 .until(() -> results.workers().containsAll(Set.of("a", "b")));
             long steady = System.currentTimeMillis();
-            Awaitility.await("a steady stream").atMost(PHASE).until(() -> results.latestIngested() >= steady + BASELINE_MS);
+            Awaitility.await("a steady stream")
+                .atMost(PHASE)
+                .until(() -> results.latestIngested() >= steady + BASELINE_MS);
             assertReplicated(kafka, "__consumer_offsets");
 
             Victim victim = victim(kafka, group, requests, resultsTopic);
             long killedAt = System.currentTimeMillis();
             cluster.kill(victim.node());
-            Awaitility.await("answers to requests sent " + AFTER_KILL_MS + " ms after the kill").atMost(PHASE)
+            Awaitility.await("answers to requests sent " + AFTER_KILL_MS + " ms after the kill")
+                .atMost(PHASE)
                 .until(() -> results.latestIngested() >= killedAt + AFTER_KILL_MS);
 
             int sent = stream.stop();
             Set<String> acknowledged = stream.acknowledged();
-            Awaitility.await("a result for every acknowledged request").atMost(PHASE)
+            Awaitility.await("a result for every acknowledged request")
+                .atMost(PHASE)
                 .until(() -> results.answered().containsAll(acknowledged));
 
             Report report = new Report(killedAt, results);
-            LOG.info("ClusterIT: killed Kafka node {} ({}) at {} requests/s; {} sent, {} acknowledged, {} failed, "
+            LOG.info(
+                "ClusterIT: killed Kafka node {} ({}) at {} requests/s; {} sent, {} acknowledged, {} failed, "
                     + "{} answered; {} duplicate results over {} ids; longest gap in results {} ms after the kill "
                     + "(from {} ms after it; before it {} ms); worst per-second latency {} ms (requests sent in "
                     + "second {} from the kill; answered before the kill: median {} ms, max {} ms); longest wait "
                     + "for an acknowledgement {} ms; run {} s",
-                victim.node(), victim, RATE, sent, acknowledged.size(), stream.failures().size(),
-                results.answered().size(), report.duplicateRecords, report.duplicateIds, report.gapAfterKill,
-                report.gapStart, report.gapBefore, report.worstSecondMax, report.worstSecond, report.medianBefore,
-                report.maxBefore, stream.longestAckMs(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
-            LOG.info("ClusterIT: per-second latency (max ms, by send second relative to the kill) {}",
+                victim.node(),
+                victim,
+                RATE,
+                sent,
+                acknowledged.size(),
+                stream.failures().size(),
+                results.answered().size(),
+                report.duplicateRecords,
+                report.duplicateIds,
+                report.gapAfterKill,
+                report.gapStart,
+                report.gapBefore,
+                report.worstSecondMax,
+                report.worstSecond,
+                report.medianBefore,
+                report.maxBefore,
+                stream.longestAckMs(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
+            LOG.info(
+                "ClusterIT: per-second latency (max ms, by send second relative to the kill) {}",
                 report.perSecond);
 
             assertThat(stream.failures()).as("sends the producer gave up on").isEmpty();
             assertThat(acknowledged).hasSize(sent);
             assertThat(results.answered()).containsAll(acknowledged);
-            assertThat(results.latestIngestedBy()).as("the latest request each instance answered, against the kill at %d",
-                killedAt).containsOnlyKeys("a", "b").allSatisfy((worker, at) -> assertThat(at).isGreaterThan(killedAt));
-            assertThat(report.gapAfterKill).as("longest gap in results after the kill, ms").isLessThan(STALL_BOUND_MS);
+            assertThat(results.latestIngestedBy())
+                .as("the latest request each instance answered, against the kill at %d", killedAt)
+                .containsOnlyKeys("a", "b")
+                .allSatisfy((worker, at) -> assertThat(at).isGreaterThan(killedAt));
+            assertThat(report.gapAfterKill)
+                .as("longest gap in results after the kill, ms")
+                .isLessThan(STALL_BOUND_MS);
           }
         }
       }
@@ -144,68 +170,112 @@ class ClusterIT {
     Map<String, String> env = new HashMap<>(base);
     env.put("MAAS_INFERENCE_PORT", String.valueOf(port));
     env.put("MAAS_INFERENCE_WORKER", worker);
-    // Each its own cache, as on separate machines: two instances unpacking the same artifact into
-    // one MAAS_HOME at once race in ModelManager (the loser's rename fails with "Directory not empty").
+    // Each its own cache, as on separate machines: two instances
+    // unpacking the same artifact into one MAAS_HOME at once race in
+    // ModelManager (the loser's rename fails with "Directory not empty").
     env.put("MAAS_HOME", dir.resolve("home-" + worker).toString());
     return ServiceProcess.start(Main.class, env, dir.resolve(worker + ".log"));
   }
 
   private static void awaitReady(ServiceProcess process, String worker, int port) {
     try {
-      Awaitility.await(worker + " ready").atMost(PHASE).until(() -> {
-        if (!process.isAlive()) {
-          throw new AssertionError(worker + " exited while starting; its log:\n" + process.log());
-        }
-        try {
-          return HttpProbe.get(port, "/health/ready").statusCode() == 200;
-        } catch (UncheckedIOException e) {
-          return false;
-        }
-      });
+      Awaitility.await(worker + " ready")
+          .atMost(PHASE)
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new AssertionError(
+                      worker + " exited while starting; its log:\n" + process.log());
+                }
+                try {
+                  return HttpProbe.get(port, "/health/ready").statusCode() == 200;
+                } catch (UncheckedIOException e) {
+                  return false;
+                }
+              });
     } catch (ConditionTimeoutException e) {
       String log = process.log();
-      throw new AssertionError(worker + " was not ready within " + PHASE + "; its log ends:\n"
-          + log.substring(Math.max(0, log.length() - 6000)), e);
+      throw new AssertionError(
+          worker
+              + " was not ready within "
+              + PHASE
+              + "; its log ends:\n"
+              + log.substring(Math.max(0, log.length() - 6000)),
+          e);
     }
   }
 
   /** Topics created by maas without a replication factor: three replicas, and a min ISR of two. */
   private static void assertReplicated(TestKafka kafka, String... topics) throws Exception {
     try (Admin admin = kafka.admin()) {
-      Map<String, TopicDescription> described = admin.describeTopics(List.of(topics)).allTopicNames()
-          .get(30, TimeUnit.SECONDS);
+      Map<String, TopicDescription> described =
+          admin.describeTopics(List.of(topics)).allTopicNames().get(30, TimeUnit.SECONDS);
       for (String topic : topics) {
-        assertThat(described.get(topic).partitions()).as(topic)
-            .allSatisfy(p -> assertThat(p.replicas()).as("%s-%d's replicas", topic, p.partition()).hasSize(3));
+        assertThat(described.get(topic).partitions())
+            .as(topic)
+            .allSatisfy(
+                p ->
+                    assertThat(p.replicas())
+                        .as("%s-%d's replicas", topic, p.partition())
+                        .hasSize(3));
         assertThat(kafka.topicConfig(topic)).as(topic).containsEntry("min.insync.replicas", "2");
       }
     }
   }
 
   /** The broker to kill: the inference group's coordinator, and what else it does. */
-  private static Victim victim(TestKafka kafka, String group, String requests, String results) throws Exception {
+  private static Victim victim(TestKafka kafka, String group, String requests, String results)
+      throws Exception {
     try (Admin admin = kafka.admin()) {
-      int coordinator = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group)
-          .coordinator().id();
-      int controller = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
-      Map<String, TopicDescription> topics = admin.describeTopics(List.of(requests, results)).allTopicNames()
-          .get(30, TimeUnit.SECONDS);
-      return new Victim(coordinator, led(topics.get(requests), coordinator), led(topics.get(results), coordinator),
-          topics.get(requests).partitions().size(), controller == coordinator);
+      int coordinator =
+          admin
+              .describeConsumerGroups(List.of(group))
+              .all()
+              .get(30, TimeUnit.SECONDS)
+              .get(group)
+              .coordinator()
+              .id();
+      int controller =
+          admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
+      Map<String, TopicDescription> topics =
+          admin
+              .describeTopics(List.of(requests, results))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS);
+      return new Victim(
+          coordinator,
+          led(topics.get(requests), coordinator),
+          led(topics.get(results), coordinator),
+          topics.get(requests).partitions().size(),
+          controller == coordinator);
     }
   }
 
   private static int led(TopicDescription topic, int node) {
-    return (int) topic.partitions().stream().filter(p -> p.leader() != null && p.leader().id() == node).count();
+    return (int)
+        topic.partitions().stream()
+            .filter(p -> p.leader() != null && p.leader().id() == node)
+            .count();
   }
 
-  private record Victim(int node, int requestLeaderships, int resultLeaderships, int partitions,
+  private record Victim(
+      int node,
+      int requestLeaderships,
+      int resultLeaderships,
+      int partitions,
       boolean activeController) {
 
     @Override
     public String toString() {
-      return "the group's coordinator, leader of " + requestLeaderships + " of " + partitions + " request and "
-          + resultLeaderships + " of " + partitions + " result partitions, "
+      return "the group's coordinator, leader of "
+          + requestLeaderships
+          + " of "
+          + partitions
+          + " request and "
+          + resultLeaderships
+          + " of "
+          + partitions
+          + " result partitions, "
           + (activeController ? "the active controller" : "not the active controller");
     }
   }
@@ -223,27 +293,38 @@ class ClusterIT {
     private final Thread thread;
 
     Stream(TestKafka kafka, String model, List<String> texts) {
-      thread = new Thread(() -> {
-        try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
-          long start = System.nanoTime();
-          for (int i = 0; running.get(); i++) {
-            LockSupport.parkNanos(start + i * (1_000_000_000L / RATE) - System.nanoTime());
-            String id = "s-" + i;
-            long at = System.currentTimeMillis();
-            producer.send(new ProducerRecord<>("maas.requests." + model, id, new InferenceRequest(id, model,
-                texts.get(i % texts.size()), at, null, Map.of()).toBuffer().getBytes()), (metadata, error) -> {
-                  if (error == null) {
-                    acknowledged.add(id);
-                    longestAckMs.accumulateAndGet(System.currentTimeMillis() - at, Math::max);
-                  } else {
-                    failures.put(id, error.toString());
+      thread =
+          new Thread(
+              () -> {
+                try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
+                  long start = System.nanoTime();
+                  for (int i = 0; running.get(); i++) {
+                    LockSupport.parkNanos(start + i * (1_000_000_000L / RATE) - System.nanoTime());
+                    String id = "s-" + i;
+                    long at = System.currentTimeMillis();
+                    producer.send(
+                        new ProducerRecord<>(
+                            "maas.requests." + model,
+                            id,
+                            new InferenceRequest(
+                                    id, model, texts.get(i % texts.size()), at, null, Map.of())
+                                .toBuffer()
+                                .getBytes()),
+                        (metadata, error) -> {
+                          if (error == null) {
+                            acknowledged.add(id);
+                            longestAckMs.accumulateAndGet(
+                                System.currentTimeMillis() - at, Math::max);
+                          } else {
+                            failures.put(id, error.toString());
+                          }
+                        });
+                    sent.set(i + 1);
                   }
-                });
-            sent.set(i + 1);
-          }
-          producer.flush();
-        }
-      }, "cluster-stream");
+                  producer.flush();
+                }
+              },
+              "cluster-stream");
       thread.start();
     }
 
@@ -290,29 +371,35 @@ class ClusterIT {
       Properties props = new Properties();
       props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
       props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      thread = new Thread(() -> {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-          List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-              .map(p -> new TopicPartition(topic, p.partition())).toList();
-          consumer.assign(partitions);
-          consumer.seekToBeginning(partitions);
-          while (running.get()) {
-            ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(100));
-            long now = System.currentTimeMillis();
-            if (!polled.isEmpty()) {
-              arrivals.add(now);
-            }
-            for (ConsumerRecord<String, byte[]> r : polled) {
-              InferenceResult result = InferenceResult.decode(r.value());
-              counts.merge(result.id(), 1, Integer::sum);
-              first.putIfAbsent(result.id(), new long[] {result.ingestedAt(), now});
-              latestByWorker.merge(result.worker(), result.ingestedAt(), Math::max);
-              latestIngested.accumulateAndGet(result.ingestedAt(), Math::max);
-            }
-          }
-        }
-      }, "cluster-results");
+      thread =
+          new Thread(
+              () -> {
+                try (KafkaConsumer<String, byte[]> consumer =
+                    new KafkaConsumer<>(
+                        props, new StringDeserializer(), new ByteArrayDeserializer())) {
+                  List<TopicPartition> partitions =
+                      consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                          .map(p -> new TopicPartition(topic, p.partition()))
+                          .toList();
+                  consumer.assign(partitions);
+                  consumer.seekToBeginning(partitions);
+                  while (running.get()) {
+                    ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(100));
+                    long now = System.currentTimeMillis();
+                    if (!polled.isEmpty()) {
+                      arrivals.add(now);
+                    }
+                    for (ConsumerRecord<String, byte[]> r : polled) {
+                      InferenceResult result = InferenceResult.decode(r.value());
+                      counts.merge(result.id(), 1, Integer::sum);
+                      first.putIfAbsent(result.id(), new long[] {result.ingestedAt(), now});
+                      latestByWorker.merge(result.worker(), result.ingestedAt(), Math::max);
+                      latestIngested.accumulateAndGet(result.ingestedAt(), Math::max);
+                    }
+                  }
+                }
+              },
+              "cluster-results");
       thread.start();
     }
 
@@ -387,14 +474,17 @@ class ClusterIT {
         }
       }
       bySecond.forEach((second, latencies) -> perSecond.put(second, Collections.max(latencies)));
-      Map.Entry<Long, Long> worst = perSecond.entrySet().stream().max(Map.Entry.comparingByValue())
-          .orElse(Map.entry(0L, 0L));
+      Map.Entry<Long, Long> worst =
+          perSecond.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(Map.entry(0L, 0L));
       worstSecond = worst.getKey();
       worstSecondMax = worst.getValue();
       // the baseline: requests sent in the window before the kill and answered before it
-      List<Long> baseline = results.first.values().stream()
-          .filter(times -> times[0] >= killedAt - BASELINE_MS && times[1] < killedAt)
-          .map(times -> times[1] - times[0]).sorted().collect(Collectors.toList());
+      List<Long> baseline =
+          results.first.values().stream()
+              .filter(times -> times[0] >= killedAt - BASELINE_MS && times[1] < killedAt)
+              .map(times -> times[1] - times[0])
+              .sorted()
+              .collect(Collectors.toList());
       maxBefore = baseline.isEmpty() ? 0 : baseline.get(baseline.size() - 1);
       medianBefore = baseline.isEmpty() ? 0 : baseline.get(baseline.size() / 2);
     }

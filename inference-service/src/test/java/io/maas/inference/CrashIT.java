@@ -33,8 +33,7 @@ class CrashIT {
 
   private static final int REQUESTS = 20_000;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void atLeastOnceAnswersEveryRequestAfterAKill(TestKafka kafka) throws Exception {
@@ -58,17 +57,38 @@ class CrashIT {
       try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
         for (int i = 0; i < REQUESTS; i++) {
           String id = "c-" + i;
-          producer.send(new ProducerRecord<>("maas.requests." + model, id, new InferenceRequest(id, model,
-              texts.get(i % texts.size()), System.currentTimeMillis(), null, Map.of()).toBuffer().getBytes()));
+          producer.send(
+              new ProducerRecord<>(
+                  "maas.requests." + model,
+                  id,
+                  new InferenceRequest(
+                          id,
+                          model,
+                          texts.get(i % texts.size()),
+                          System.currentTimeMillis(),
+                          null,
+                          Map.of())
+                      .toBuffer()
+                      .getBytes()));
         }
       }
-      Map<String, String> env = new HashMap<>(platform.serviceEnv(Map.of(
-          "MAAS_DELIVERY", delivery, "MAAS_INFERENCE_GROUP", "crash-" + model, "MAAS_INFERENCE_WORKER", "crash-worker")));
+      Map<String, String> env =
+          new HashMap<>(
+              platform.serviceEnv(
+                  Map.of(
+                      "MAAS_DELIVERY",
+                      delivery,
+                      "MAAS_INFERENCE_GROUP",
+                      "crash-" + model,
+                      "MAAS_INFERENCE_WORKER",
+                      "crash-worker")));
       String results = "maas.results." + model;
 
       env.put("MAAS_INFERENCE_PORT", String.valueOf(TestPlatform.freePort()));
       try (ServiceProcess first = ServiceProcess.start(Main.class, env, dir.resolve("first.log"))) {
-        Awaitility.await("some results").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await("some results")
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(50))
             .until(() -> kafka.endOffsets(results) >= 3_000);
         first.kill();
         first.awaitExit(Duration.ofSeconds(30));
@@ -78,23 +98,42 @@ class CrashIT {
 
       int port = TestPlatform.freePort();
       env.put("MAAS_INFERENCE_PORT", String.valueOf(port));
-      try (ServiceProcess second = ServiceProcess.start(Main.class, env, dir.resolve("second.log"))) {
-        Awaitility.await("ready after restart").atMost(Duration.ofSeconds(120)).ignoreExceptions()
+      try (ServiceProcess second =
+          ServiceProcess.start(Main.class, env, dir.resolve("second.log"))) {
+        Awaitility.await("ready after restart")
+            .atMost(Duration.ofSeconds(120))
+            .ignoreExceptions()
             .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
-        Set<String> expected = IntStream.range(0, REQUESTS).mapToObj(i -> "c-" + i).collect(Collectors.toSet());
+        Set<String> expected =
+            IntStream.range(0, REQUESTS).mapToObj(i -> "c-" + i).collect(Collectors.toSet());
         Map<String, Integer> counts = new HashMap<>();
         try {
-          Awaitility.await("every result").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            counts.clear();
-            for (ConsumerRecord<String, byte[]> r : kafka.read(results, Integer.MAX_VALUE, Duration.ofSeconds(3))) {
-              counts.merge(r.key(), 1, Integer::sum);
-            }
-            return counts.keySet().containsAll(expected);
-          });
+          Awaitility.await("every result")
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofSeconds(1))
+              .until(
+                  () -> {
+                    counts.clear();
+                    for (ConsumerRecord<String, byte[]> r :
+                        kafka.read(results, Integer.MAX_VALUE, Duration.ofSeconds(3))) {
+                      counts.merge(r.key(), 1, Integer::sum);
+                    }
+                    return counts.keySet().containsAll(expected);
+                  });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-          throw new AssertionError(counts.size() + " of " + REQUESTS + " answered (" + kafka.endOffsets(results)
-              + " records and markers in " + results + "); the restarted instance's log ends:\n"
-              + tail(dir.resolve("second.log")) + "\nthe killed one's:\n" + tail(dir.resolve("first.log")), e);
+          throw new AssertionError(
+              counts.size()
+                  + " of "
+                  + REQUESTS
+                  + " answered ("
+                  + kafka.endOffsets(results)
+                  + " records and markers in "
+                  + results
+                  + "); the restarted instance's log ends:\n"
+                  + tail(dir.resolve("second.log"))
+                  + "\nthe killed one's:\n"
+                  + tail(dir.resolve("first.log")),
+              e);
         }
         second.terminate();
         assertThat(second.awaitExit(Duration.ofSeconds(60))).isEqualTo(143);

@@ -46,8 +46,7 @@ class RebalanceIT {
 
   private static final Duration PHASE = Duration.ofSeconds(180);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void instancesShareThePartitionsAndRebalancesLoseNothing(TestKafka kafka) throws Exception {
@@ -56,25 +55,31 @@ class RebalanceIT {
       platform.register(model, 1);
       platform.deploy(model, "{\"production\":1}");
       List<String> texts = platform.trainingExamples.stream().map(Example::text).toList();
-      Map<String, String> env = platform.serviceEnv(Map.of("MAAS_INFERENCE_GROUP", "share-" + model));
+      Map<String, String> env =
+          platform.serviceEnv(Map.of("MAAS_INFERENCE_GROUP", "share-" + model));
       try (Results results = new Results(kafka, "maas.results." + model);
-           ServiceProcess a = start(env, "a");
-           Stream stream = new Stream(kafka, model, texts)) {
+          ServiceProcess a = start(env, "a");
+          Stream stream = new Stream(kafka, model, texts)) {
         Awaitility.await("results from a").atMost(PHASE).until(() -> results.answeredBy("a") > 0);
 
         try (ServiceProcess b = start(env, "b")) {
-          Awaitility.await("results from both instances").atMost(PHASE).until(() -> results.answeredBy("b") > 0);
+          Awaitility.await("results from both instances")
+              .atMost(PHASE)
+              .until(() -> results.answeredBy("b") > 0);
           a.terminate();
           assertThat(a.awaitExit(Duration.ofSeconds(60))).isEqualTo(143);
           int sentWhenAWasGone = stream.sent();
-          Awaitility.await("b answers what was sent after a left").atMost(PHASE)
+          Awaitility.await("b answers what was sent after a left")
+              .atMost(PHASE)
               .until(() -> "b".equals(results.worker("r-" + sentWhenAWasGone)));
 
           int sent = stream.stop();
           Awaitility.await("every result").atMost(PHASE).until(() -> results.distinct() >= sent);
           assertThat(results.workers()).containsOnly("a", "b");
           assertThat(results.distinct()).as("ids answered, of %d sent", sent).isEqualTo(sent);
-          assertThat(results.worker("r-" + (sent - 1))).as("b answers once a has gone").isEqualTo("b");
+          assertThat(results.worker("r-" + (sent - 1)))
+              .as("b answers once a has gone")
+              .isEqualTo("b");
           b.terminate();
           assertThat(b.awaitExit(Duration.ofSeconds(60))).isEqualTo(143);
         }
@@ -89,7 +94,9 @@ class RebalanceIT {
     env.put("MAAS_INFERENCE_WORKER", worker);
     ServiceProcess process = ServiceProcess.start(Main.class, env, dir.resolve(worker + ".log"));
     try {
-      Awaitility.await(worker + " ready").atMost(PHASE).ignoreExceptions()
+      Awaitility.await(worker + " ready")
+          .atMost(PHASE)
+          .ignoreExceptions()
           .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       String ready = "(no answer)";
@@ -99,8 +106,15 @@ class RebalanceIT {
         // reported as no answer
       }
       process.close();
-      throw new AssertionError(worker + " not ready within " + PHASE + "; /health/ready: " + ready + "; its log:\n"
-          + process.log(), e);
+      throw new AssertionError(
+          worker
+              + " not ready within "
+              + PHASE
+              + "; /health/ready: "
+              + ready
+              + "; its log:\n"
+              + process.log(),
+          e);
     }
     return process;
   }
@@ -112,22 +126,36 @@ class RebalanceIT {
     private final Thread thread;
 
     Stream(TestKafka kafka, String model, List<String> texts) {
-      thread = new Thread(() -> {
-        try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
-          for (int i = 0; running.get(); i++) {
-            String id = "r-" + i;
-            producer.send(new ProducerRecord<>("maas.requests." + model, id, new InferenceRequest(id, model,
-                texts.get(i % texts.size()), System.currentTimeMillis(), null, Map.of()).toBuffer().getBytes()));
-            sent.set(i + 1);
-            if (i % 100 == 99) {
-              Thread.sleep(100);
-            }
-          }
-          producer.flush();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "rebalance-stream");
+      thread =
+          new Thread(
+              () -> {
+                try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
+                  for (int i = 0; running.get(); i++) {
+                    String id = "r-" + i;
+                    producer.send(
+                        new ProducerRecord<>(
+                            "maas.requests." + model,
+                            id,
+                            new InferenceRequest(
+                                    id,
+                                    model,
+                                    texts.get(i % texts.size()),
+                                    System.currentTimeMillis(),
+                                    null,
+                                    Map.of())
+                                .toBuffer()
+                                .getBytes()));
+                    sent.set(i + 1);
+                    if (i % 100 == 99) {
+                      Thread.sleep(100);
+                    }
+                  }
+                  producer.flush();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "rebalance-stream");
       thread.start();
     }
 
@@ -159,21 +187,27 @@ class RebalanceIT {
       Properties props = new Properties();
       props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
       props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      thread = new Thread(() -> {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-          List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-              .map(p -> new TopicPartition(topic, p.partition())).toList();
-          consumer.assign(partitions);
-          consumer.seekToBeginning(partitions);
-          while (running.get()) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-              InferenceResult result = InferenceResult.decode(r.value());
-              byId.putIfAbsent(result.id(), result.worker());
-            }
-          }
-        }
-      }, "rebalance-results");
+      thread =
+          new Thread(
+              () -> {
+                try (KafkaConsumer<String, byte[]> consumer =
+                    new KafkaConsumer<>(
+                        props, new StringDeserializer(), new ByteArrayDeserializer())) {
+                  List<TopicPartition> partitions =
+                      consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                          .map(p -> new TopicPartition(topic, p.partition()))
+                          .toList();
+                  consumer.assign(partitions);
+                  consumer.seekToBeginning(partitions);
+                  while (running.get()) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                      InferenceResult result = InferenceResult.decode(r.value());
+                      byId.putIfAbsent(result.id(), result.worker());
+                    }
+                  }
+                }
+              },
+              "rebalance-results");
       thread.start();
     }
 

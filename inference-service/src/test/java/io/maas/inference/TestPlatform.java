@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.common.config.Settings;
 import io.maas.inference.config.InferenceConfig;
-import io.maas.registry.config.RegistryConfig;
 import io.maas.inference.http.InferenceApiVerticle;
+import io.maas.registry.config.RegistryConfig;
 import io.maas.testkit.ApiContract;
 import io.maas.testkit.Fixtures;
 import io.maas.testkit.TestKafka;
@@ -42,8 +42,10 @@ public final class TestPlatform implements AutoCloseable {
   public final Path home;
   public final int registryPort;
   public final List<Example> trainingExamples;
+
   /** The fixture's mails the models are not trained on. */
   public final List<Example> heldOut;
+
   private final Path dir;
   private final List<Vertx> vertxes = new ArrayList<>();
   private final List<Example> examples;
@@ -66,15 +68,20 @@ public final class TestPlatform implements AutoCloseable {
     Map<String, String> registry = new HashMap<>(registryEnv);
     registry.put("MAAS_REGISTRY_PORT", String.valueOf(registryPort));
     registry.put("MAAS_ADMIN_TOKEN", TOKEN);
-    io.maas.registry.Main.deploy(vertx, RegistryConfig.from(Settings.load(RegistryConfig.DEFAULTS, env(registry))))
-        .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    io.maas.registry.Main.deploy(
+            vertx, RegistryConfig.from(Settings.load(RegistryConfig.DEFAULTS, env(registry))))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(90, TimeUnit.SECONDS);
   }
 
   private Map<String, String> env(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "MAAS_HOME", home.toString(),
-        "MAAS_REGISTRY_URL", "http://127.0.0.1:" + registryPort));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "MAAS_HOME", home.toString(),
+                "MAAS_REGISTRY_URL", "http://127.0.0.1:" + registryPort));
     env.putAll(extra);
     return env;
   }
@@ -86,34 +93,64 @@ public final class TestPlatform implements AutoCloseable {
 
   /** Trains a model that answers every mail wrong (ham and spam swapped in training), registers it; its version. */
   public int registerSwapped(String model, long seed) throws Exception {
-    List<Example> swapped = examples.stream().map(e -> new Example(e.id(), e.text(), "spam".equals(e.label()) ? "ham" : "spam",
-        e.checksum())).toList();
+    List<Example> swapped =
+        examples.stream()
+            .map(
+                e ->
+                    new Example(
+                        e.id(), e.text(), "spam".equals(e.label()) ? "ham" : "spam", e.checksum()))
+            .toList();
     return register(model, seed, swapped, "labels swapped, seed " + seed);
   }
 
-  private int register(String model, long seed, List<Example> data, String description) throws Exception {
+  private int register(String model, long seed, List<Example> data, String description)
+      throws Exception {
     TrainOptions options = new TrainOptions(1 << 12, 8, 8, 16, 0.01f, 4000, seed, 0.2, 0.1, 3, 1);
-    Path archive = new TrainCommand(options, line -> { })
-        .run(model, "fixture", data, dir.resolve(model + "-" + description.hashCode() + ".tar.gz"), description).archive();
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(registry("/v1/models/" + model + "/versions"))
-        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/gzip")
-        .POST(HttpRequest.BodyPublishers.ofFile(archive)).build(), HttpResponse.BodyHandlers.ofString());
+    Path archive =
+        new TrainCommand(options, line -> {})
+            .run(
+                model,
+                "fixture",
+                data,
+                dir.resolve(model + "-" + description.hashCode() + ".tar.gz"),
+                description)
+            .archive();
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(registry("/v1/models/" + model + "/versions"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/gzip")
+                .POST(HttpRequest.BodyPublishers.ofFile(archive))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
     return new JsonObject(response.body()).getInteger("version");
   }
 
   public void deploy(String model, String body) throws Exception {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(registry("/v1/models/" + model + "/deployment"))
-        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(registry("/v1/models/" + model + "/deployment"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
   }
 
   /** A registry call with the admin token and a JSON body (or none). */
   public HttpResponse<String> admin(String method, String path, String json) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(registry(path)).header("Authorization", "Bearer " + TOKEN)
-        .header("Content-Type", "application/json")
-        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(registry(path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -123,7 +160,8 @@ public final class TestPlatform implements AutoCloseable {
 
   /** Settings for an inference instance (or an ingest one) on this platform, port 0. */
   public Map<String, String> serviceEnv(Map<String, String> extra) {
-    Map<String, String> env = env(Map.of("MAAS_INFERENCE_PORT", "0", "MAAS_INGEST_PORT", "0", "MAAS_GRPC_PORT", "0"));
+    Map<String, String> env =
+        env(Map.of("MAAS_INFERENCE_PORT", "0", "MAAS_INGEST_PORT", "0", "MAAS_GRPC_PORT", "0"));
     env.putAll(extra);
     return env;
   }
@@ -141,7 +179,10 @@ public final class TestPlatform implements AutoCloseable {
   public InferenceApiVerticle startInferenceApi(Map<String, String> extra) throws Exception {
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
-    return Main.deploy(vertx, inferenceConfig(extra)).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    return Main.deploy(vertx, inferenceConfig(extra))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(90, TimeUnit.SECONDS);
   }
 
   /** The OpenAPI document the service on {@code port} serves, to hold its answers against. */
@@ -157,12 +198,17 @@ public final class TestPlatform implements AutoCloseable {
   }
 
   /** Starts an ingest instance in this JVM; its API (HTTP and gRPC ports). */
-  public io.maas.ingest.http.IngestApiVerticle startIngestApi(Map<String, String> extra) throws Exception {
+  public io.maas.ingest.http.IngestApiVerticle startIngestApi(Map<String, String> extra)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     vertxes.add(vertx);
-    io.maas.ingest.config.IngestConfig config = io.maas.ingest.config.IngestConfig.from(
-        Settings.load(io.maas.ingest.config.IngestConfig.DEFAULTS, serviceEnv(extra)));
-    return io.maas.ingest.Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    io.maas.ingest.config.IngestConfig config =
+        io.maas.ingest.config.IngestConfig.from(
+            Settings.load(io.maas.ingest.config.IngestConfig.DEFAULTS, serviceEnv(extra)));
+    return io.maas.ingest.Main.deploy(vertx, config)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(90, TimeUnit.SECONDS);
   }
 
   /** A port nobody listens on right now, for a service process's HTTP API. */

@@ -13,11 +13,11 @@ import java.util.List;
 /** ingest-service: where requests enter over HTTP; writes {@code maas.requests.<model>} and {@code maas.dlq}. */
 public final class Main {
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("ingest-service", IngestConfig::from, Main::deploy, IngestConfig.DEFAULTS);
+    ServiceLauncher.launch(
+        "ingest-service", IngestConfig::from, Main::deploy, IngestConfig.DEFAULTS);
   }
 
   /** Deploys the service's verticles in order; the result is the started HTTP API. */
@@ -25,8 +25,6 @@ public final class Main {
     KafkaClients clients = KafkaClients.of(config.maas(), "ingest");
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(clients, List.of(Topics.deadLettersSpec()));
     IngestApiVerticle api = new IngestApiVerticle(config, clients, kafka);
-    return vertx.deployVerticle(kafka)
-        .compose(id -> vertx.deployVerticle(api))
-        .map(id -> api);
+    return vertx.deployVerticle(kafka).compose(id -> vertx.deployVerticle(api)).map(id -> api);
   }
 }

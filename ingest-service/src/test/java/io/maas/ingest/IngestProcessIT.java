@@ -21,13 +21,17 @@ class IngestProcessIT {
 
   @Test
   void invalidConfigurationStopsStartUpNamingTheVariable(@TempDir Path dir) {
-    try (ServiceProcess service = ServiceProcess.start(Main.class,
-        Map.of("MAAS_INGEST_PORT", "eighty", "MAAS_HOME", dir.toString()), dir.resolve("ingest.log"))) {
+    try (ServiceProcess service =
+        ServiceProcess.start(
+            Main.class,
+            Map.of("MAAS_INGEST_PORT", "eighty", "MAAS_HOME", dir.toString()),
+            dir.resolve("ingest.log"))) {
 
       assertThat(service.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
-      assertThat(service.log()).contains(
-          "ingest-service cannot start, its configuration is invalid: MAAS_INGEST_PORT must be a TCP port number "
-              + "between 1 and 65535, got 'eighty' (from environment)");
+      assertThat(service.log())
+          .contains(
+              "ingest-service cannot start, its configuration is invalid: MAAS_INGEST_PORT must be a TCP port number "
+                  + "between 1 and 65535, got 'eighty' (from environment)");
     }
   }
 
@@ -39,12 +43,18 @@ class IngestProcessIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    try (ServiceProcess service = ServiceProcess.start(Main.class, Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "MAAS_INGEST_PORT", String.valueOf(port),
-        "MAAS_GRPC_PORT", "0",
-        "MAAS_HOME", dir.toString()), dir.resolve("ingest.log"))) {
-      Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+    try (ServiceProcess service =
+        ServiceProcess.start(
+            Main.class,
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "MAAS_INGEST_PORT", String.valueOf(port),
+                "MAAS_GRPC_PORT", "0",
+                "MAAS_HOME", dir.toString()),
+            dir.resolve("ingest.log"))) {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
           .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
 
       service.terminate();
@@ -52,7 +62,9 @@ class IngestProcessIT {
       int code = service.awaitExit(Duration.ofSeconds(40));
       // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks and exited on the signal.
       assertThat(code).isEqualTo(143);
-      assertThat(service.log()).contains("ingest-service stopped").doesNotContain("did not stop cleanly");
+      assertThat(service.log())
+          .contains("ingest-service stopped")
+          .doesNotContain("did not stop cleanly");
     }
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestServiceIT {
 
   @Test
-  void startsAgainstTheRealBroker(Vertx vertx, TestKafka kafka, @TempDir Path home) throws Exception {
+  void startsAgainstTheRealBroker(Vertx vertx, TestKafka kafka, @TempDir Path home)
+      throws Exception {
     Testbed.ensureModelsTopic(kafka);
 
     int port = Testbed.start(vertx, kafka, home, Map.of());
@@ -29,7 +30,9 @@ class IngestServiceIT {
     assertThat(kafka.topicConfig("maas.dlq")).containsKey("retention.ms");
     String unknown = TestKafka.unique("never-deployed");
     for (String path : new String[] {"/requests", ":predict", "/versions/3:predict"}) {
-      var response = Testbed.post(port, "/v1/models/" + unknown + path, "application/json", "{\"text\":\"hi\"}");
+      var response =
+          Testbed.post(
+              port, "/v1/models/" + unknown + path, "application/json", "{\"text\":\"hi\"}");
       assertThat(response.statusCode()).as(path).isEqualTo(404);
       assertThat(response.body()).as(path).contains("\"error\":\"unknown_model\"");
     }
@@ -37,8 +40,11 @@ class IngestServiceIT {
     var nowhere = HttpProbe.get(port, "/v1/nowhere");
     assertThat(nowhere.statusCode()).isEqualTo(404);
     assertThat(new JsonObject(nowhere.body()).getString("error")).isEqualTo("not_found");
-    var wrongMethod = HttpProbe.send(port, "DELETE", "/v1/models/" + unknown + "/requests", "application/json", "");
+    var wrongMethod =
+        HttpProbe.send(
+            port, "DELETE", "/v1/models/" + unknown + "/requests", "application/json", "");
     assertThat(wrongMethod.statusCode()).isEqualTo(405);
-    assertThat(new JsonObject(wrongMethod.body()).getString("error")).isEqualTo("method_not_allowed");
+    assertThat(new JsonObject(wrongMethod.body()).getString("error"))
+        .isEqualTo("method_not_allowed");
   }
 }

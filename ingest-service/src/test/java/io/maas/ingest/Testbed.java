@@ -44,11 +44,11 @@ import org.awaitility.Awaitility;
 final class Testbed {
 
   static final String SHA256 = "ab".repeat(32);
+
   /** The OpenAPI document each ingest started here serves, by port. */
   private static final Map<Integer, ApiContract> DESCRIBED = new ConcurrentHashMap<>();
 
-  private Testbed() {
-  }
+  private Testbed() {}
 
   /** A new model with its request and results topics and a production deployment on maas.models. */
   static String deployModel(TestKafka kafka) {
@@ -56,9 +56,18 @@ final class Testbed {
     String model = TestKafka.unique("m");
     kafka.createTopic(Topics.requests(model), 3);
     kafka.createTopic(Topics.results(model), 3);
-    ModelDeployment deployment = new ModelDeployment(model, 1,
-        new ModelDeployment.Slot(1, "http://127.0.0.1:8081/v1/models/" + model + "/versions/1/artifact", SHA256, null),
-        null, null, System.currentTimeMillis());
+    ModelDeployment deployment =
+        new ModelDeployment(
+            model,
+            1,
+            new ModelDeployment.Slot(
+                1,
+                "http://127.0.0.1:8081/v1/models/" + model + "/versions/1/artifact",
+                SHA256,
+                null),
+            null,
+            null,
+            System.currentTimeMillis());
     kafka.send(Topics.MODELS, model, deployment.toBuffer().getBytes());
     return model;
   }
@@ -73,20 +82,37 @@ final class Testbed {
   }
 
   /** Deploys ingest on a free port with these settings over the defaults, and waits until it is ready. */
-  static int start(Vertx vertx, TestKafka kafka, Path home, Map<String, String> overrides) throws Exception {
+  static int start(Vertx vertx, TestKafka kafka, Path home, Map<String, String> overrides)
+      throws Exception {
     return startApi(vertx, kafka, home, overrides).actualPort();
   }
 
   /** {@link #start}, answering the started API (its HTTP and gRPC ports: both free ones). */
-  static IngestApiVerticle startApi(Vertx vertx, TestKafka kafka, Path home, Map<String, String> overrides) throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "MAAS_INGEST_PORT", "0", "MAAS_GRPC_PORT", "0", "MAAS_HOME", home.toString()));
+  static IngestApiVerticle startApi(
+      Vertx vertx, TestKafka kafka, Path home, Map<String, String> overrides) throws Exception {
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                kafka.bootstrapServers(),
+                "MAAS_INGEST_PORT",
+                "0",
+                "MAAS_GRPC_PORT",
+                "0",
+                "MAAS_HOME",
+                home.toString()));
     env.putAll(overrides);
     IngestConfig config = IngestConfig.from(Settings.load(IngestConfig.DEFAULTS, env));
-    IngestApiVerticle api = Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    IngestApiVerticle api =
+        Main.deploy(vertx, config)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
     int port = api.actualPort();
     // Ready means the deployments on maas.models have been read, so the test model is known.
-    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> HttpProbe.get(port, "/health/ready").statusCode() == 200);
     ApiContract described = ApiContract.fetch(vertx, port);
     described.assertDescribes(api.servedRoutes());
@@ -110,15 +136,19 @@ final class Testbed {
   /** The answer, once it is found to be one ingest's OpenAPI document describes. */
   static <T> HttpResponse<T> described(HttpResponse<T> response) {
     ApiContract api = DESCRIBED.get(response.uri().getPort());
-    assertThat(api).as("the OpenAPI document of the ingest on port %d", response.uri().getPort()).isNotNull();
+    assertThat(api)
+        .as("the OpenAPI document of the ingest on port %d", response.uri().getPort())
+        .isNotNull();
     return api.check(response);
   }
 
   /** Every record on {@code topic} now: from the beginning to the end offsets of this moment. */
   static List<ConsumerRecord<String, byte[]>> readAll(TestKafka kafka, String topic) {
     try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -161,7 +191,13 @@ final class Testbed {
 
     /** Answers "spam" (0.9) for texts with "free", else "ham" (0.8). */
     Responder(TestKafka kafka, String model) {
-      this(kafka, model, text -> label(text).equals("spam") ? Map.of("ham", 0.1, "spam", 0.9) : Map.of("ham", 0.8, "spam", 0.2));
+      this(
+          kafka,
+          model,
+          text ->
+              label(text).equals("spam")
+                  ? Map.of("ham", 0.1, "spam", 0.9)
+                  : Map.of("ham", 0.8, "spam", 0.2));
     }
 
     /** Answers each text with these scores, labelled with the highest. */
@@ -171,8 +207,10 @@ final class Testbed {
       this.consumer = consumer(kafka);
       this.producer = kafka.producer();
       String topic = Topics.requests(model);
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       thread = new Thread(this::run, "test-responder-" + model);
@@ -187,14 +225,30 @@ final class Testbed {
       try {
         while (running) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
-            InferenceRequest request = InferenceRequest.decode(record.value(),
-                new InferenceRequest.Defaults(model, null, record.timestamp(), InferenceRequest.DEFAULT_MAX_TEXT_BYTES));
-            Map<String, Double> answer = new LinkedHashMap<>(new TreeMap<>(scores.apply(request.text())));
-            String label = answer.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            InferenceResult result = new InferenceResult(request.id(), model,
-                request.version() == null ? 1 : request.version(), Role.PRODUCTION, label, answer,
-                request.ingestedAt(), System.currentTimeMillis(), 1, "test-responder");
-            producer.send(new ProducerRecord<>(Topics.results(model), request.id(), result.toBuffer().getBytes()));
+            InferenceRequest request =
+                InferenceRequest.decode(
+                    record.value(),
+                    new InferenceRequest.Defaults(
+                        model, null, record.timestamp(), InferenceRequest.DEFAULT_MAX_TEXT_BYTES));
+            Map<String, Double> answer =
+                new LinkedHashMap<>(new TreeMap<>(scores.apply(request.text())));
+            String label =
+                answer.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            InferenceResult result =
+                new InferenceResult(
+                    request.id(),
+                    model,
+                    request.version() == null ? 1 : request.version(),
+                    Role.PRODUCTION,
+                    label,
+                    answer,
+                    request.ingestedAt(),
+                    System.currentTimeMillis(),
+                    1,
+                    "test-responder");
+            producer.send(
+                new ProducerRecord<>(
+                    Topics.results(model), request.id(), result.toBuffer().getBytes()));
           }
           producer.flush();
         }

@@ -39,34 +39,48 @@ public final class LoadedModel implements AutoCloseable {
    * @param gpu whether TensorFlow may place ops on a GPU (needs the build's {@code -Pgpu} native);
    *            false hides every GPU from this model
    */
-  public static LoadedModel load(Path savedModelDir, int intraOpThreads, int interOpThreads, boolean gpu) {
+  public static LoadedModel load(
+      Path savedModelDir, int intraOpThreads, int interOpThreads, boolean gpu) {
     ModelSignature signature = ModelSignature.read(savedModelDir);
-    ConfigProto.Builder builder = ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(intraOpThreads)
-        .setInterOpParallelismThreads(interOpThreads);
+    ConfigProto.Builder builder =
+        ConfigProto.newBuilder()
+            .setIntraOpParallelismThreads(intraOpThreads)
+            .setInterOpParallelismThreads(interOpThreads);
     if (!gpu) {
       builder.putDeviceCount("GPU", 0);
     }
     ConfigProto config = builder.build();
     try {
-      SavedModelBundle bundle = SavedModelBundle.loader(savedModelDir.toString())
-          .withTags(ModelSignature.TAG).withConfigProto(config).load();
+      SavedModelBundle bundle =
+          SavedModelBundle.loader(savedModelDir.toString())
+              .withTags(ModelSignature.TAG)
+              .withConfigProto(config)
+              .load();
       return new LoadedModel(bundle, signature.classes());
     } catch (RuntimeException e) {
-      throw new ModelException("load_failed", "TensorFlow could not load the SavedModel: " + e.getMessage(), e);
+      throw new ModelException(
+          "load_failed", "TensorFlow could not load the SavedModel: " + e.getMessage(), e);
     }
   }
 
   /** Class probabilities per text, in the model's class order. */
   public float[][] predict(List<String> texts) {
     try (TString input = TString.vectorOf(texts.toArray(String[]::new));
-         Result result = serving.call(Map.of("text", input))) {
-      TFloat32 p = (TFloat32) result.get("probabilities")
-          .orElseThrow(() -> new ModelException("invalid_signature", "the model returned no 'probabilities'"));
+        Result result = serving.call(Map.of("text", input))) {
+      TFloat32 p =
+          (TFloat32)
+              result
+                  .get("probabilities")
+                  .orElseThrow(
+                      () ->
+                          new ModelException(
+                              "invalid_signature", "the model returned no 'probabilities'"));
       long rows = p.shape().get(0);
       int columns = (int) p.shape().get(1);
       if (rows != texts.size()) {
-        throw new ModelException("invalid_output", "the model returned " + rows + " rows for " + texts.size() + " texts");
+        throw new ModelException(
+            "invalid_output",
+            "the model returned " + rows + " rows for " + texts.size() + " texts");
       }
       float[][] out = new float[texts.size()][columns];
       for (int i = 0; i < out.length; i++) {

@@ -30,14 +30,14 @@ public final class ModelArchive {
     }
   }
 
-  private ModelArchive() {
-  }
+  private ModelArchive() {}
 
   public static void unpack(Path archive, Path target, Limits limits) {
     try (InputStream in = Files.newInputStream(archive)) {
       unpack(in, target, limits);
     } catch (IOException e) {
-      throw new ModelException("not_tar", "the upload is not a readable .tar.gz: " + e.getMessage(), e);
+      throw new ModelException(
+          "not_tar", "the upload is not a readable .tar.gz: " + e.getMessage(), e);
     }
   }
 
@@ -47,39 +47,58 @@ public final class ModelArchive {
     try (InputStream raw = new BufferedInputStream(archive)) {
       raw.mark(2);
       if (raw.read() != 0x1f || raw.read() != 0x8b) {
-        throw new ModelException("not_gzip", "the upload is not a gzip file (expected a .tar.gz of a SavedModel)");
+        throw new ModelException(
+            "not_gzip", "the upload is not a gzip file (expected a .tar.gz of a SavedModel)");
       }
       raw.reset();
       Files.createDirectories(root);
-      try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
+      try (TarArchiveInputStream tar =
+          new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
         int entries = 0;
         long bytes = 0;
         TarArchiveEntry entry;
         while ((entry = nextEntry(tar)) != null) {
           if (++entries > limits.maxEntries()) {
-            throw new ModelException("archive_too_large", "the archive has more than " + limits.maxEntries() + " entries");
+            throw new ModelException(
+                "archive_too_large",
+                "the archive has more than " + limits.maxEntries() + " entries");
           }
           String name = entry.getName();
           Path out = root.resolve(name).normalize();
           if (name.startsWith("/") || Path.of(name).isAbsolute() || !out.startsWith(root)) {
-            throw new ModelException("path_traversal", "the archive entry '" + name + "' points outside the model folder");
+            throw new ModelException(
+                "path_traversal",
+                "the archive entry '" + name + "' points outside the model folder");
           }
           if (entry.isSymbolicLink() || entry.isLink()) {
             Path linked = out.getParent().resolve(entry.getLinkName()).normalize();
-            throw new ModelException("unsafe_link", "the archive entry '" + name + "' is a link"
-                + (linked.startsWith(root) ? "" : " pointing outside the model folder (" + entry.getLinkName() + ")")
-                + "; a model archive holds regular files only");
+            throw new ModelException(
+                "unsafe_link",
+                "the archive entry '"
+                    + name
+                    + "' is a link"
+                    + (linked.startsWith(root)
+                        ? ""
+                        : " pointing outside the model folder (" + entry.getLinkName() + ")")
+                    + "; a model archive holds regular files only");
           }
           if (entry.isDirectory()) {
             Files.createDirectories(out);
             continue;
           }
-          if (!entry.isFile() || entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
-            throw new ModelException("unsupported_entry", "the archive entry '" + name + "' is not a regular file or folder");
+          if (!entry.isFile()
+              || entry.isCharacterDevice()
+              || entry.isBlockDevice()
+              || entry.isFIFO()) {
+            throw new ModelException(
+                "unsupported_entry",
+                "the archive entry '" + name + "' is not a regular file or folder");
           }
           bytes += entry.getSize();
           if (bytes > limits.maxUnpackedBytes()) {
-            throw new ModelException("archive_too_large", "the archive unpacks to more than " + limits.maxUnpackedBytes() + " bytes");
+            throw new ModelException(
+                "archive_too_large",
+                "the archive unpacks to more than " + limits.maxUnpackedBytes() + " bytes");
           }
           Files.createDirectories(out.getParent());
           try (OutputStream file = Files.newOutputStream(out)) {
@@ -95,7 +114,8 @@ public final class ModelArchive {
         }
       }
     } catch (IOException e) {
-      throw new ModelException("not_tar", "the upload is not a readable .tar.gz: " + e.getMessage(), e);
+      throw new ModelException(
+          "not_tar", "the upload is not a readable .tar.gz: " + e.getMessage(), e);
     }
   }
 
@@ -103,7 +123,8 @@ public final class ModelArchive {
     try {
       return tar.getNextEntry();
     } catch (IOException | IllegalArgumentException e) {
-      throw new ModelException("not_tar", "the gzip file does not hold a valid tar archive: " + e.getMessage(), e);
+      throw new ModelException(
+          "not_tar", "the gzip file does not hold a valid tar archive: " + e.getMessage(), e);
     }
   }
 }

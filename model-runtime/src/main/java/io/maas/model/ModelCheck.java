@@ -25,11 +25,10 @@ public final class ModelCheck {
    * @param metadata     maas-model.json (empty when absent)
    * @param warmupMillis how long the warm-up texts took
    */
-  public record Checked(List<String> classes, JsonObject signature, JsonObject metadata, long warmupMillis) {
-  }
+  public record Checked(
+      List<String> classes, JsonObject signature, JsonObject metadata, long warmupMillis) {}
 
-  private ModelCheck() {
-  }
+  private ModelCheck() {}
 
   /**
    * @param classesOverride class names given with the upload, or empty to take them from the metadata
@@ -47,13 +46,24 @@ public final class ModelCheck {
   /** The class names (from the override or the metadata), checked against the signature. */
   public static List<String> classes(Path savedModelDir, List<String> classesOverride) {
     ModelSignature signature = ModelSignature.read(savedModelDir);
-    List<String> classes = classesOverride.isEmpty() ? ModelMetadata.classes(ModelMetadata.read(savedModelDir)) : classesOverride;
+    List<String> classes =
+        classesOverride.isEmpty()
+            ? ModelMetadata.classes(ModelMetadata.read(savedModelDir))
+            : classesOverride;
     if (classes.isEmpty()) {
-      throw new ModelException("missing_classes", "the class names are missing: put \"classes\" in maas-model.json or the upload's metadata");
+      throw new ModelException(
+          "missing_classes",
+          "the class names are missing: put \"classes\" in maas-model.json or the upload's metadata");
     }
     if (signature.classes() > 0 && signature.classes() != classes.size()) {
-      throw new ModelException("class_mismatch", "the signature returns " + signature.classes()
-          + " probabilities per text but the metadata names " + classes.size() + " classes " + classes);
+      throw new ModelException(
+          "class_mismatch",
+          "the signature returns "
+              + signature.classes()
+              + " probabilities per text but the metadata names "
+              + classes.size()
+              + " classes "
+              + classes);
     }
     return classes;
   }
@@ -68,24 +78,33 @@ public final class ModelCheck {
     } catch (ModelException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new ModelException("warmup_failed", "the model failed on its warm-up texts: " + e.getMessage(), e);
+      throw new ModelException(
+          "warmup_failed", "the model failed on its warm-up texts: " + e.getMessage(), e);
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
     for (int i = 0; i < probabilities.length; i++) {
       float[] row = probabilities[i];
       if (row.length != classes.size()) {
-        throw new ModelException("class_mismatch", "the model returns " + row.length
-            + " probabilities per text but the metadata names " + classes.size() + " classes " + classes);
+        throw new ModelException(
+            "class_mismatch",
+            "the model returns "
+                + row.length
+                + " probabilities per text but the metadata names "
+                + classes.size()
+                + " classes "
+                + classes);
       }
       double sum = 0;
       for (float v : row) {
         if (Float.isNaN(v) || v < 0 || v > 1) {
-          throw new ModelException("warmup_failed", "warm-up text " + i + " got a probability of " + v);
+          throw new ModelException(
+              "warmup_failed", "warm-up text " + i + " got a probability of " + v);
         }
         sum += v;
       }
       if (Math.abs(sum - 1) > 1e-3) {
-        throw new ModelException("warmup_failed", "warm-up text " + i + " got probabilities summing to " + sum);
+        throw new ModelException(
+            "warmup_failed", "warm-up text " + i + " got probabilities summing to " + sum);
       }
       expect(metadata, i, row);
     }
@@ -94,7 +113,9 @@ public final class ModelCheck {
 
   private static void expect(JsonObject metadata, int index, float[] row) {
     JsonArray warmup = metadata.getJsonArray("warmup");
-    if (warmup == null || index >= warmup.size() || !(warmup.getValue(index) instanceof JsonObject item)) {
+    if (warmup == null
+        || index >= warmup.size()
+        || !(warmup.getValue(index) instanceof JsonObject item)) {
       return;
     }
     JsonArray expected = item.getJsonArray("probabilities");
@@ -103,8 +124,16 @@ public final class ModelCheck {
     }
     for (int c = 0; c < Math.min(expected.size(), row.length); c++) {
       if (Math.abs(expected.getDouble(c) - row[c]) > TOLERANCE) {
-        throw new ModelException("warmup_failed", "warm-up text " + index + " scored " + row[c] + " for class " + c
-            + " where the trainer recorded " + expected.getDouble(c));
+        throw new ModelException(
+            "warmup_failed",
+            "warm-up text "
+                + index
+                + " scored "
+                + row[c]
+                + " for class "
+                + c
+                + " where the trainer recorded "
+                + expected.getDouble(c));
       }
     }
   }

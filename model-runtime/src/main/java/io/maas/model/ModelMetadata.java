@@ -17,11 +17,12 @@ import java.util.List;
 public final class ModelMetadata {
 
   public static final String FILE = "maas-model.json";
-  /** Run when a model carries no warm-up texts of its own. */
-  public static final List<String> SMOKE_TEXTS = List.of("", "hello, this is a smoke test of a new model version");
 
-  private ModelMetadata() {
-  }
+  /** Run when a model carries no warm-up texts of its own. */
+  public static final List<String> SMOKE_TEXTS =
+      List.of("", "hello, this is a smoke test of a new model version");
+
+  private ModelMetadata() {}
 
   /** The file's content, or an empty object when the archive has none. */
   public static JsonObject read(Path savedModelDir) {
@@ -32,7 +33,8 @@ public final class ModelMetadata {
     try {
       return new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
     } catch (IOException | DecodeException e) {
-      throw new ModelException("invalid_metadata", FILE + " is not a JSON object: " + e.getMessage(), e);
+      throw new ModelException(
+          "invalid_metadata", FILE + " is not a JSON object: " + e.getMessage(), e);
     }
   }
 
@@ -42,8 +44,11 @@ public final class ModelMetadata {
     if (value == null) {
       return List.of();
     }
-    if (!(value instanceof JsonArray array) || array.isEmpty() || !array.stream().allMatch(c -> c instanceof String)) {
-      throw new ModelException("invalid_metadata", "'classes' must be a non-empty array of class names");
+    if (!(value instanceof JsonArray array)
+        || array.isEmpty()
+        || !array.stream().allMatch(c -> c instanceof String)) {
+      throw new ModelException(
+          "invalid_metadata", "'classes' must be a non-empty array of class names");
     }
     List<String> classes = new ArrayList<>();
     array.forEach(c -> classes.add((String) c));
@@ -63,7 +68,8 @@ public final class ModelMetadata {
       } else if (item instanceof String t) {
         texts.add(t);
       } else {
-        throw new ModelException("invalid_metadata", "'warmup' items must be texts or {\"text\":...} objects");
+        throw new ModelException(
+            "invalid_metadata", "'warmup' items must be texts or {\"text\":...} objects");
       }
     }
     return texts;

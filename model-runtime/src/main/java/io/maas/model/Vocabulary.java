@@ -23,8 +23,7 @@ public final class Vocabulary {
 
   public static final String FILE = "maas-vocabulary.txt";
 
-  private Vocabulary() {
-  }
+  private Vocabulary() {}
 
   /**
    * The words, unmodifiable (a {@link WordSet}, which {@code TextDescriptors.of} reads fastest);
@@ -40,14 +39,16 @@ public final class Vocabulary {
       lines.filter(w -> !w.isEmpty()).forEach(words::add);
       return WordSet.of(words);
     } catch (IOException | UncheckedIOException e) {
-      throw new ModelException("invalid_vocabulary", FILE + " could not be read: " + e.getMessage(), e);
+      throw new ModelException(
+          "invalid_vocabulary", FILE + " could not be read: " + e.getMessage(), e);
     }
   }
 
   /** Writes the words sorted, one per line. */
   public static void write(Path savedModelDir, Collection<String> words) throws IOException {
     List<String> sorted = words.stream().sorted().distinct().toList();
-    try (Writer out = Files.newBufferedWriter(savedModelDir.resolve(FILE), StandardCharsets.UTF_8)) {
+    try (Writer out =
+        Files.newBufferedWriter(savedModelDir.resolve(FILE), StandardCharsets.UTF_8)) {
       for (String word : sorted) {
         out.write(word);
         out.write('\n');

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelArchiveTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private interface Entries {
     void write(TarArchiveOutputStream tar) throws IOException;
@@ -27,14 +26,16 @@ class ModelArchiveTest {
   private Path archive(Entries entries) throws IOException {
     Path file = Files.createTempFile(dir, "model-", ".tar.gz");
     try (OutputStream out = Files.newOutputStream(file);
-         TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+        TarArchiveOutputStream tar =
+            new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       entries.write(tar);
     }
     return file;
   }
 
-  private static void file(TarArchiveOutputStream tar, String name, String content) throws IOException {
+  private static void file(TarArchiveOutputStream tar, String name, String content)
+      throws IOException {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     TarArchiveEntry entry = new TarArchiveEntry(name);
     entry.setSize(bytes.length);
@@ -54,12 +55,14 @@ class ModelArchiveTest {
 
   @Test
   void unpacksPlainFilesAndFolders() throws Exception {
-    Path archive = archive(tar -> {
-      file(tar, "saved_model.pb", "pb");
-      tar.putArchiveEntry(new TarArchiveEntry("variables/"));
-      tar.closeArchiveEntry();
-      file(tar, "variables/variables.index", "index");
-    });
+    Path archive =
+        archive(
+            tar -> {
+              file(tar, "saved_model.pb", "pb");
+              tar.putArchiveEntry(new TarArchiveEntry("variables/"));
+              tar.closeArchiveEntry();
+              file(tar, "variables/variables.index", "index");
+            });
     Path out = dir.resolve("ok");
 
     ModelArchive.unpack(archive, out, ModelArchive.Limits.defaults());
@@ -76,50 +79,66 @@ class ModelArchiveTest {
 
     Path gzippedText = dir.resolve("text.gz");
     try (OutputStream out = new GzipCompressorOutputStream(Files.newOutputStream(gzippedText))) {
-      out.write("plain text, not a tar archive, long enough to fill a header block? no.".getBytes(StandardCharsets.UTF_8));
+      out.write(
+          "plain text, not a tar archive, long enough to fill a header block? no."
+              .getBytes(StandardCharsets.UTF_8));
     }
     assertThat(reasonOf(gzippedText, ModelArchive.Limits.defaults())).isEqualTo("not_tar");
   }
 
   @Test
   void refusesEntriesEscapingTheFolder() throws Exception {
-    assertThat(reasonOf(archive(tar -> file(tar, "../evil.sh", "x")), ModelArchive.Limits.defaults()))
+    assertThat(
+            reasonOf(archive(tar -> file(tar, "../evil.sh", "x")), ModelArchive.Limits.defaults()))
         .isEqualTo("path_traversal");
-    assertThat(reasonOf(archive(tar -> file(tar, "variables/../../evil.sh", "x")), ModelArchive.Limits.defaults()))
+    assertThat(
+            reasonOf(
+                archive(tar -> file(tar, "variables/../../evil.sh", "x")),
+                ModelArchive.Limits.defaults()))
         .isEqualTo("path_traversal");
     assertThat(dir.getParent().resolve("evil.sh")).doesNotExist();
   }
 
   @Test
   void refusesLinks() throws Exception {
-    Path escaping = archive(tar -> {
-      TarArchiveEntry link = new TarArchiveEntry("saved_model.pb", TarConstants.LF_SYMLINK);
-      link.setLinkName("/etc/passwd");
-      tar.putArchiveEntry(link);
-      tar.closeArchiveEntry();
-    });
-    assertThatThrownBy(() -> ModelArchive.unpack(escaping, dir.resolve("l"), ModelArchive.Limits.defaults()))
-        .isInstanceOfSatisfying(ModelException.class, e -> {
-          assertThat(e.reason()).isEqualTo("unsafe_link");
-          assertThat(e.getMessage()).contains("pointing outside the model folder");
-        });
+    Path escaping =
+        archive(
+            tar -> {
+              TarArchiveEntry link = new TarArchiveEntry("saved_model.pb", TarConstants.LF_SYMLINK);
+              link.setLinkName("/etc/passwd");
+              tar.putArchiveEntry(link);
+              tar.closeArchiveEntry();
+            });
+    assertThatThrownBy(
+            () -> ModelArchive.unpack(escaping, dir.resolve("l"), ModelArchive.Limits.defaults()))
+        .isInstanceOfSatisfying(
+            ModelException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("unsafe_link");
+              assertThat(e.getMessage()).contains("pointing outside the model folder");
+            });
   }
 
   @Test
   void refusesDevicesAndArchivesOverTheLimits() throws Exception {
-    Path device = archive(tar -> {
-      TarArchiveEntry entry = new TarArchiveEntry("dev", TarConstants.LF_CHR);
-      tar.putArchiveEntry(entry);
-      tar.closeArchiveEntry();
-    });
+    Path device =
+        archive(
+            tar -> {
+              TarArchiveEntry entry = new TarArchiveEntry("dev", TarConstants.LF_CHR);
+              tar.putArchiveEntry(entry);
+              tar.closeArchiveEntry();
+            });
     assertThat(reasonOf(device, ModelArchive.Limits.defaults())).isEqualTo("unsupported_entry");
 
-    Path many = archive(tar -> {
-      for (int i = 0; i < 5; i++) {
-        file(tar, "f" + i, "x");
-      }
-    });
-    assertThat(reasonOf(many, new ModelArchive.Limits(4, 1_000_000))).isEqualTo("archive_too_large");
+    Path many =
+        archive(
+            tar -> {
+              for (int i = 0; i < 5; i++) {
+                file(tar, "f" + i, "x");
+              }
+            });
+    assertThat(reasonOf(many, new ModelArchive.Limits(4, 1_000_000)))
+        .isEqualTo("archive_too_large");
 
     Path big = archive(tar -> file(tar, "saved_model.pb", "x".repeat(2_000)));
     assertThat(reasonOf(big, new ModelArchive.Limits(100, 1_000))).isEqualTo("archive_too_large");

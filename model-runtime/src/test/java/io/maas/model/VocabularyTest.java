@@ -11,14 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class VocabularyTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void writesSortedWordsOnePerLineAndReadsThemBack() throws Exception {
     Vocabulary.write(dir, List.of("win", "free", "über", "free"));
 
-    assertThat(Files.readString(dir.resolve(Vocabulary.FILE), StandardCharsets.UTF_8)).isEqualTo("free\nwin\nüber\n");
+    assertThat(Files.readString(dir.resolve(Vocabulary.FILE), StandardCharsets.UTF_8))
+        .isEqualTo("free\nwin\nüber\n");
     assertThat(Vocabulary.read(dir)).containsExactlyInAnyOrder("free", "win", "über");
   }
 

@@ -23,25 +23,28 @@ import java.util.List;
  */
 public final class Main {
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("monitor-service", MonitorConfig::from, Main::deploy, MonitorConfig.DEFAULTS);
+    ServiceLauncher.launch(
+        "monitor-service", MonitorConfig::from, Main::deploy, MonitorConfig.DEFAULTS);
   }
 
   /** Deploys the service's verticles in order; the result is the started HTTP API. */
   public static Future<MonitorApiVerticle> deploy(Vertx vertx, MonitorConfig config) {
     Clock clock = Clock.systemUTC();
     KafkaClients clients = KafkaClients.of(config.maas(), "monitor");
-    DriftCheck check = new DriftCheck(config.psiThreshold(), config.jsThreshold(), config.minResults());
+    DriftCheck check =
+        new DriftCheck(config.psiThreshold(), config.jsThreshold(), config.minResults());
     Windows windows = new Windows(check, config.profileResults(), config.answersCapacity(), clock);
     KafkaAdminVerticle kafka = new KafkaAdminVerticle(clients, List.of(Topics.monitorSpec()));
     StreamVerticle stream = new StreamVerticle(config, clients, windows, clock);
     MonitorApiVerticle api = new MonitorApiVerticle(config, kafka, windows, stream);
-    return vertx.deployVerticle(kafka)
+    return vertx
+        .deployVerticle(kafka)
         .compose(id -> vertx.deployVerticle(stream))
-        .compose(id -> vertx.deployVerticle(new ProfileFetcher(config.maas().registryUrl(), windows)))
+        .compose(
+            id -> vertx.deployVerticle(new ProfileFetcher(config.maas().registryUrl(), windows)))
         .compose(id -> vertx.deployVerticle(new VerdictVerticle(config, clients, windows, check)))
         .compose(id -> vertx.deployVerticle(api))
         .map(id -> api);

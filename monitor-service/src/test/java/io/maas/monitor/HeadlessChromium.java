@@ -55,39 +55,69 @@ final class HeadlessChromium implements AutoCloseable {
         }
       }
     }
-    throw new AssertionError("The monitor page test needs Debian's headless Chromium and found no 'chromium' on the"
-        + " PATH; install it with: apt-get install -y --no-install-recommends chromium (.ci/run does)");
+    throw new AssertionError(
+        "The monitor page test needs Debian's headless Chromium and found no 'chromium' on the"
+            + " PATH; install it with: apt-get install -y --no-install-recommends chromium (.ci/run does)");
   }
 
   /** Starts a browser on about:blank with a window of the given size, its profile in {@code dir}. */
   static HeadlessChromium start(Path dir, int width, int height) throws Exception {
     Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
-    Process process = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--hide-scrollbars",
-        "--remote-debugging-port=0", "--user-data-dir=" + profile, "--window-size=" + width + "," + height,
-        "about:blank")
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("chromium.log").toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(
+                binary().toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--hide-scrollbars",
+                "--remote-debugging-port=0",
+                "--user-data-dir=" + profile,
+                "--window-size=" + width + "," + height,
+                "about:blank")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("chromium.log").toFile())
+            .start();
     try {
       // Chromium writes the port it chose, and the browser's path, into the profile
       Path portFile = profile.resolve("DevToolsActivePort");
-      Awaitility.await("Chromium's DevTools port").atMost(CALL_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("Chromium stopped at its start; its log: " + Files.readString(dir.resolve("chromium.log")));
-        }
-        return Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2;
-      });
+      Awaitility.await("Chromium's DevTools port")
+          .atMost(CALL_TIMEOUT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      "Chromium stopped at its start; its log: "
+                          + Files.readString(dir.resolve("chromium.log")));
+                }
+                return Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2;
+              });
       int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
       HttpClient http = HttpClient.newHttpClient();
-      JsonArray targets = new JsonArray(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
-          .timeout(CALL_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()).body());
-      String page = targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
-          .findFirst().orElseThrow(() -> new IllegalStateException("Chromium has no page open: " + targets))
-          .getString("webSocketDebuggerUrl");
+      JsonArray targets =
+          new JsonArray(
+              http.send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                          .timeout(CALL_TIMEOUT)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
+      String page =
+          targets.stream()
+              .map(JsonObject.class::cast)
+              .filter(t -> "page".equals(t.getString("type")))
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("Chromium has no page open: " + targets))
+              .getString("webSocketDebuggerUrl");
       Listener listener = new Listener();
-      WebSocket socket = http.newWebSocketBuilder().connectTimeout(CALL_TIMEOUT).buildAsync(URI.create(page), listener)
-          .get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      WebSocket socket =
+          http.newWebSocketBuilder()
+              .connectTimeout(CALL_TIMEOUT)
+              .buildAsync(URI.create(page), listener)
+              .get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       HeadlessChromium chromium = new HeadlessChromium(process, socket);
       listener.chromium = chromium;
       chromium.call("Runtime.enable", new JsonObject());
@@ -105,7 +135,10 @@ final class HeadlessChromium implements AutoCloseable {
     int id = ids.incrementAndGet();
     CompletableFuture<JsonObject> answer = new CompletableFuture<>();
     calls.put(id, answer);
-    socket.sendText(new JsonObject().put("id", id).put("method", method).put("params", params).encode(), true)
+    socket
+        .sendText(
+            new JsonObject().put("id", id).put("method", method).put("params", params).encode(),
+            true)
         .get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     JsonObject reply = answer.get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     if (reply.containsKey("error")) {
@@ -117,16 +150,26 @@ final class HeadlessChromium implements AutoCloseable {
   void navigate(String url) throws Exception {
     JsonObject result = call("Page.navigate", new JsonObject().put("url", url));
     if (result.containsKey("errorText")) {
-      throw new IllegalStateException("Chromium could not open " + url + ": " + result.getString("errorText"));
+      throw new IllegalStateException(
+          "Chromium could not open " + url + ": " + result.getString("errorText"));
     }
   }
 
   /** The value of a JavaScript expression in the page (JSON-like values only). */
   Object evaluate(String expression) throws Exception {
-    JsonObject result = call("Runtime.evaluate", new JsonObject().put("expression", expression)
-        .put("returnByValue", true).put("awaitPromise", true));
+    JsonObject result =
+        call(
+            "Runtime.evaluate",
+            new JsonObject()
+                .put("expression", expression)
+                .put("returnByValue", true)
+                .put("awaitPromise", true));
     if (result.containsKey("exceptionDetails")) {
-      throw new IllegalStateException("evaluating '" + expression + "' threw: " + result.getJsonObject("exceptionDetails").encode());
+      throw new IllegalStateException(
+          "evaluating '"
+              + expression
+              + "' threw: "
+              + result.getJsonObject("exceptionDetails").encode());
     }
     return result.getJsonObject("result").getValue("value");
   }
@@ -138,7 +181,8 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** A PNG of the window. */
   void screenshot(Path file) throws Exception {
-    String data = call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
+    String data =
+        call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
     Files.write(file, Base64.getDecoder().decode(data));
   }
 
@@ -176,8 +220,7 @@ final class HeadlessChromium implements AutoCloseable {
           errors.add(entry.getString("text") + " " + entry.getString("url", ""));
         }
       }
-      default -> {
-      }
+      default -> {}
     }
   }
 

@@ -52,10 +52,12 @@ class MonitorPageIT {
   private static final String SHA = "ab".repeat(32);
 
   @Test
-  void theLivePageShowsWhatKafkaHolds(Vertx vertx, TestKafka kafka, @TempDir Path dir) throws Exception {
+  void theLivePageShowsWhatKafkaHolds(Vertx vertx, TestKafka kafka, @TempDir Path dir)
+      throws Exception {
     HeadlessChromium.binary();
     String model = TestKafka.unique("page");
-    List<TopicSpec> topics = new ArrayList<>(Topics.modelSpecs(model, 2, io.maas.common.kafka.Retention.DEFAULT));
+    List<TopicSpec> topics =
+        new ArrayList<>(Topics.modelSpecs(model, 2, io.maas.common.kafka.Retention.DEFAULT));
     topics.add(Topics.modelsSpec());
     topics.add(Topics.deadLettersSpec());
     try (Admin admin = kafka.admin()) {
@@ -66,71 +68,152 @@ class MonitorPageIT {
     int ham = 0;
     int agreeing = 0;
     try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
-      producer.send(new ProducerRecord<>(Topics.MODELS, model, new ModelDeployment(model, 1,
-          new ModelDeployment.Slot(1, "http://registry/a1", SHA, null), null,
-          new ModelDeployment.Slot(2, "http://registry/a2", SHA, null), now).toBuffer().getBytes()));
+      producer.send(
+          new ProducerRecord<>(
+              Topics.MODELS,
+              model,
+              new ModelDeployment(
+                      model,
+                      1,
+                      new ModelDeployment.Slot(1, "http://registry/a1", SHA, null),
+                      null,
+                      new ModelDeployment.Slot(2, "http://registry/a2", SHA, null),
+                      now)
+                  .toBuffer()
+                  .getBytes()));
       for (int i = 0; i < PRODUCTION; i++) {
         // answered over the last two minutes, well inside the page's default window of five
         long completed = now - 120_000 + i * (120_000L / PRODUCTION);
         String label = i % 3 == 0 ? "spam" : "ham";
         ham += label.equals("ham") ? 1 : 0;
-        producer.send(new ProducerRecord<>(Topics.results(model), "p-" + i,
-            result("p-" + i, model, 1, Role.PRODUCTION, label, 0.6 + (i % 40) / 100.0, completed, 5 + i % 30)));
+        producer.send(
+            new ProducerRecord<>(
+                Topics.results(model),
+                "p-" + i,
+                result(
+                    "p-" + i,
+                    model,
+                    1,
+                    Role.PRODUCTION,
+                    label,
+                    0.6 + (i % 40) / 100.0,
+                    completed,
+                    5 + i % 30)));
         if (i < SHADOW) {
           String shadowLabel = i % 10 == 0 ? (label.equals("ham") ? "spam" : "ham") : label;
           agreeing += shadowLabel.equals(label) ? 1 : 0;
-          producer.send(new ProducerRecord<>(Topics.shadow(model), "p-" + i,
-              result("p-" + i, model, 2, Role.SHADOW, shadowLabel, 0.55 + (i % 45) / 100.0, completed + 3, 8 + i % 40)));
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.shadow(model),
+                  "p-" + i,
+                  result(
+                      "p-" + i,
+                      model,
+                      2,
+                      Role.SHADOW,
+                      shadowLabel,
+                      0.55 + (i % 45) / 100.0,
+                      completed + 3,
+                      8 + i % 40)));
         }
       }
-      for (Reason reason : List.of(Reason.INVALID_JSON, Reason.INVALID_JSON, Reason.TEXT_TOO_LONG)) {
-        producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, "d-" + reason, DeadLetter.of("d-" + reason, model,
-            "ingest", reason, "rejected by the test", "{not json".getBytes(StandardCharsets.UTF_8), now).toBuffer().getBytes()));
+      for (Reason reason :
+          List.of(Reason.INVALID_JSON, Reason.INVALID_JSON, Reason.TEXT_TOO_LONG)) {
+        producer.send(
+            new ProducerRecord<>(
+                Topics.DEAD_LETTERS,
+                "d-" + reason,
+                DeadLetter.of(
+                        "d-" + reason,
+                        model,
+                        "ingest",
+                        reason,
+                        "rejected by the test",
+                        "{not json".getBytes(StandardCharsets.UTF_8),
+                        now)
+                    .toBuffer()
+                    .getBytes()));
       }
       producer.flush();
     }
 
     String group = TestKafka.unique("page-monitor");
-    MonitorConfig config = MonitorConfig.from(Settings.load(MonitorConfig.DEFAULTS, Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "MAAS_MONITOR_PORT", "0", "MAAS_HOME", dir.toString(),
-        "MAAS_MONITOR_GROUP", group, "MAAS_MONITOR_INTERVAL_MS", "1000",
-        // nothing listens there: both versions get a profile from their first answers, and drift is judged
-        "MAAS_REGISTRY_URL", "http://127.0.0.1:9", "MAAS_MONITOR_PROFILE_RESULTS", "100",
-        "MAAS_MONITOR_DRIFT_MIN_RESULTS", "50")));
-    int port = Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).actualPort();
+    MonitorConfig config =
+        MonitorConfig.from(
+            Settings.load(
+                MonitorConfig.DEFAULTS,
+                Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    kafka.bootstrapServers(),
+                    "MAAS_MONITOR_PORT",
+                    "0",
+                    "MAAS_HOME",
+                    dir.toString(),
+                    "MAAS_MONITOR_GROUP",
+                    group,
+                    "MAAS_MONITOR_INTERVAL_MS",
+                    "1000",
+                    // nothing listens there: both versions get a profile from their first answers,
+                    // and drift is judged
+                    "MAAS_REGISTRY_URL",
+                    "http://127.0.0.1:9",
+                    "MAAS_MONITOR_PROFILE_RESULTS",
+                    "100",
+                    "MAAS_MONITOR_DRIFT_MIN_RESULTS",
+                    "50")));
+    int port =
+        Main.deploy(vertx, config)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS)
+            .actualPort();
 
     // the page is checked against the summary once the monitor has read everything
-    Awaitility.await("the monitor has read every answer and dead letter").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500)).until(() -> {
-          var response = HttpProbe.get(port, "/v1/summary?model=" + model);
-          if (response.statusCode() != 200) {
-            return false;
-          }
-          JsonObject m = new JsonObject(response.body()).getJsonObject("models").getJsonObject(model);
-          JsonObject v2 = m.getJsonObject("versions").getJsonObject("2");
-          return m.getJsonObject("versions").getJsonObject("1").getLong("results") == PRODUCTION
-              && v2 != null && v2.getLong("shadowResults") == SHADOW && v2.getJsonObject("agreement") != null
-              && v2.getJsonObject("agreement").getLong("compared") == SHADOW
-              && m.getJsonObject("deadLetters").getLong("invalid_json", 0L) == 2
-              && m.getJsonObject("deadLetters").getLong("text_too_long", 0L) == 1
-              // the monitor's own group, once it has committed where it read to
-              && m.getJsonObject("lag").containsKey(group);
-        });
+    Awaitility.await("the monitor has read every answer and dead letter")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              var response = HttpProbe.get(port, "/v1/summary?model=" + model);
+              if (response.statusCode() != 200) {
+                return false;
+              }
+              JsonObject m =
+                  new JsonObject(response.body()).getJsonObject("models").getJsonObject(model);
+              JsonObject v2 = m.getJsonObject("versions").getJsonObject("2");
+              return m.getJsonObject("versions").getJsonObject("1").getLong("results") == PRODUCTION
+                  && v2 != null
+                  && v2.getLong("shadowResults") == SHADOW
+                  && v2.getJsonObject("agreement") != null
+                  && v2.getJsonObject("agreement").getLong("compared") == SHADOW
+                  && m.getJsonObject("deadLetters").getLong("invalid_json", 0L) == 2
+                  && m.getJsonObject("deadLetters").getLong("text_too_long", 0L) == 1
+                  // the monitor's own group, once it has committed where it read to
+                  && m.getJsonObject("lag").containsKey(group);
+            });
 
     try (HeadlessChromium chromium = HeadlessChromium.start(dir, 1400, 1000)) {
       chromium.navigate("http://127.0.0.1:" + port + "/");
       String card = "document.querySelector('[data-model=\"" + model + "\"] [data-version=\"2\"]')";
-      Awaitility.await("the page shows the model").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+      Awaitility.await("the page shows the model")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> Boolean.TRUE.equals(chromium.evaluate(card + " !== null")));
       // a few pushes, two seconds apart, so that the charts draw lines
       Set<Object> pushes = new HashSet<>();
-      Awaitility.await("three summaries pushed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-          .until(() -> pushes.add(chromium.evaluate("document.getElementById('as-of').textContent")) && pushes.size() >= 3);
+      Awaitility.await("three summaries pushed")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  pushes.add(chromium.evaluate("document.getElementById('as-of').textContent"))
+                      && pushes.size() >= 3);
 
       JsonObject page = (JsonObject) chromium.evaluate(PAGE.replace("MODEL", model));
       Path screenshot = dir.resolve("monitor-page.png");
       chromium.screenshot(screenshot);
-      Files.copy(screenshot, Path.of("target", "monitor-page.png"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          screenshot, Path.of("target", "monitor-page.png"), StandardCopyOption.REPLACE_EXISTING);
       Files.writeString(Path.of("target", "monitor-page.html"), chromium.dom());
 
       assertThat(page.getString("heading")).isEqualTo(model);
@@ -144,35 +227,72 @@ class MonitorPageIT {
       assertThat(v2.getString("head")).startsWith("v2").contains("shadow");
       assertThat(v2.getString("results")).isEqualTo(String.valueOf(SHADOW));
       assertThat(v2.getJsonObject("labels").getMap()).containsOnlyKeys("ham", "spam");
-      assertThat(v2.getString("agreement")).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f%%", 100.0 * agreeing / SHADOW));
-      assertThat(page.getJsonObject("deadLetters").getMap()).isEqualTo(Map.of("invalid_json", "2", "text_too_long", "1"));
-      assertThat(page.getJsonObject("lag").getString(group)).as("the monitor's own lag").isEqualTo("OK");
+      assertThat(v2.getString("agreement"))
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f%%", 100.0 * agreeing / SHADOW));
+      assertThat(page.getJsonObject("deadLetters").getMap())
+          .isEqualTo(Map.of("invalid_json", "2", "text_too_long", "1"));
+      assertThat(page.getJsonObject("lag").getString(group))
+          .as("the monitor's own lag")
+          .isEqualTo("OK");
       assertThat(page.getInteger("charts")).as("uPlot charts from the webjar").isEqualTo(4);
       assertThat(chromium.errors()).as("errors in the browser").isEmpty();
 
       // a shorter window reopens the stream: fewer of the answers of the last two minutes are in it
       chromium.evaluate("document.querySelector('#windows [data-window=\"PT1M\"]').click()");
-      String results = card.replace("\"2\"", "\"1\"") + ".querySelector('[data-metric=\"results\"]')";
-      Awaitility.await("the page shows the last minute").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-          .until(() -> Integer.parseInt((String) chromium.evaluate(results + ".textContent")) < PRODUCTION);
-      assertThat(chromium.evaluate(results + ".parentElement.textContent")).asString().contains("last 1 min");
+      String results =
+          card.replace("\"2\"", "\"1\"") + ".querySelector('[data-metric=\"results\"]')";
+      Awaitility.await("the page shows the last minute")
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  Integer.parseInt((String) chromium.evaluate(results + ".textContent"))
+                      < PRODUCTION);
+      assertThat(chromium.evaluate(results + ".parentElement.textContent"))
+          .asString()
+          .contains("last 1 min");
       assertThat(chromium.evaluate("location.search")).isEqualTo("?window=PT1M");
 
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      Awaitility.await("the page says the stream dropped").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-          .until(() -> "disconnected, retrying".equals(chromium.evaluate("document.getElementById('connection').textContent")));
+      Awaitility.await("the page says the stream dropped")
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  "disconnected, retrying"
+                      .equals(
+                          chromium.evaluate("document.getElementById('connection').textContent")));
     }
   }
 
-  private static byte[] result(String id, String model, int version, Role role, String label, double top,
-      long completedAt, long latencyMillis) {
+  private static byte[] result(
+      String id,
+      String model,
+      int version,
+      Role role,
+      String label,
+      double top,
+      long completedAt,
+      long latencyMillis) {
     String other = label.equals("ham") ? "spam" : "ham";
-    return new InferenceResult(id, model, version, role, label, Map.of(label, top, other, 1 - top),
-        completedAt - latencyMillis, completedAt, 1, "test").toBuffer().getBytes();
+    return new InferenceResult(
+            id,
+            model,
+            version,
+            role,
+            label,
+            Map.of(label, top, other, 1 - top),
+            completedAt - latencyMillis,
+            completedAt,
+            1,
+            "test")
+        .toBuffer()
+        .getBytes();
   }
 
   /** What an operator reads on the page for one model, as JSON. */
-  private static final String PAGE = """
+  private static final String PAGE =
+      """
       (() => {
         const model = document.querySelector('[data-model="MODEL"]');
         const rows = (root, selector) => Object.fromEntries([...root.querySelectorAll(selector)]

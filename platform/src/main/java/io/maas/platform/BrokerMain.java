@@ -43,11 +43,11 @@ public final class BrokerMain {
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerMain.class);
-  private static final String USAGE = "usage: --listen host:port --controller-port port --data dir"
-      + " [--node-id N --voters id@host:port,... --cluster-id ID] | --print-cluster-id";
+  private static final String USAGE =
+      "usage: --listen host:port --controller-port port --data dir"
+          + " [--node-id N --voters id@host:port,... --cluster-id ID] | --print-cluster-id";
 
-  private BrokerMain() {
-  }
+  private BrokerMain() {}
 
   /** @param cluster this node's place in a cluster, or null for a single node */
   record Options(String host, int port, int controllerPort, Path data, ClusterMember cluster) {
@@ -68,7 +68,8 @@ public final class BrokerMain {
           case "--node-id" -> nodeId = require(args[i], value);
           case "--voters" -> voters = require(args[i], value);
           case "--cluster-id" -> clusterId = require(args[i], value);
-          default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; " + USAGE);
+          default ->
+              throw new IllegalArgumentException("unknown argument " + args[i] + "; " + USAGE);
         }
         i++;
       }
@@ -81,21 +82,37 @@ public final class BrokerMain {
       Path dir = Path.of(data).toAbsolutePath().normalize();
       long given = Stream.of(nodeId, voters, clusterId).filter(Objects::nonNull).count();
       if (given == 0) {
-        return new Options(host, port, port("--controller-port", controller == null ? "9093" : controller), dir, null);
+        return new Options(
+            host,
+            port,
+            port("--controller-port", controller == null ? "9093" : controller),
+            dir,
+            null);
       }
       if (given < 3) {
-        throw new IllegalArgumentException("--node-id, --voters and --cluster-id go together: all three for a node of "
-            + "a cluster, none for a single node");
+        throw new IllegalArgumentException(
+            "--node-id, --voters and --cluster-id go together: all three for a node of "
+                + "a cluster, none for a single node");
       }
       ClusterMember member = ClusterMember.parse(nodeIdNumber(nodeId), voters, clusterId);
       int controllerPort = member.self().port();
       if (controller != null && port("--controller-port", controller) != controllerPort) {
-        throw new IllegalArgumentException("--controller-port " + controller + " disagrees with node " + member.nodeId()
-            + "'s entry in --voters (" + member.self() + "); leave it out");
+        throw new IllegalArgumentException(
+            "--controller-port "
+                + controller
+                + " disagrees with node "
+                + member.nodeId()
+                + "'s entry in --voters ("
+                + member.self()
+                + "); leave it out");
       }
       if (controllerPort == port && host.equals(member.self().host())) {
-        throw new IllegalArgumentException("--listen " + listen + " is node " + member.nodeId()
-            + "'s controller address in --voters; give clients another port");
+        throw new IllegalArgumentException(
+            "--listen "
+                + listen
+                + " is node "
+                + member.nodeId()
+                + "'s controller address in --voters; give clients another port");
       }
       return new Options(host, port, controllerPort, dir, member);
     }
@@ -128,7 +145,8 @@ public final class BrokerMain {
       } catch (NumberFormatException ignored) {
         // reported below
       }
-      throw new IllegalArgumentException(flag + " must name a TCP port between 1 and 65535, got " + value);
+      throw new IllegalArgumentException(
+          flag + " must name a TCP port between 1 and 65535, got " + value);
     }
   }
 
@@ -147,21 +165,41 @@ public final class BrokerMain {
     }
     EmbeddedKafka kafka;
     try {
-      kafka = options.cluster() == null
-          ? EmbeddedKafka.start(options.data(), options.host(), options.port(), options.controllerPort(),
-              Map.of(), Duration.ofSeconds(90))
-          : EmbeddedKafka.startNode(options.data(), options.host(), options.port(), options.cluster(),
-              Map.of(), Duration.ofSeconds(90));
+      kafka =
+          options.cluster() == null
+              ? EmbeddedKafka.start(
+                  options.data(),
+                  options.host(),
+                  options.port(),
+                  options.controllerPort(),
+                  Map.of(),
+                  Duration.ofSeconds(90))
+              : EmbeddedKafka.startNode(
+                  options.data(),
+                  options.host(),
+                  options.port(),
+                  options.cluster(),
+                  Map.of(),
+                  Duration.ofSeconds(90));
     } catch (RuntimeException e) {
-      LOG.error("The Kafka broker failed to start on {}:{} with data in {}: {}", options.host(), options.port(),
-          options.data(), e.getMessage(), e);
+      LOG.error(
+          "The Kafka broker failed to start on {}:{} with data in {}: {}",
+          options.host(),
+          options.port(),
+          options.data(),
+          e.getMessage(),
+          e);
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("Stopping the Kafka broker");
-      kafka.close();
-    }, "kafka-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("Stopping the Kafka broker");
+                  kafka.close();
+                },
+                "kafka-shutdown"));
     kafka.awaitShutdown();
   }
 }

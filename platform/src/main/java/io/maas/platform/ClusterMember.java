@@ -34,27 +34,36 @@ public record ClusterMember(int nodeId, List<Voter> voters, String clusterId) {
   public ClusterMember {
     voters = List.copyOf(voters);
     if (voters.size() < MIN_VOTERS) {
-      throw new IllegalArgumentException("a cluster needs at least " + MIN_VOTERS + " voters, got " + voters.size()
-          + "; run a single node without --voters");
+      throw new IllegalArgumentException(
+          "a cluster needs at least "
+              + MIN_VOTERS
+              + " voters, got "
+              + voters.size()
+              + "; run a single node without --voters");
     }
     Set<Integer> ids = new HashSet<>();
     Set<String> addresses = new HashSet<>();
     for (Voter voter : voters) {
       if (!ids.add(voter.id())) {
-        throw new IllegalArgumentException("node id " + voter.id() + " appears twice in the voters " + render(voters));
+        throw new IllegalArgumentException(
+            "node id " + voter.id() + " appears twice in the voters " + render(voters));
       }
       if (!addresses.add(voter.host() + ":" + voter.port())) {
-        throw new IllegalArgumentException("two voters share the address " + voter.host() + ":" + voter.port());
+        throw new IllegalArgumentException(
+            "two voters share the address " + voter.host() + ":" + voter.port());
       }
     }
     if (!ids.contains(nodeId)) {
-      throw new IllegalArgumentException("node id " + nodeId + " is not one of the voters " + render(voters));
+      throw new IllegalArgumentException(
+          "node id " + nodeId + " is not one of the voters " + render(voters));
     }
     try {
       Uuid.fromString(clusterId);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("the cluster id must be 16 bytes in URL-safe base64 (22 characters, as "
-          + "--print-cluster-id or kafka-storage.sh random-uuid write), got " + clusterId);
+      throw new IllegalArgumentException(
+          "the cluster id must be 16 bytes in URL-safe base64 (22 characters, as "
+              + "--print-cluster-id or kafka-storage.sh random-uuid write), got "
+              + clusterId);
     }
   }
 
@@ -71,8 +80,11 @@ public record ClusterMember(int nodeId, List<Voter> voters, String clusterId) {
       if (at <= 0 || colon <= at + 1 || colon == voter.length() - 1) {
         throw new IllegalArgumentException("a voter must read id@host:port, got '" + voter + "'");
       }
-      parsed.add(new Voter(number("a voter's node id", voter.substring(0, at), 0, Integer.MAX_VALUE),
-          voter.substring(at + 1, colon), number("a voter's port", voter.substring(colon + 1), 1, 65535)));
+      parsed.add(
+          new Voter(
+              number("a voter's node id", voter.substring(0, at), 0, Integer.MAX_VALUE),
+              voter.substring(at + 1, colon),
+              number("a voter's port", voter.substring(colon + 1), 1, 65535)));
     }
     return new ClusterMember(nodeId, parsed, clusterId);
   }
@@ -105,6 +117,7 @@ public record ClusterMember(int nodeId, List<Voter> voters, String clusterId) {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw new IllegalArgumentException(what + " must be a number between " + min + " and " + max + ", got " + value);
+    throw new IllegalArgumentException(
+        what + " must be a number between " + min + " and " + max + ", got " + value);
   }
 }

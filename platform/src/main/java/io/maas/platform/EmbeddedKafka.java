@@ -61,13 +61,23 @@ public final class EmbeddedKafka implements AutoCloseable {
    *                       log directory that is reused: the quorum remembers it)
    * @param overrides      extra broker properties, applied last
    */
-  public static EmbeddedKafka start(Path logDir, String host, int brokerPort, int controllerPort,
-      Map<String, String> overrides, Duration readyTimeout) {
+  public static EmbeddedKafka start(
+      Path logDir,
+      String host,
+      int brokerPort,
+      int controllerPort,
+      Map<String, String> overrides,
+      Duration readyTimeout) {
     int port = brokerPort == 0 ? freePort(host) : brokerPort;
     int controller = controllerPort == 0 ? freePort(host) : controllerPort;
     Properties props = brokerProperties(logDir, host, port, controller);
     overrides.forEach(props::setProperty);
-    return start(props, logDir, host, port, List.of("--cluster-id", Uuid.randomUuid().toString(), "--standalone"),
+    return start(
+        props,
+        logDir,
+        host,
+        port,
+        List.of("--cluster-id", Uuid.randomUuid().toString(), "--standalone"),
         readyTimeout);
   }
 
@@ -82,17 +92,31 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param member     this node's id, the voters and the cluster id
    * @param overrides  extra broker properties, applied last
    */
-  public static EmbeddedKafka startNode(Path logDir, String host, int brokerPort, ClusterMember member,
-      Map<String, String> overrides, Duration readyTimeout) {
+  public static EmbeddedKafka startNode(
+      Path logDir,
+      String host,
+      int brokerPort,
+      ClusterMember member,
+      Map<String, String> overrides,
+      Duration readyTimeout) {
     int port = brokerPort == 0 ? freePort(host) : brokerPort;
     Properties props = clusterNodeProperties(logDir, host, port, member);
     overrides.forEach(props::setProperty);
-    LOG.info("Kafka node {} of cluster {} starts; it serves once a majority of the voters {} runs", member.nodeId(),
-        member.clusterId(), member.votersConfig());
-    return start(props, logDir, host, port, List.of("--cluster-id", member.clusterId()), readyTimeout);
+    LOG.info(
+        "Kafka node {} of cluster {} starts; it serves once a majority of the voters {} runs",
+        member.nodeId(),
+        member.clusterId(),
+        member.votersConfig());
+    return start(
+        props, logDir, host, port, List.of("--cluster-id", member.clusterId()), readyTimeout);
   }
 
-  private static EmbeddedKafka start(Properties props, Path logDir, String host, int port, List<String> formatArgs,
+  private static EmbeddedKafka start(
+      Properties props,
+      Path logDir,
+      String host,
+      int port,
+      List<String> formatArgs,
       Duration readyTimeout) {
     try {
       Files.createDirectories(logDir);
@@ -110,8 +134,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       kafka.close();
       throw e;
     }
-    LOG.info("Kafka broker ready on {} in {} ms (log directory {})", kafka.bootstrapServers,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+    LOG.info(
+        "Kafka broker ready on {} in {} ms (log directory {})",
+        kafka.bootstrapServers,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        logDir);
     return kafka;
   }
 
@@ -128,7 +155,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
-  static Properties clusterNodeProperties(Path logDir, String host, int port, ClusterMember member) {
+  static Properties clusterNodeProperties(
+      Path logDir, String host, int port, ClusterMember member) {
     ClusterMember.Voter self = member.self();
     Properties p = commonProperties(logDir, host, port, self.host(), self.port());
     p.setProperty("node.id", String.valueOf(member.nodeId()));
@@ -155,11 +183,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
   }
 
-  private static Properties commonProperties(Path logDir, String host, int port, String controllerHost,
-      int controllerPort) {
+  private static Properties commonProperties(
+      Path logDir, String host, int port, String controllerHost, int controllerPort) {
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
-    p.setProperty("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + controllerHost + ":" + controllerPort);
+    p.setProperty(
+        "listeners",
+        "PLAINTEXT://"
+            + host
+            + ":"
+            + port
+            + ",CONTROLLER://"
+            + controllerHost
+            + ":"
+            + controllerPort);
     p.setProperty("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
     p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.setProperty("controller.listener.names", "CONTROLLER");
@@ -176,7 +213,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
-  private static void format(Path logDir, Properties props, List<String> formatArgs) throws IOException {
+  private static void format(Path logDir, Properties props, List<String> formatArgs)
+      throws IOException {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return;
     }
@@ -188,13 +226,17 @@ public final class EmbeddedKafka implements AutoCloseable {
       ByteArrayOutputStream captured = new ByteArrayOutputStream();
       int rc;
       try (PrintStream print = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-        List<String> args = new ArrayList<>(List.of("format", "--config", config.toString(), "--ignore-formatted"));
+        List<String> args =
+            new ArrayList<>(List.of("format", "--config", config.toString(), "--ignore-formatted"));
         args.addAll(formatArgs);
         rc = StorageTool.execute(args.toArray(String[]::new), print);
       }
       if (rc != 0) {
-        throw new IllegalStateException("formatting the Kafka log directory " + logDir + " failed: "
-            + captured.toString(StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "formatting the Kafka log directory "
+                + logDir
+                + " failed: "
+                + captured.toString(StandardCharsets.UTF_8));
       }
       LOG.info("Formatted Kafka log directory {}", logDir);
     } finally {
@@ -209,11 +251,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (Admin admin = Admin.create(adminProps)) {
       while (true) {
         try {
-          admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get(3, TimeUnit.SECONDS);
+          admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+              .nodes()
+              .get(3, TimeUnit.SECONDS);
           return;
         } catch (Exception e) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + timeout, e);
+            throw new IllegalStateException(
+                "Kafka at " + bootstrapServers + " did not answer within " + timeout, e);
           }
           if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();

@@ -14,10 +14,14 @@ class BrokerMainTest {
 
   @Test
   void parsesListenAddressControllerPortAndDataDirectory() {
-    BrokerMain.Options options = BrokerMain.Options.parse(
-        new String[] {"--listen", "0.0.0.0:19092", "--controller-port", "19093", "--data", "/tmp/k"});
+    BrokerMain.Options options =
+        BrokerMain.Options.parse(
+            new String[] {
+              "--listen", "0.0.0.0:19092", "--controller-port", "19093", "--data", "/tmp/k"
+            });
 
-    assertThat(options).isEqualTo(new BrokerMain.Options("0.0.0.0", 19092, 19093, Path.of("/tmp/k"), null));
+    assertThat(options)
+        .isEqualTo(new BrokerMain.Options("0.0.0.0", 19092, 19093, Path.of("/tmp/k"), null));
   }
 
   @Test
@@ -31,9 +35,20 @@ class BrokerMainTest {
 
   @Test
   void aClusterNodeTakesItsControllerPortFromItsVoterEntry() {
-    BrokerMain.Options options = BrokerMain.Options.parse(new String[] {
-        "--node-id", "2", "--voters", VOTERS, "--cluster-id", CLUSTER_ID, "--listen", "127.0.0.1:9192",
-        "--data", "/tmp/k2"});
+    BrokerMain.Options options =
+        BrokerMain.Options.parse(
+            new String[] {
+              "--node-id",
+              "2",
+              "--voters",
+              VOTERS,
+              "--cluster-id",
+              CLUSTER_ID,
+              "--listen",
+              "127.0.0.1:9192",
+              "--data",
+              "/tmp/k2"
+            });
 
     assertThat(options.port()).isEqualTo(9192);
     assertThat(options.controllerPort()).isEqualTo(9193);
@@ -54,25 +69,74 @@ class BrokerMainTest {
 
   @Test
   void clusterArgumentsGoTogetherAndAgree() {
-    assertThatThrownBy(() -> BrokerMain.Options.parse(new String[] {"--node-id", "1", "--voters", VOTERS}))
+    assertThatThrownBy(
+            () -> BrokerMain.Options.parse(new String[] {"--node-id", "1", "--voters", VOTERS}))
         .hasMessageStartingWith("--node-id, --voters and --cluster-id go together");
-    assertThatThrownBy(() -> BrokerMain.Options.parse(new String[] {
-        "--node-id", "1", "--voters", VOTERS, "--cluster-id", CLUSTER_ID, "--controller-port", "9999"}))
+    assertThatThrownBy(
+            () ->
+                BrokerMain.Options.parse(
+                    new String[] {
+                      "--node-id",
+                      "1",
+                      "--voters",
+                      VOTERS,
+                      "--cluster-id",
+                      CLUSTER_ID,
+                      "--controller-port",
+                      "9999"
+                    }))
         .hasMessageContaining("disagrees with node 1's entry in --voters (1@127.0.0.1:9093)");
-    assertThatThrownBy(() -> BrokerMain.Options.parse(new String[] {
-        "--node-id", "1", "--voters", VOTERS, "--cluster-id", CLUSTER_ID, "--listen", "127.0.0.1:9093"}))
+    assertThatThrownBy(
+            () ->
+                BrokerMain.Options.parse(
+                    new String[] {
+                      "--node-id",
+                      "1",
+                      "--voters",
+                      VOTERS,
+                      "--cluster-id",
+                      CLUSTER_ID,
+                      "--listen",
+                      "127.0.0.1:9093"
+                    }))
         .hasMessageContaining("is node 1's controller address");
-    assertThatThrownBy(() -> BrokerMain.Options.parse(new String[] {
-        "--node-id", "4", "--voters", VOTERS, "--cluster-id", CLUSTER_ID}))
+    assertThatThrownBy(
+            () ->
+                BrokerMain.Options.parse(
+                    new String[] {
+                      "--node-id", "4", "--voters", VOTERS, "--cluster-id", CLUSTER_ID
+                    }))
         .hasMessageStartingWith("node id 4 is not one of the voters");
-    assertThatThrownBy(() -> BrokerMain.Options.parse(new String[] {
-        "--node-id", "1", "--voters", "1@127.0.0.1:9093,2@127.0.0.1:9193", "--cluster-id", CLUSTER_ID}))
+    assertThatThrownBy(
+            () ->
+                BrokerMain.Options.parse(
+                    new String[] {
+                      "--node-id",
+                      "1",
+                      "--voters",
+                      "1@127.0.0.1:9093,2@127.0.0.1:9193",
+                      "--cluster-id",
+                      CLUSTER_ID
+                    }))
         .hasMessageStartingWith("a cluster needs at least 3 voters");
-    assertThatThrownBy(() -> BrokerMain.Options.parse(new String[] {
-        "--node-id", "1", "--voters", "1@127.0.0.1:9093,2@127.0.0.1,3@127.0.0.1:9293", "--cluster-id", CLUSTER_ID}))
+    assertThatThrownBy(
+            () ->
+                BrokerMain.Options.parse(
+                    new String[] {
+                      "--node-id",
+                      "1",
+                      "--voters",
+                      "1@127.0.0.1:9093,2@127.0.0.1,3@127.0.0.1:9293",
+                      "--cluster-id",
+                      CLUSTER_ID
+                    }))
         .hasMessage("a voter must read id@host:port, got '2@127.0.0.1'");
-    assertThatThrownBy(() -> BrokerMain.Options.parse(new String[] {
-        "--node-id", "1", "--voters", VOTERS, "--cluster-id", "my-cluster"}))
+    assertThatThrownBy(
+            () ->
+                BrokerMain.Options.parse(
+                    new String[] {
+                      "--node-id", "1", "--voters", VOTERS, "--cluster-id", "my-cluster"
+                    }))
         .hasMessageStartingWith("the cluster id must be 16 bytes in URL-safe base64");
   }
 
@@ -87,9 +151,11 @@ class BrokerMainTest {
   @Test
   void clusterNodesReplicateWhereOneNodeCannot() {
     ClusterMember member = ClusterMember.parse(3, VOTERS, CLUSTER_ID);
-    Properties node = EmbeddedKafka.clusterNodeProperties(Path.of("/tmp/k3"), "127.0.0.1", 9292, member);
+    Properties node =
+        EmbeddedKafka.clusterNodeProperties(Path.of("/tmp/k3"), "127.0.0.1", 9292, member);
 
-    assertThat(node).containsEntry("node.id", "3")
+    assertThat(node)
+        .containsEntry("node.id", "3")
         .containsEntry("controller.quorum.voters", VOTERS)
         .containsEntry("listeners", "PLAINTEXT://127.0.0.1:9292,CONTROLLER://127.0.0.1:9293")
         .containsEntry("default.replication.factor", "3")

@@ -13,20 +13,19 @@ import java.util.List;
 /** registry-service: model versions, artifacts and deployments; owns {@code maas.models} and {@code maas.registry}. */
 public final class Main {
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
-    ServiceLauncher.launch("registry-service", RegistryConfig::from, Main::deploy, RegistryConfig.DEFAULTS);
+    ServiceLauncher.launch(
+        "registry-service", RegistryConfig::from, Main::deploy, RegistryConfig.DEFAULTS);
   }
 
   /** Deploys the service's verticles in order; the result is the started HTTP API. */
   public static Future<RegistryApiVerticle> deploy(Vertx vertx, RegistryConfig config) {
     KafkaClients clients = KafkaClients.of(config.maas(), "registry");
-    KafkaAdminVerticle kafka = new KafkaAdminVerticle(clients, List.of(Topics.modelsSpec(), Topics.registrySpec()));
+    KafkaAdminVerticle kafka =
+        new KafkaAdminVerticle(clients, List.of(Topics.modelsSpec(), Topics.registrySpec()));
     RegistryApiVerticle api = new RegistryApiVerticle(config, clients, kafka);
-    return vertx.deployVerticle(kafka)
-        .compose(id -> vertx.deployVerticle(api))
-        .map(id -> api);
+    return vertx.deployVerticle(kafka).compose(id -> vertx.deployVerticle(api)).map(id -> api);
   }
 }

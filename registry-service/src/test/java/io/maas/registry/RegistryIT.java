@@ -8,8 +8,8 @@ import io.maas.model.ModelArchive;
 import io.maas.registry.config.RegistryConfig;
 import io.maas.registry.http.RegistryApiVerticle;
 import io.maas.registry.store.ArtifactStore;
-import io.maas.testkit.Fixtures;
 import io.maas.testkit.ApiContract;
+import io.maas.testkit.Fixtures;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
 import io.maas.testkit.TestKafka;
@@ -68,8 +68,7 @@ class RegistryIT {
   private static final String TOKEN = "test-admin-token";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path home;
   static Path modelA;
   static Path modelB;
@@ -86,8 +85,14 @@ class RegistryIT {
     var examples = Datasets.read(Fixtures.copy(Fixtures.SPAM_SAMPLE, dir));
     TrainOptions a = new TrainOptions(1 << 12, 8, 5, 16, 0.01f, 2000, 1L, 0.2, 0.1, 2, 1);
     TrainOptions b = new TrainOptions(1 << 12, 8, 5, 16, 0.01f, 2000, 2L, 0.2, 0.1, 2, 1);
-    modelA = new TrainCommand(a, line -> { }).run("spam", "fixture", examples, dir.resolve("a.tar.gz"), "first").archive();
-    modelB = new TrainCommand(b, line -> { }).run("spam", "fixture", examples, dir.resolve("b.tar.gz"), "second").archive();
+    modelA =
+        new TrainCommand(a, line -> {})
+            .run("spam", "fixture", examples, dir.resolve("a.tar.gz"), "first")
+            .archive();
+    modelB =
+        new TrainCommand(b, line -> {})
+            .run("spam", "fixture", examples, dir.resolve("b.tar.gz"), "second")
+            .archive();
     modelDirA = dir.resolve("a");
     ModelArchive.unpack(modelA, modelDirA, ModelArchive.Limits.defaults());
   }
@@ -101,14 +106,26 @@ class RegistryIT {
   }
 
   private int startRegistry(TestKafka kafka, Map<String, String> overrides) throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "MAAS_REGISTRY_PORT", "0",
-        "MAAS_HOME", home.toString(), "MAAS_ADMIN_TOKEN", TOKEN));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                kafka.bootstrapServers(),
+                "MAAS_REGISTRY_PORT",
+                "0",
+                "MAAS_HOME",
+                home.toString(),
+                "MAAS_ADMIN_TOKEN",
+                TOKEN));
     env.putAll(overrides);
     RegistryConfig config = RegistryConfig.from(Settings.load(RegistryConfig.DEFAULTS, env));
     Vertx vertx = Vertx.vertx();
     started.add(vertx);
-    RegistryApiVerticle api = Main.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    RegistryApiVerticle api =
+        Main.deploy(vertx, config)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(90, TimeUnit.SECONDS);
     int port = api.actualPort();
     ApiContract described = ApiContract.fetch(vertx, port);
     described.assertDescribes(api.servedRoutes());
@@ -122,7 +139,9 @@ class RegistryIT {
   /** The answer, once it is found to be one the registry's OpenAPI document describes. */
   private static <T> HttpResponse<T> described(HttpResponse<T> response) {
     ApiContract api = DESCRIBED.get(response.uri().getPort());
-    assertThat(api).as("the OpenAPI document of the registry on port %d", response.uri().getPort()).isNotNull();
+    assertThat(api)
+        .as("the OpenAPI document of the registry on port %d", response.uri().getPort())
+        .isNotNull();
     return api.check(response);
   }
 
@@ -130,11 +149,17 @@ class RegistryIT {
     return described(HttpProbe.get(port, path));
   }
 
-  private static HttpResponse<byte[]> request(int port, String method, String path, String contentType, byte[] body,
-      String... headers) throws Exception {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(60))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+  private static HttpResponse<byte[]> request(
+      int port, String method, String path, String contentType, byte[] body, String... headers)
+      throws Exception {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       builder.header("Content-Type", contentType);
     }
@@ -144,17 +169,31 @@ class RegistryIT {
     return described(HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
-  private static HttpResponse<byte[]> upload(int port, String model, Path archive, String... headers) throws Exception {
+  private static HttpResponse<byte[]> upload(
+      int port, String model, Path archive, String... headers) throws Exception {
     String[] all = new String[headers.length + 2];
     all[0] = "Authorization";
     all[1] = "Bearer " + TOKEN;
     System.arraycopy(headers, 0, all, 2, headers.length);
-    return request(port, "POST", "/v1/models/" + model + "/versions", "application/gzip", Files.readAllBytes(archive), all);
+    return request(
+        port,
+        "POST",
+        "/v1/models/" + model + "/versions",
+        "application/gzip",
+        Files.readAllBytes(archive),
+        all);
   }
 
-  private static HttpResponse<byte[]> admin(int port, String method, String path, String json) throws Exception {
-    return request(port, method, path, "application/json", json == null ? null : json.getBytes(StandardCharsets.UTF_8),
-        "Authorization", "Bearer " + TOKEN);
+  private static HttpResponse<byte[]> admin(int port, String method, String path, String json)
+      throws Exception {
+    return request(
+        port,
+        method,
+        path,
+        "application/json",
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+        "Authorization",
+        "Bearer " + TOKEN);
   }
 
   private static JsonObject json(HttpResponse<byte[]> response) {
@@ -169,9 +208,14 @@ class RegistryIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     ModelDeployment latest = null;
     while (System.nanoTime() < deadline) {
-      List<ConsumerRecord<String, byte[]>> records = kafka.read("maas.models", Integer.MAX_VALUE, Duration.ofSeconds(2));
-      latest = records.stream().filter(r -> model.equals(r.key()) && r.value() != null)
-          .map(r -> ModelDeployment.decode(r.value())).reduce((x, y) -> y).orElse(null);
+      List<ConsumerRecord<String, byte[]>> records =
+          kafka.read("maas.models", Integer.MAX_VALUE, Duration.ofSeconds(2));
+      latest =
+          records.stream()
+              .filter(r -> model.equals(r.key()) && r.value() != null)
+              .map(r -> ModelDeployment.decode(r.value()))
+              .reduce((x, y) -> y)
+              .orElse(null);
       if (latest != null && latest.revision() >= revision) {
         return latest;
       }
@@ -184,8 +228,11 @@ class RegistryIT {
     Map<String, Double> writes = new TreeMap<>();
     for (String operation : List.of("upload", "deployment", "rollback")) {
       for (String outcome : List.of("ok", "rejected", "failed")) {
-        Double value = CollectorRegistry.defaultRegistry.getSampleValue("maas_registry_writes_total",
-            new String[] {"operation", "outcome"}, new String[] {operation, outcome});
+        Double value =
+            CollectorRegistry.defaultRegistry.getSampleValue(
+                "maas_registry_writes_total",
+                new String[] {"operation", "outcome"},
+                new String[] {operation, outcome});
         writes.put(operation + "/" + outcome, value == null ? 0 : value);
       }
     }
@@ -199,22 +246,33 @@ class RegistryIT {
     Map<String, Double> writesBefore = writes();
     HttpProbe.assertServesHealthAndMetrics(port);
 
-    HttpResponse<byte[]> first = upload(port, model, modelA,
-        "X-Maas-Metadata", "{\"description\":\"first cut\",\"tags\":[\"fixture\"]}");
-    assertThat(first.statusCode()).as(new String(first.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+    HttpResponse<byte[]> first =
+        upload(
+            port,
+            model,
+            modelA,
+            "X-Maas-Metadata",
+            "{\"description\":\"first cut\",\"tags\":[\"fixture\"]}");
+    assertThat(first.statusCode())
+        .as(new String(first.body(), StandardCharsets.UTF_8))
+        .isEqualTo(201);
     JsonObject v1 = json(first);
     assertThat(v1.getInteger("version")).isEqualTo(1);
     assertThat(v1.getString("sha256")).isEqualTo(ArtifactStore.sha256(modelA));
     assertThat(v1.getJsonArray("classes").getList()).containsExactly("ham", "spam");
-    assertThat(v1.getJsonObject("signature").getJsonObject("inputs").getString("text")).isEqualTo("string [-1]");
+    assertThat(v1.getJsonObject("signature").getJsonObject("inputs").getString("text"))
+        .isEqualTo("string [-1]");
     assertThat(v1.getJsonObject("metrics").getDouble("accuracy")).isNotNull();
     assertThat(v1.getString("description")).isEqualTo("first cut");
     assertThat(v1.getJsonArray("tags").getList()).containsExactly("fixture");
     JsonObject profile = v1.getJsonObject("profile");
     assertThat(profile).as("the trainer's held-out profile, shown at the top").isNotNull();
     assertThat(profile.getString("source")).isEqualTo("training");
-    assertThat(profile.getLong("examples")).isEqualTo(v1.getJsonObject("details").getJsonObject("data")
-        .getJsonObject("test").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum());
+    assertThat(profile.getLong("examples"))
+        .isEqualTo(
+            v1.getJsonObject("details").getJsonObject("data").getJsonObject("test").stream()
+                .mapToLong(e -> ((Number) e.getValue()).longValue())
+                .sum());
     assertThat(profile.getJsonObject("calibration")).isNotNull();
     assertThat(v1.getJsonObject("details").containsKey("profile")).as("not twice").isFalse();
 
@@ -226,68 +284,112 @@ class RegistryIT {
     assertThat(json(again).getInteger("version")).isEqualTo(1);
 
     JsonArray models = new JsonArray(get(port, "/v1/models").body());
-    assertThat(models.stream().map(JsonObject.class::cast).filter(m -> model.equals(m.getString("model"))).findFirst())
-        .hasValueSatisfying(m -> assertThat(m.getJsonArray("versions").getList()).containsExactly(1, 2));
+    assertThat(
+            models.stream()
+                .map(JsonObject.class::cast)
+                .filter(m -> model.equals(m.getString("model")))
+                .findFirst())
+        .hasValueSatisfying(
+            m -> assertThat(m.getJsonArray("versions").getList()).containsExactly(1, 2));
     assertThat(new JsonArray(get(port, "/v1/models/" + model + "/versions").body())).hasSize(2);
     assertThat(get(port, "/v1/models/" + model + "/versions/3").statusCode()).isEqualTo(404);
     assertThat(get(port, "/v1/models/nobody-" + model).statusCode()).isEqualTo(404);
 
-    HttpResponse<byte[]> artifact = request(port, "GET", "/v1/models/" + model + "/versions/2/artifact", null, null);
+    HttpResponse<byte[]> artifact =
+        request(port, "GET", "/v1/models/" + model + "/versions/2/artifact", null, null);
     assertThat(artifact.statusCode()).isEqualTo(200);
-    assertThat(artifact.headers().firstValue("X-Maas-Sha256")).hasValue(ArtifactStore.sha256(modelB));
+    assertThat(artifact.headers().firstValue("X-Maas-Sha256"))
+        .hasValue(ArtifactStore.sha256(modelB));
     Path downloaded = dir.resolve(model + "-2.tar.gz");
     Files.write(downloaded, artifact.body());
     assertThat(ArtifactStore.sha256(downloaded)).isEqualTo(ArtifactStore.sha256(modelB));
 
     try (Admin admin = kafka.admin()) {
-      assertThat(admin.describeTopics(List.of("maas.requests." + model)).allTopicNames().get(30, TimeUnit.SECONDS)
-          .get("maas.requests." + model).partitions()).hasSize(6);
+      assertThat(
+              admin
+                  .describeTopics(List.of("maas.requests." + model))
+                  .allTopicNames()
+                  .get(30, TimeUnit.SECONDS)
+                  .get("maas.requests." + model)
+                  .partitions())
+          .hasSize(6);
     }
-    assertThat(kafka.topicConfig("maas.requests." + model)).as("a day and 1 GiB per partition by default")
-        .containsEntry("retention.ms", "86400000").containsEntry("retention.bytes", "1073741824");
+    assertThat(kafka.topicConfig("maas.requests." + model))
+        .as("a day and 1 GiB per partition by default")
+        .containsEntry("retention.ms", "86400000")
+        .containsEntry("retention.bytes", "1073741824");
 
-    assertThat(admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":1}").statusCode()).isEqualTo(200);
+    assertThat(
+            admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":1}")
+                .statusCode())
+        .isEqualTo(200);
     ModelDeployment revision1 = latestOnModelsTopic(kafka, model, 1);
     assertThat(revision1.revision()).isEqualTo(1);
     assertThat(revision1.production().version()).isEqualTo(1);
     assertThat(revision1.production().sha256()).isEqualTo(ArtifactStore.sha256(modelA));
-    assertThat(revision1.production().artifact()).endsWith("/v1/models/" + model + "/versions/1/artifact");
+    assertThat(revision1.production().artifact())
+        .endsWith("/v1/models/" + model + "/versions/1/artifact");
 
-    assertThat(admin(port, "PUT", "/v1/models/" + model + "/deployment",
-        "{\"production\":2,\"canary\":{\"version\":1,\"weight\":0.1}}").statusCode()).isEqualTo(200);
+    assertThat(
+            admin(
+                    port,
+                    "PUT",
+                    "/v1/models/" + model + "/deployment",
+                    "{\"production\":2,\"canary\":{\"version\":1,\"weight\":0.1}}")
+                .statusCode())
+        .isEqualTo(200);
     ModelDeployment revision2 = latestOnModelsTopic(kafka, model, 2);
     assertThat(revision2.production().version()).isEqualTo(2);
     assertThat(revision2.canary().version()).isEqualTo(1);
     assertThat(revision2.canary().weight()).isEqualTo(0.1);
 
-    HttpResponse<byte[]> unknown = admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":9}");
+    HttpResponse<byte[]> unknown =
+        admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":9}");
     assertThat(unknown.statusCode()).isEqualTo(409);
     assertThat(reason(unknown)).isEqualTo("unknown_version");
-    assertThat(admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"canary\":{\"version\":1}}").statusCode())
+    assertThat(
+            admin(
+                    port,
+                    "PUT",
+                    "/v1/models/" + model + "/deployment",
+                    "{\"canary\":{\"version\":1}}")
+                .statusCode())
         .isEqualTo(400);
 
-    assertThat(admin(port, "POST", "/v1/models/" + model + "/rollback", null).statusCode()).isEqualTo(200);
+    assertThat(admin(port, "POST", "/v1/models/" + model + "/rollback", null).statusCode())
+        .isEqualTo(200);
     ModelDeployment revision3 = latestOnModelsTopic(kafka, model, 3);
     assertThat(revision3.revision()).isEqualTo(3);
     assertThat(revision3.production().version()).isEqualTo(1);
     assertThat(revision3.canary()).isNull();
-    assertThat(admin(port, "POST", "/v1/models/" + model + "/rollback", null).statusCode()).isEqualTo(409);
+    assertThat(admin(port, "POST", "/v1/models/" + model + "/rollback", null).statusCode())
+        .isEqualTo(409);
 
     // Another registry process on the same state: everything acknowledged is there.
     started.remove(0).close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    int restarted = startRegistry(kafka, Map.of("MAAS_TOPIC_RETENTION", "PT2H", "MAAS_TOPIC_RETENTION_BYTES", "67108864"));
+    int restarted =
+        startRegistry(
+            kafka,
+            Map.of("MAAS_TOPIC_RETENTION", "PT2H", "MAAS_TOPIC_RETENTION_BYTES", "67108864"));
     for (String topic : List.of("maas.requests.", "maas.results.", "maas.shadow.")) {
-      assertThat(kafka.topicConfig(topic + model)).as("retention re-applied at start to " + topic + model)
-          .containsEntry("retention.ms", "7200000").containsEntry("retention.bytes", "67108864")
-          .containsEntry("segment.bytes", "16777216").containsEntry("segment.ms", "1800000");
+      assertThat(kafka.topicConfig(topic + model))
+          .as("retention re-applied at start to " + topic + model)
+          .containsEntry("retention.ms", "7200000")
+          .containsEntry("retention.bytes", "67108864")
+          .containsEntry("segment.bytes", "16777216")
+          .containsEntry("segment.ms", "1800000");
     }
     JsonObject found = new JsonObject(get(restarted, "/v1/models/" + model).body());
     assertThat(found.getJsonArray("versions")).hasSize(2);
     assertThat(found.getJsonObject("deployment").getLong("revision")).isEqualTo(3);
     assertThat(found.getJsonArray("productionHistory").getList()).containsExactly(1);
-    assertThat(new JsonObject(get(restarted, "/v1/models/" + model + "/versions/1").body())
-        .getJsonObject("profile")).as("the profile survives the restart").isEqualTo(profile);
-    HttpResponse<byte[]> after = request(restarted, "GET", "/v1/models/" + model + "/versions/1/artifact", null, null);
+    assertThat(
+            new JsonObject(get(restarted, "/v1/models/" + model + "/versions/1").body())
+                .getJsonObject("profile"))
+        .as("the profile survives the restart")
+        .isEqualTo(profile);
+    HttpResponse<byte[]> after =
+        request(restarted, "GET", "/v1/models/" + model + "/versions/1/artifact", null, null);
     assertThat(after.statusCode()).isEqualTo(200);
     assertThat(after.headers().firstValue("X-Maas-Sha256")).hasValue(ArtifactStore.sha256(modelA));
     HttpResponse<byte[]> third = upload(restarted, model, modelB);
@@ -295,39 +397,81 @@ class RegistryIT {
 
     Map<String, Double> counted = writes();
     counted.replaceAll((key, value) -> value - writesBefore.get(key));
-    assertThat(counted).as("maas_registry_writes_total, by answer").isEqualTo(Map.of(
-        "upload/ok", 4.0, "upload/rejected", 0.0, "upload/failed", 0.0,
-        "deployment/ok", 2.0, "deployment/rejected", 2.0, "deployment/failed", 0.0,
-        "rollback/ok", 1.0, "rollback/rejected", 1.0, "rollback/failed", 0.0));
+    assertThat(counted)
+        .as("maas_registry_writes_total, by answer")
+        .isEqualTo(
+            Map.of(
+                "upload/ok",
+                4.0,
+                "upload/rejected",
+                0.0,
+                "upload/failed",
+                0.0,
+                "deployment/ok",
+                2.0,
+                "deployment/rejected",
+                2.0,
+                "deployment/failed",
+                0.0,
+                "rollback/ok",
+                1.0,
+                "rollback/rejected",
+                1.0,
+                "rollback/failed",
+                0.0));
   }
 
   @Test
   void rolloutsAreCheckedHoldWithoutTheMonitorAndSurviveARestart(TestKafka kafka) throws Exception {
     String model = TestKafka.unique("roll");
     // nothing listens there: a rollout without its monitor holds its step until maxStepSeconds
-    Map<String, String> noMonitor = Map.of("MAAS_MONITOR_URL", "http://127.0.0.1:9", "MAAS_ROLLOUT_INTERVAL_MS", "200");
+    Map<String, String> noMonitor =
+        Map.of("MAAS_MONITOR_URL", "http://127.0.0.1:9", "MAAS_ROLLOUT_INTERVAL_MS", "200");
     int port = startRegistry(kafka, noMonitor);
     assertThat(upload(port, model, modelA).statusCode()).isEqualTo(201);
     assertThat(upload(port, model, modelB).statusCode()).isEqualTo(201);
     String rollouts = "/v1/models/" + model + "/rollouts";
 
-    HttpResponse<byte[]> noToken = request(port, "POST", rollouts, "application/json", "{\"version\":2}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> noToken =
+        request(
+            port,
+            "POST",
+            rollouts,
+            "application/json",
+            "{\"version\":2}".getBytes(StandardCharsets.UTF_8));
     assertThat(noToken.statusCode()).isEqualTo(401);
-    assertThat(reason(admin(port, "POST", rollouts, "{\"version\":2}"))).as("nothing to compare with yet").isEqualTo("not_deployed");
-    assertThat(admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":1}").statusCode()).isEqualTo(200);
-    for (String bad : List.of("{\"version\":2,\"steps\":[0.5,0.25]}", "{\"version\":2,\"steps\":[0,1]}",
-        "{\"version\":2,\"steps\":[0.5,1.5]}", "{\"version\":\"2\"}", "not json")) {
+    assertThat(reason(admin(port, "POST", rollouts, "{\"version\":2}")))
+        .as("nothing to compare with yet")
+        .isEqualTo("not_deployed");
+    assertThat(
+            admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":1}")
+                .statusCode())
+        .isEqualTo(200);
+    for (String bad :
+        List.of(
+            "{\"version\":2,\"steps\":[0.5,0.25]}",
+            "{\"version\":2,\"steps\":[0,1]}",
+            "{\"version\":2,\"steps\":[0.5,1.5]}",
+            "{\"version\":\"2\"}",
+            "not json")) {
       HttpResponse<byte[]> refused = admin(port, "POST", rollouts, bad);
       assertThat(refused.statusCode()).as(bad).isEqualTo(400);
     }
     HttpResponse<byte[]> unknown = admin(port, "POST", rollouts, "{\"version\":9}");
     assertThat(unknown.statusCode()).isEqualTo(409);
     assertThat(reason(unknown)).isEqualTo("unknown_version");
-    assertThat(reason(admin(port, "POST", rollouts, "{\"version\":1}"))).isEqualTo("already_production");
+    assertThat(reason(admin(port, "POST", rollouts, "{\"version\":1}")))
+        .isEqualTo("already_production");
 
-    HttpResponse<byte[]> begun = admin(port, "POST", rollouts,
-        "{\"version\":2,\"steps\":[0.1,0.5,1.0],\"minResults\":10,\"maxStepSeconds\":600}");
-    assertThat(begun.statusCode()).as(new String(begun.body(), StandardCharsets.UTF_8)).isEqualTo(202);
+    HttpResponse<byte[]> begun =
+        admin(
+            port,
+            "POST",
+            rollouts,
+            "{\"version\":2,\"steps\":[0.1,0.5,1.0],\"minResults\":10,\"maxStepSeconds\":600}");
+    assertThat(begun.statusCode())
+        .as(new String(begun.body(), StandardCharsets.UTF_8))
+        .isEqualTo(202);
     JsonObject rollout = json(begun);
     assertThat(rollout.getInteger("id")).isEqualTo(1);
     assertThat(rollout.getString("state")).isEqualTo("running");
@@ -336,13 +480,23 @@ class RegistryIT {
     assertThat(step1.production().version()).isEqualTo(1);
     assertThat(step1.canary().version()).isEqualTo(2);
     assertThat(step1.canary().weight()).isEqualTo(0.1);
-    assertThat(step1.rollout()).isEqualTo(new ModelDeployment.RolloutMark(1, 2, "running", 0.1, 1, 3, null));
+    assertThat(step1.rollout())
+        .isEqualTo(new ModelDeployment.RolloutMark(1, 2, "running", 0.1, 1, 3, null));
 
-    assertThat(reason(admin(port, "POST", rollouts, "{\"version\":2}"))).isEqualTo("rollout_running");
-    assertThat(reason(admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":2}"))).isEqualTo("rollout_running");
-    assertThat(reason(admin(port, "POST", "/v1/models/" + model + "/rollback", null))).isEqualTo("rollout_running");
-    org.awaitility.Awaitility.await("the rollout says what it waits for").atMost(Duration.ofSeconds(20)).until(() ->
-        String.valueOf(new JsonObject(get(port, rollouts + "/1").body()).getString("waitingFor")).contains("monitor"));
+    assertThat(reason(admin(port, "POST", rollouts, "{\"version\":2}")))
+        .isEqualTo("rollout_running");
+    assertThat(
+            reason(admin(port, "PUT", "/v1/models/" + model + "/deployment", "{\"production\":2}")))
+        .isEqualTo("rollout_running");
+    assertThat(reason(admin(port, "POST", "/v1/models/" + model + "/rollback", null)))
+        .isEqualTo("rollout_running");
+    org.awaitility.Awaitility.await("the rollout says what it waits for")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                String.valueOf(
+                        new JsonObject(get(port, rollouts + "/1").body()).getString("waitingFor"))
+                    .contains("monitor"));
 
     // another registry on the same state goes on from the same step
     started.remove(0).close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -351,7 +505,8 @@ class RegistryIT {
     assertThat(after.getString("state")).isEqualTo("running");
     assertThat(after.getDouble("step")).isEqualTo(0.1);
     assertThat(after.getLong("stepStartedAt")).isEqualTo(rollout.getLong("stepStartedAt"));
-    assertThat(request(restarted, "DELETE", rollouts + "/1", null, null).statusCode()).isEqualTo(401);
+    assertThat(request(restarted, "DELETE", rollouts + "/1", null, null).statusCode())
+        .isEqualTo(401);
     HttpResponse<byte[]> aborted = admin(restarted, "DELETE", rollouts + "/1", null);
     assertThat(aborted.statusCode()).isEqualTo(200);
     assertThat(json(aborted).getString("state")).isEqualTo("aborted");
@@ -359,14 +514,26 @@ class RegistryIT {
     assertThat(back.production().version()).isEqualTo(1);
     assertThat(back.canary()).isNull();
     assertThat(back.rollout().state()).isEqualTo("aborted");
-    assertThat(reason(admin(restarted, "DELETE", rollouts + "/1", null))).isEqualTo("rollout_ended");
+    assertThat(reason(admin(restarted, "DELETE", rollouts + "/1", null)))
+        .isEqualTo("rollout_ended");
     assertThat(get(restarted, rollouts + "/7").statusCode()).isEqualTo(404);
 
     // a step without a verdict in time rolls back by itself
-    assertThat(admin(restarted, "POST", rollouts, "{\"version\":2,\"steps\":[0.2],\"maxStepSeconds\":10}").statusCode())
+    assertThat(
+            admin(
+                    restarted,
+                    "POST",
+                    rollouts,
+                    "{\"version\":2,\"steps\":[0.2],\"maxStepSeconds\":10}")
+                .statusCode())
         .isEqualTo(202);
-    org.awaitility.Awaitility.await("rolled back after 10 s").atMost(Duration.ofSeconds(40)).until(() ->
-        "rolled_back".equals(new JsonObject(get(restarted, rollouts + "/2").body()).getString("state")));
+    org.awaitility.Awaitility.await("rolled back after 10 s")
+        .atMost(Duration.ofSeconds(40))
+        .until(
+            () ->
+                "rolled_back"
+                    .equals(
+                        new JsonObject(get(restarted, rollouts + "/2").body()).getString("state")));
     JsonObject timedOut = new JsonObject(get(restarted, rollouts + "/2").body());
     assertThat(timedOut.getString("gate")).isEqualTo("max_step_seconds");
     assertThat(timedOut.getString("reason")).contains("monitor");
@@ -382,35 +549,78 @@ class RegistryIT {
     int port = startRegistry(kafka, Map.of());
 
     assertThat(reason(upload(port, model, text("not a model")))).isEqualTo("not_gzip");
-    assertThat(reason(upload(port, model, tar(t -> file(t, "../escape.txt", "x"))))).isEqualTo("path_traversal");
-    assertThat(reason(upload(port, model, tar(t -> {
-      TarArchiveEntry link = new TarArchiveEntry("saved_model.pb", TarConstants.LF_SYMLINK);
-      link.setLinkName("../../../etc/passwd");
-      t.putArchiveEntry(link);
-      t.closeArchiveEntry();
-    })))).isEqualTo("unsafe_link");
-    assertThat(reason(upload(port, model, tar(t -> file(t, "maas-model.json", "{\"classes\":[\"ham\",\"spam\"]}")))))
+    assertThat(reason(upload(port, model, tar(t -> file(t, "../escape.txt", "x")))))
+        .isEqualTo("path_traversal");
+    assertThat(
+            reason(
+                upload(
+                    port,
+                    model,
+                    tar(
+                        t -> {
+                          TarArchiveEntry link =
+                              new TarArchiveEntry("saved_model.pb", TarConstants.LF_SYMLINK);
+                          link.setLinkName("../../../etc/passwd");
+                          t.putArchiveEntry(link);
+                          t.closeArchiveEntry();
+                        }))))
+        .isEqualTo("unsafe_link");
+    assertThat(
+            reason(
+                upload(
+                    port,
+                    model,
+                    tar(t -> file(t, "maas-model.json", "{\"classes\":[\"ham\",\"spam\"]}")))))
         .isEqualTo("missing_saved_model");
     HttpResponse<byte[]> numeric = upload(port, model, numericInputModel());
     assertThat(numeric.statusCode()).isEqualTo(422);
     assertThat(reason(numeric)).isEqualTo("invalid_signature");
     assertThat(json(numeric).getString("message")).contains("'text' must be a string tensor");
-    assertThat(reason(upload(port, model, withClasses("[\"a\",\"b\",\"c\"]")))).isEqualTo("class_mismatch");
+    assertThat(reason(upload(port, model, withClasses("[\"a\",\"b\",\"c\"]"))))
+        .isEqualTo("class_mismatch");
 
-    HttpResponse<byte[]> wrongType = request(port, "POST", "/v1/models/" + model + "/versions", "text/plain",
-        "x".getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer " + TOKEN);
+    HttpResponse<byte[]> wrongType =
+        request(
+            port,
+            "POST",
+            "/v1/models/" + model + "/versions",
+            "text/plain",
+            "x".getBytes(StandardCharsets.UTF_8),
+            "Authorization",
+            "Bearer " + TOKEN);
     assertThat(wrongType.statusCode()).isEqualTo(415);
-    HttpResponse<byte[]> noToken = request(port, "POST", "/v1/models/" + model + "/versions", "application/gzip",
-        Files.readAllBytes(modelA));
+    HttpResponse<byte[]> noToken =
+        request(
+            port,
+            "POST",
+            "/v1/models/" + model + "/versions",
+            "application/gzip",
+            Files.readAllBytes(modelA));
     assertThat(noToken.statusCode()).isEqualTo(401);
     assertThat(reason(noToken)).isEqualTo("unauthorized");
-    HttpResponse<byte[]> wrongToken = request(port, "POST", "/v1/models/" + model + "/versions", "application/gzip",
-        Files.readAllBytes(modelA), "Authorization", "Bearer " + TOKEN + "x");
+    HttpResponse<byte[]> wrongToken =
+        request(
+            port,
+            "POST",
+            "/v1/models/" + model + "/versions",
+            "application/gzip",
+            Files.readAllBytes(modelA),
+            "Authorization",
+            "Bearer " + TOKEN + "x");
     assertThat(wrongToken.statusCode()).isEqualTo(401);
-    assertThat(request(port, "PUT", "/v1/models/" + model + "/deployment", "application/json",
-        "{\"production\":1}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(401);
+    assertThat(
+            request(
+                    port,
+                    "PUT",
+                    "/v1/models/" + model + "/deployment",
+                    "application/json",
+                    "{\"production\":1}".getBytes(StandardCharsets.UTF_8))
+                .statusCode())
+        .isEqualTo(401);
 
-    assertThat(get(port, "/v1/models/" + model).statusCode()).as("nothing was stored").isEqualTo(404);
+    assertThat(get(port, "/v1/models/" + model).statusCode())
+        .as("nothing was stored")
+        .isEqualTo(404);
 
     int small = startRegistry(kafka, Map.of("MAAS_REGISTRY_MAX_ARCHIVE_BYTES", "4096"));
     HttpResponse<byte[]> tooLarge = upload(small, model, modelA);
@@ -431,17 +641,32 @@ class RegistryIT {
     int port = startRegistry(kafka, Map.of());
     String boundary = "maas-boundary-42";
     java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n"
-        + "{\"description\":\"sent as a form\",\"tags\":[\"multipart\"]}\r\n"
-        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"b.tar.gz\"\r\n"
-        + "Content-Type: application/gzip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n"
+                + "{\"description\":\"sent as a form\",\"tags\":[\"multipart\"]}\r\n"
+                + "--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"b.tar.gz\"\r\n"
+                + "Content-Type: application/gzip\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.writeBytes(Files.readAllBytes(modelB));
     body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
 
-    HttpResponse<byte[]> response = request(port, "POST", "/v1/models/" + model + "/versions",
-        "multipart/form-data; boundary=" + boundary, body.toByteArray(), "Authorization", "Bearer " + TOKEN);
+    HttpResponse<byte[]> response =
+        request(
+            port,
+            "POST",
+            "/v1/models/" + model + "/versions",
+            "multipart/form-data; boundary=" + boundary,
+            body.toByteArray(),
+            "Authorization",
+            "Bearer " + TOKEN);
 
-    assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+    assertThat(response.statusCode())
+        .as(new String(response.body(), StandardCharsets.UTF_8))
+        .isEqualTo(201);
     assertThat(json(response).getString("description")).isEqualTo("sent as a form");
     assertThat(json(response).getJsonArray("tags").getList()).containsExactly("multipart");
     assertThat(json(response).getString("sha256")).isEqualTo(ArtifactStore.sha256(modelB));
@@ -454,13 +679,15 @@ class RegistryIT {
   private static Path tar(Entries entries) throws IOException {
     Path file = Files.createTempFile(dir, "bad-", ".tar.gz");
     try (OutputStream out = Files.newOutputStream(file);
-         TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+        TarArchiveOutputStream tar =
+            new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
       entries.write(tar);
     }
     return file;
   }
 
-  private static void file(TarArchiveOutputStream tar, String name, String content) throws IOException {
+  private static void file(TarArchiveOutputStream tar, String name, String content)
+      throws IOException {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     TarArchiveEntry entry = new TarArchiveEntry(name);
     entry.setSize(bytes.length);
@@ -489,7 +716,8 @@ class RegistryIT {
       }
     }
     JsonObject metadata = new JsonObject(Files.readString(copy.resolve("maas-model.json")));
-    Files.writeString(copy.resolve("maas-model.json"), metadata.put("classes", new JsonArray(classes)).encode());
+    Files.writeString(
+        copy.resolve("maas-model.json"), metadata.put("classes", new JsonArray(classes)).encode());
     Path archive = dir.resolve(copy.getFileName() + ".tar.gz");
     ModelPackage.pack(copy, archive);
     return archive;
@@ -500,13 +728,21 @@ class RegistryIT {
     Path export = dir.resolve("numeric-" + System.nanoTime());
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
-      Placeholder<TFloat32> x = tf.withName("text").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
-      Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(tf.stack(List.of(x, x), Stack.axis(1L)));
+      Placeholder<TFloat32> x =
+          tf.withName("text").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+      Operand<TFloat32> probabilities =
+          tf.withName("probabilities").nn.softmax(tf.stack(List.of(x, x), Stack.axis(1L)));
       try (Session session = new Session(graph)) {
-        Signature signature = Signature.builder().key(Signature.DEFAULT_KEY).input("text", x)
-            .output("probabilities", probabilities).build();
-        SavedModelBundle.exporter(export.toString()).withTags("serve")
-            .withFunction(SessionFunction.create(signature, session)).export();
+        Signature signature =
+            Signature.builder()
+                .key(Signature.DEFAULT_KEY)
+                .input("text", x)
+                .output("probabilities", probabilities)
+                .build();
+        SavedModelBundle.exporter(export.toString())
+            .withTags("serve")
+            .withFunction(SessionFunction.create(signature, session))
+            .export();
       }
     }
     Files.writeString(export.resolve("maas-model.json"), "{\"classes\":[\"ham\",\"spam\"]}");

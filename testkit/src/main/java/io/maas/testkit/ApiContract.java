@@ -48,13 +48,17 @@ public final class ApiContract {
 
   private static final Pattern PARAMETER = Pattern.compile("\\{[^}/]+}|:[A-Za-z_][A-Za-z0-9_]*");
   private static final long TIMEOUT_SECONDS = 30;
-  private static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP_1_1 =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private final String source;
   private final JsonObject document;
   private final OpenAPIContract contract;
   private final ResponseValidator validator;
+
   /** The document's operations by id, as written (before adaptation). */
   private final Map<String, JsonObject> operations = new HashMap<>();
 
@@ -63,11 +67,18 @@ public final class ApiContract {
     this.document = document;
     this.contract = contract;
     this.validator = ResponseValidator.create(vertx, contract);
-    document.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {
-      if (op.getValue() instanceof JsonObject operation && operation.containsKey("operationId")) {
-        operations.put(operation.getString("operationId"), operation);
-      }
-    }));
+    document
+        .getJsonObject("paths")
+        .forEach(
+            path ->
+                ((JsonObject) path.getValue())
+                    .forEach(
+                        op -> {
+                          if (op.getValue() instanceof JsonObject operation
+                              && operation.containsKey("operationId")) {
+                            operations.put(operation.getString("operationId"), operation);
+                          }
+                        }));
   }
 
   /**
@@ -79,8 +90,10 @@ public final class ApiContract {
     String where = "http://127.0.0.1:" + port + "/openapi.json";
     HttpResponse<String> answer;
     try {
-      answer = HTTP_1_1.send(HttpRequest.newBuilder(URI.create(where)).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      answer =
+          HTTP_1_1.send(
+              HttpRequest.newBuilder(URI.create(where)).timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -88,10 +101,14 @@ public final class ApiContract {
       throw new IllegalStateException(e);
     }
     if (answer.statusCode() != 200) {
-      throw new AssertionError(where + " answered " + answer.statusCode() + ", not the service's OpenAPI document");
+      throw new AssertionError(
+          where + " answered " + answer.statusCode() + ", not the service's OpenAPI document");
     }
     if (!answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
-      throw new AssertionError(where + " is not served as application/json: " + answer.headers().firstValue("Content-Type"));
+      throw new AssertionError(
+          where
+              + " is not served as application/json: "
+              + answer.headers().firstValue("Content-Type"));
     }
     return load(vertx, where, new JsonObject(answer.body()));
   }
@@ -115,9 +132,11 @@ public final class ApiContract {
       throw new AssertionError(source + " declares OpenAPI '" + version + "', not 3.1.x");
     }
     try {
-      return new ApiContract(vertx, source, document, await(OpenAPIContract.from(vertx, ValidatorCopy.of(document))));
+      return new ApiContract(
+          vertx, source, document, await(OpenAPIContract.from(vertx, ValidatorCopy.of(document))));
     } catch (ExecutionException e) {
-      throw new AssertionError(source + " is not a valid OpenAPI 3.1 contract: " + describe(e.getCause()), e.getCause());
+      throw new AssertionError(
+          source + " is not a valid OpenAPI 3.1 contract: " + describe(e.getCause()), e.getCause());
     }
   }
 
@@ -134,12 +153,19 @@ public final class ApiContract {
    */
   public <T> HttpResponse<T> check(HttpResponse<T> response) {
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    response.headers().map().forEach((name, values) -> headers.put(name, values.isEmpty() ? "" : values.get(0)));
-    // a body still streaming (an InputStream of server-sent events) is not read: its head is checked
+    response
+        .headers()
+        .map()
+        .forEach((name, values) -> headers.put(name, values.isEmpty() ? "" : values.get(0)));
+    // a body still streaming (an InputStream of
+    // server-sent events) is not read: its head is checked
     Object body = response.body();
-    Buffer buffer = body instanceof byte[] bytes ? Buffer.buffer(bytes)
-        : body instanceof String text ? Buffer.buffer(text, StandardCharsets.UTF_8.name())
-        : Buffer.buffer();
+    Buffer buffer =
+        body instanceof byte[] bytes
+            ? Buffer.buffer(bytes)
+            : body instanceof String text
+                ? Buffer.buffer(text, StandardCharsets.UTF_8.name())
+                : Buffer.buffer();
     check(response.request().method(), response.uri(), response.statusCode(), headers, buffer);
     return response;
   }
@@ -147,7 +173,8 @@ public final class ApiContract {
   /** Fails unless {@code status}, {@code headers} and {@code body} are an answer the document describes for the call. */
   public void check(String method, URI uri, int status, Map<String, String> headers, Buffer body) {
     String call = method + " " + uri.getRawPath();
-    Operation operation = contract.findOperation(ValidatorCopy.path(uri.getRawPath()), HttpMethod.valueOf(method));
+    Operation operation =
+        contract.findOperation(ValidatorCopy.path(uri.getRawPath()), HttpMethod.valueOf(method));
     if (operation == null) {
       throw new AssertionError(call + " has no operation in " + source);
     }
@@ -156,7 +183,8 @@ public final class ApiContract {
     Map<String, String> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     caseless.putAll(headers);
     String contentType = caseless.get("Content-Type");
-    String media = contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    String media =
+        contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (media != null && !media.equals(MediaType.APPLICATION_JSON)) {
       checkDeclared(answered, id, status, media, body);
       return;
@@ -164,8 +192,15 @@ public final class ApiContract {
     try {
       await(validator.validate(ValidatableResponse.create(status, headers, body, media), id));
     } catch (ExecutionException e) {
-      throw new AssertionError(answered + " but the document does not describe it: " + describe(e.getCause())
-          + "\n  Content-Type: " + contentType + "\n  body: " + abbreviated(body), e.getCause());
+      throw new AssertionError(
+          answered
+              + " but the document does not describe it: "
+              + describe(e.getCause())
+              + "\n  Content-Type: "
+              + contentType
+              + "\n  body: "
+              + abbreviated(body),
+          e.getCause());
     }
   }
 
@@ -176,8 +211,17 @@ public final class ApiContract {
    */
   public void assertDescribes(Collection<String> routes) {
     Map<String, String> described = new HashMap<>();
-    document.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).fieldNames()
-        .forEach(method -> described.put(method.toUpperCase(Locale.ROOT) + " " + shape(path.getKey()), path.getKey())));
+    document
+        .getJsonObject("paths")
+        .forEach(
+            path ->
+                ((JsonObject) path.getValue())
+                    .fieldNames()
+                    .forEach(
+                        method ->
+                            described.put(
+                                method.toUpperCase(Locale.ROOT) + " " + shape(path.getKey()),
+                                path.getKey())));
     List<String> missing = new ArrayList<>();
     for (String route : routes) {
       String[] parts = route.split(" ", 2);
@@ -189,7 +233,8 @@ public final class ApiContract {
       }
     }
     if (!missing.isEmpty()) {
-      throw new AssertionError("routes the service serves without an operation in " + source + ": " + missing);
+      throw new AssertionError(
+          "routes the service serves without an operation in " + source + ": " + missing);
     }
   }
 
@@ -199,17 +244,40 @@ public final class ApiContract {
    */
   public Map<Integer, Set<String>> errorCodes() {
     Map<Integer, Set<String>> codes = new TreeMap<>();
-    document.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {
-      if (op.getValue() instanceof JsonObject operation && operation.containsKey("responses")) {
-        operation.getJsonObject("responses").forEach(response -> {
-          JsonObject schema = resolved((JsonObject) response.getValue()).getJsonObject("content", new JsonObject())
-              .getJsonObject("application/json", new JsonObject()).getJsonObject("schema", new JsonObject());
-          JsonObject error = schema.getJsonObject("properties", new JsonObject()).getJsonObject("error", new JsonObject());
-          error.getJsonArray("enum", new io.vertx.core.json.JsonArray()).forEach(code ->
-              codes.computeIfAbsent(Integer.parseInt(response.getKey()), k -> new TreeSet<>()).add((String) code));
-        });
-      }
-    }));
+    document
+        .getJsonObject("paths")
+        .forEach(
+            path ->
+                ((JsonObject) path.getValue())
+                    .forEach(
+                        op -> {
+                          if (op.getValue() instanceof JsonObject operation
+                              && operation.containsKey("responses")) {
+                            operation
+                                .getJsonObject("responses")
+                                .forEach(
+                                    response -> {
+                                      JsonObject schema =
+                                          resolved((JsonObject) response.getValue())
+                                              .getJsonObject("content", new JsonObject())
+                                              .getJsonObject("application/json", new JsonObject())
+                                              .getJsonObject("schema", new JsonObject());
+                                      JsonObject error =
+                                          schema
+                                              .getJsonObject("properties", new JsonObject())
+                                              .getJsonObject("error", new JsonObject());
+                                      error
+                                          .getJsonArray("enum", new io.vertx.core.json.JsonArray())
+                                          .forEach(
+                                              code ->
+                                                  codes
+                                                      .computeIfAbsent(
+                                                          Integer.parseInt(response.getKey()),
+                                                          k -> new TreeSet<>())
+                                                      .add((String) code));
+                                    });
+                          }
+                        }));
     return codes;
   }
 
@@ -218,11 +286,21 @@ public final class ApiContract {
    * service's list of errors: a description cannot promise an error the code never answers.
    */
   public void assertErrorCodesWithin(Collection<Map.Entry<Integer, String>> known) {
-    errorCodes().forEach((status, codes) -> codes.forEach(code -> {
-      if (!known.contains(Map.entry(status, code))) {
-        throw new AssertionError(source + " lists error '" + code + "' for HTTP " + status + ", which the service has not");
-      }
-    }));
+    errorCodes()
+        .forEach(
+            (status, codes) ->
+                codes.forEach(
+                    code -> {
+                      if (!known.contains(Map.entry(status, code))) {
+                        throw new AssertionError(
+                            source
+                                + " lists error '"
+                                + code
+                                + "' for HTTP "
+                                + status
+                                + ", which the service has not");
+                      }
+                    }));
   }
 
   /** A path with its parameters erased, so {@code /v1/models/:model} and {@code /v1/models/{name}} compare equal. */
@@ -232,18 +310,28 @@ public final class ApiContract {
 
   private void checkDeclared(String answered, String id, int status, String media, Buffer body) {
     JsonObject responses = operations.get(id).getJsonObject("responses", new JsonObject());
-    JsonObject response = responses.getJsonObject(String.valueOf(status), responses.getJsonObject("default"));
+    JsonObject response =
+        responses.getJsonObject(String.valueOf(status), responses.getJsonObject("default"));
     if (response == null) {
-      throw new AssertionError(answered + " but the document declares no such status; it declares "
-          + responses.fieldNames());
+      throw new AssertionError(
+          answered
+              + " but the document declares no such status; it declares "
+              + responses.fieldNames());
     }
     response = resolved(response);
     JsonObject content = response.getJsonObject("content", new JsonObject());
-    boolean listed = content.fieldNames().stream()
-        .anyMatch(type -> type.split(";", 2)[0].trim().equalsIgnoreCase(media));
+    boolean listed =
+        content.fieldNames().stream()
+            .anyMatch(type -> type.split(";", 2)[0].trim().equalsIgnoreCase(media));
     if (!listed) {
-      throw new AssertionError(answered + " as " + media + " but the document lists " + content.fieldNames()
-          + "\n  body: " + abbreviated(body));
+      throw new AssertionError(
+          answered
+              + " as "
+              + media
+              + " but the document lists "
+              + content.fieldNames()
+              + "\n  body: "
+              + abbreviated(body));
     }
   }
 
@@ -273,12 +361,16 @@ public final class ApiContract {
 
   private static <T> T await(Future<T> future) throws ExecutionException {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("vertx-openapi did not answer within " + TIMEOUT_SECONDS + " s", e);
+      throw new IllegalStateException(
+          "vertx-openapi did not answer within " + TIMEOUT_SECONDS + " s", e);
     }
   }
 }

@@ -51,9 +51,17 @@ public final class BrokerProcess implements AutoCloseable {
       throw new IllegalStateException("the broker on port " + port + " is still running");
     }
     starts++;
-    process = ServiceProcess.start(BrokerMain.class, Map.of(), logs.resolve("broker-" + starts + ".log"),
-        "--listen", kafka.bootstrapServers(), "--controller-port", String.valueOf(controllerPort),
-        "--data", data.toString());
+    process =
+        ServiceProcess.start(
+            BrokerMain.class,
+            Map.of(),
+            logs.resolve("broker-" + starts + ".log"),
+            "--listen",
+            kafka.bootstrapServers(),
+            "--controller-port",
+            String.valueOf(controllerPort),
+            "--data",
+            data.toString());
     process.awaitLog(READY, timeout);
   }
 

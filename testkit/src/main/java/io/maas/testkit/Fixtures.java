@@ -13,8 +13,7 @@ public final class Fixtures {
   /** 80 real SpamAssassin messages, 40 ham and 40 spam, as JSONL lines {"id","label","text"}. */
   public static final String SPAM_SAMPLE = "fixtures/spam-assassin-sample.jsonl";
 
-  private Fixtures() {
-  }
+  private Fixtures() {}
 
   /** Copies a fixture out of the class path into {@code dir}; its path there. */
   public static Path copy(String fixture, Path dir) {

@@ -50,7 +50,8 @@ public final class KafkaCluster implements AutoCloseable {
   private final Map<Integer, Path> logs = new TreeMap<>();
   private final Map<Integer, Integer> starts = new TreeMap<>();
 
-  private KafkaCluster(Path dir, String voters, String clusterId, Map<Integer, Integer> clientPorts) {
+  private KafkaCluster(
+      Path dir, String voters, String clusterId, Map<Integer, Integer> clientPorts) {
     this.dir = dir;
     this.voters = voters;
     this.clusterId = clusterId;
@@ -70,7 +71,8 @@ public final class KafkaCluster implements AutoCloseable {
       voters.add(new ClusterMember.Voter(node, HOST, freePort()).toString());
       clientPorts.put(node, freePort());
     }
-    KafkaCluster cluster = new KafkaCluster(dir, String.join(",", voters), ClusterMember.newClusterId(), clientPorts);
+    KafkaCluster cluster =
+        new KafkaCluster(dir, String.join(",", voters), ClusterMember.newClusterId(), clientPorts);
     long started = System.nanoTime();
     try {
       clientPorts.keySet().forEach(cluster::launch);
@@ -80,14 +82,20 @@ public final class KafkaCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
-    LOG.info("Kafka cluster of {} nodes ready at {} in {} ms (data and logs in {})", NODES, cluster.bootstrapServers(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dir);
+    LOG.info(
+        "Kafka cluster of {} nodes ready at {} in {} ms (data and logs in {})",
+        NODES,
+        cluster.bootstrapServers(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        dir);
     return cluster;
   }
 
   /** Every node's client address, as clients should be given it. */
   public String bootstrapServers() {
-    return clientPorts.values().stream().map(port -> HOST + ":" + port).collect(Collectors.joining(","));
+    return clientPorts.values().stream()
+        .map(port -> HOST + ":" + port)
+        .collect(Collectors.joining(","));
   }
 
   /** The cluster as a {@link TestKafka} (kind {@code cluster}), for the plain-client helpers. */
@@ -126,7 +134,10 @@ public final class KafkaCluster implements AutoCloseable {
     launch(node);
     awaitServing(node);
     awaitBrokers(processes.keySet().stream().filter(this::isRunning).collect(Collectors.toSet()));
-    LOG.info("Kafka node {} serves again after {} ms", node, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    LOG.info(
+        "Kafka node {} serves again after {} ms",
+        node,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   @Override
@@ -143,10 +154,25 @@ public final class KafkaCluster implements AutoCloseable {
 
   private void launch(int node) {
     int run = starts.merge(node, 1, Integer::sum);
-    Path log = dir.resolve(run == 1 ? "node-" + node + ".log" : "node-" + node + ".run-" + run + ".log");
-    processes.put(node, ServiceProcess.start(BrokerMain.class, HEAP, Map.of(), log,
-        "--node-id", String.valueOf(node), "--voters", voters, "--cluster-id", clusterId,
-        "--listen", HOST + ":" + clientPorts.get(node), "--data", dir.resolve("node-" + node).toString()));
+    Path log =
+        dir.resolve(run == 1 ? "node-" + node + ".log" : "node-" + node + ".run-" + run + ".log");
+    processes.put(
+        node,
+        ServiceProcess.start(
+            BrokerMain.class,
+            HEAP,
+            Map.of(),
+            log,
+            "--node-id",
+            String.valueOf(node),
+            "--voters",
+            voters,
+            "--cluster-id",
+            clusterId,
+            "--listen",
+            HOST + ":" + clientPorts.get(node),
+            "--data",
+            dir.resolve("node-" + node).toString()));
     logs.put(node, log);
   }
 
@@ -155,12 +181,17 @@ public final class KafkaCluster implements AutoCloseable {
     long deadline = System.nanoTime() + READY.toNanos();
     while (!process.log().contains("Kafka broker ready on")) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("Kafka node " + node + " exited while starting; its log ends:\n"
-            + tail(process.log()));
+        throw new IllegalStateException(
+            "Kafka node " + node + " exited while starting; its log ends:\n" + tail(process.log()));
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Kafka node " + node + " did not serve within " + READY + "; its log ends:\n"
-            + tail(process.log()));
+        throw new IllegalStateException(
+            "Kafka node "
+                + node
+                + " did not serve within "
+                + READY
+                + "; its log ends:\n"
+                + tail(process.log()));
       }
       pause();
     }
@@ -173,8 +204,15 @@ public final class KafkaCluster implements AutoCloseable {
     try (Admin admin = kafka().admin()) {
       while (true) {
         try {
-          live = new HashSet<>(admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes()
-              .get(10, TimeUnit.SECONDS).stream().map(Node::id).toList());
+          live =
+              new HashSet<>(
+                  admin
+                      .describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
+                      .nodes()
+                      .get(10, TimeUnit.SECONDS)
+                      .stream()
+                      .map(Node::id)
+                      .toList());
           if (live.containsAll(nodes)) {
             return;
           }
@@ -185,8 +223,14 @@ public final class KafkaCluster implements AutoCloseable {
           // a node still joining: ask again
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the Kafka cluster lists brokers " + live + " after " + READY
-              + " where " + nodes + " should serve");
+          throw new IllegalStateException(
+              "the Kafka cluster lists brokers "
+                  + live
+                  + " after "
+                  + READY
+                  + " where "
+                  + nodes
+                  + " should serve");
         }
         pause();
       }

@@ -47,7 +47,9 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
   }
 
   private static Broker broker(ExtensionContext context) {
-    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+    return context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
         .getOrComputeIfAbsent(KEY, key -> Broker.start(), Broker.class);
   }
 
@@ -66,12 +68,15 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
 
     static Broker start() {
       String mode = System.getProperty("maas.kafka", "auto");
-      boolean docker = switch (mode) {
-        case "embedded" -> false;
-        case "testcontainers" -> true;
-        case "auto", "" -> dockerAvailable();
-        default -> throw new IllegalArgumentException("-Dmaas.kafka must be embedded, testcontainers or auto, got " + mode);
-      };
+      boolean docker =
+          switch (mode) {
+            case "embedded" -> false;
+            case "testcontainers" -> true;
+            case "auto", "" -> dockerAvailable();
+            default ->
+                throw new IllegalArgumentException(
+                    "-Dmaas.kafka must be embedded, testcontainers or auto, got " + mode);
+          };
       return docker ? container() : embedded();
     }
 
@@ -90,7 +95,8 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
       KafkaContainer container = new KafkaContainer(DockerImageName.parse(image()));
       container.start();
       LOG.info("Tests run against Kafka in a container at {}", container.getBootstrapServers());
-      return new Broker(new TestKafka(container.getBootstrapServers(), "testcontainers"), container, null);
+      return new Broker(
+          new TestKafka(container.getBootstrapServers(), "testcontainers"), container, null);
     }
 
     private static boolean dockerAvailable() {

@@ -27,20 +27,26 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /** Starts {@code mainClass} with the given environment on top of this one, heap capped at 256 MiB. */
-  public static ServiceProcess start(Class<?> mainClass, Map<String, String> env, Path log, String... args) {
+  public static ServiceProcess start(
+      Class<?> mainClass, Map<String, String> env, Path log, String... args) {
     return start(mainClass, "256m", env, log, args);
   }
 
   /** Starts {@code mainClass} with the given environment on top of this one and {@code -Xmx<maxHeap>}. */
-  public static ServiceProcess start(Class<?> mainClass, String maxHeap, Map<String, String> env, Path log,
-      String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + maxHeap, "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"),
-        mainClass.getName()));
+  public static ServiceProcess start(
+      Class<?> mainClass, String maxHeap, Map<String, String> env, Path log, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap,
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass.getName()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     try {
       return new ServiceProcess(builder.start(), log);
@@ -58,7 +64,9 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public void awaitLog(String fragment, Duration timeout) {
-    Awaitility.await("log line '" + fragment + "'").atMost(timeout).pollInterval(Duration.ofMillis(100))
+    Awaitility.await("log line '" + fragment + "'")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> log().contains(fragment) || !process.isAlive() && log().contains(fragment));
   }
 

@@ -20,37 +20,48 @@ final class ValidatorCopy {
 
   private static final Pattern CUSTOM_METHOD = Pattern.compile("}:([A-Za-z]+)(/|$)");
 
-  private ValidatorCopy() {
-  }
+  private ValidatorCopy() {}
 
   /** The validator's copy of {@code document}. */
   static JsonObject of(JsonObject document) {
     JsonObject copy = document.copy();
     JsonObject paths = new JsonObject();
-    copy.getJsonObject("paths").forEach(path -> {
-      JsonObject item = (JsonObject) path.getValue();
-      item.forEach(entry -> {
-        if (entry.getValue() instanceof JsonObject operation && operation.containsKey("responses")) {
-          JsonObject body = operation.getJsonObject("requestBody");
-          if (body != null && !withSupportedMedia(body)) {
-            operation.remove("requestBody");
-          }
-          operation.getJsonObject("responses").forEach(response -> withSupportedMedia((JsonObject) response.getValue()));
-        }
-      });
-      paths.put(path(path.getKey()), item);
-    });
+    copy.getJsonObject("paths")
+        .forEach(
+            path -> {
+              JsonObject item = (JsonObject) path.getValue();
+              item.forEach(
+                  entry -> {
+                    if (entry.getValue() instanceof JsonObject operation
+                        && operation.containsKey("responses")) {
+                      JsonObject body = operation.getJsonObject("requestBody");
+                      if (body != null && !withSupportedMedia(body)) {
+                        operation.remove("requestBody");
+                      }
+                      operation
+                          .getJsonObject("responses")
+                          .forEach(
+                              response -> withSupportedMedia((JsonObject) response.getValue()));
+                    }
+                  });
+              paths.put(path(path.getKey()), item);
+            });
     copy.put("paths", paths);
     JsonObject components = copy.getJsonObject("components", new JsonObject());
     for (String kind : List.of("responses", "requestBodies")) {
-      components.getJsonObject(kind, new JsonObject()).forEach(entry -> withSupportedMedia((JsonObject) entry.getValue()));
+      components
+          .getJsonObject(kind, new JsonObject())
+          .forEach(entry -> withSupportedMedia((JsonObject) entry.getValue()));
     }
     return copy;
   }
 
   /** {@code /v1/models/{model}:predict} and {@code /v1/models/spam:predict} become {@code .../{model}/:predict}, {@code .../spam/:predict}. */
   static String path(String path) {
-    return CUSTOM_METHOD.matcher(path).replaceAll("}/:$1$2").replaceAll("([^/}]):([A-Za-z]+)$", "$1/:$2");
+    return CUSTOM_METHOD
+        .matcher(path)
+        .replaceAll("}/:$1$2")
+        .replaceAll("([^/}]):([A-Za-z]+)$", "$1/:$2");
   }
 
   /**

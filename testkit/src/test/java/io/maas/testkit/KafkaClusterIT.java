@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The three-node fixture keeps its promise: replicated topics that outlive a node, and a node that comes back. */
 class KafkaClusterIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aTopicWithTheBrokersDefaultsSurvivesTheCrashOfItsLeader() throws Exception {
@@ -39,22 +38,33 @@ class KafkaClusterIT {
       int leader = describe(kafka, topic).partitions().get(0).leader().id();
       cluster.kill(leader);
       send(kafka, topic, 100, 200);
-      assertThat(describe(kafka, topic).partitions()).allSatisfy(p ->
-          assertThat(p.leader().id()).as("partition %d's leader", p.partition()).isNotEqualTo(leader));
-      assertThat(kafka.read(topic, 200, Duration.ofSeconds(60))).extracting(ConsumerRecord::key)
-          .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 200).mapToObj(i -> "k-" + i).toList());
+      assertThat(describe(kafka, topic).partitions())
+          .allSatisfy(
+              p ->
+                  assertThat(p.leader().id())
+                      .as("partition %d's leader", p.partition())
+                      .isNotEqualTo(leader));
+      assertThat(kafka.read(topic, 200, Duration.ofSeconds(60)))
+          .extracting(ConsumerRecord::key)
+          .containsExactlyInAnyOrderElementsOf(
+              IntStream.range(0, 200).mapToObj(i -> "k-" + i).toList());
 
       cluster.restart(leader);
-      Awaitility.await("node " + leader + " back in every ISR").atMost(Duration.ofSeconds(60))
-          .until(() -> describe(kafka, topic).partitions().stream()
-              .allMatch(p -> p.isr().stream().map(Node::id).toList().contains(leader)));
+      Awaitility.await("node " + leader + " back in every ISR")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  describe(kafka, topic).partitions().stream()
+                      .allMatch(p -> p.isr().stream().map(Node::id).toList().contains(leader)));
     }
   }
 
   private static void send(TestKafka kafka, String topic, int from, int to) throws Exception {
     try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
       for (int i = from; i < to; i++) {
-        producer.send(new ProducerRecord<>(topic, "k-" + i, ("v-" + i).getBytes(StandardCharsets.UTF_8)))
+        producer
+            .send(
+                new ProducerRecord<>(topic, "k-" + i, ("v-" + i).getBytes(StandardCharsets.UTF_8)))
             .get(60, TimeUnit.SECONDS);
       }
     }
@@ -62,7 +72,11 @@ class KafkaClusterIT {
 
   private static TopicDescription describe(TestKafka kafka, String topic) throws Exception {
     try (Admin admin = kafka.admin()) {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic);
     }
   }
 }

@@ -22,16 +22,22 @@ class KafkaExtensionIT {
 
     try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
       for (int i = 0; i < 100; i++) {
-        producer.send(new ProducerRecord<>(topic, "k-" + i, ("v-" + i).getBytes(StandardCharsets.UTF_8)));
+        producer.send(
+            new ProducerRecord<>(topic, "k-" + i, ("v-" + i).getBytes(StandardCharsets.UTF_8)));
       }
       producer.flush();
     }
     List<ConsumerRecord<String, byte[]>> records = kafka.read(topic, 100, Duration.ofSeconds(30));
 
-    assertThat(records).extracting(ConsumerRecord::key)
-        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).mapToObj(i -> "k-" + i).toList());
-    assertThat(records).allSatisfy(r ->
-        assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("v-" + r.key().substring(2)));
+    assertThat(records)
+        .extracting(ConsumerRecord::key)
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, 100).mapToObj(i -> "k-" + i).toList());
+    assertThat(records)
+        .allSatisfy(
+            r ->
+                assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                    .isEqualTo("v-" + r.key().substring(2)));
     assertThat(records).extracting(ConsumerRecord::partition).containsOnly(0, 1, 2);
   }
 

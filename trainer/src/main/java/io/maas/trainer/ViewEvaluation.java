@@ -10,12 +10,21 @@ import io.vertx.core.json.JsonObject;
  * @param eceBefore the model's expected calibration error without its temperature
  * @param eceAfter  the same with it, as the exported model answers
  */
-public record ViewEvaluation(TextView view, Evaluation model, Evaluation baseline, double eceBefore, double eceAfter,
-    double confidenceBefore, double confidenceAfter, double baselineEce) {
+public record ViewEvaluation(
+    TextView view,
+    Evaluation model,
+    Evaluation baseline,
+    double eceBefore,
+    double eceAfter,
+    double confidenceBefore,
+    double confidenceAfter,
+    double baselineEce) {
 
   JsonObject toJson() {
-    return model.toJson()
-        .put("ece", RunReport.round(eceAfter)).put("eceBeforeCalibration", RunReport.round(eceBefore))
+    return model
+        .toJson()
+        .put("ece", RunReport.round(eceAfter))
+        .put("eceBeforeCalibration", RunReport.round(eceBefore))
         .put("meanConfidence", RunReport.round(confidenceAfter))
         .put("meanConfidenceBeforeCalibration", RunReport.round(confidenceBefore));
   }

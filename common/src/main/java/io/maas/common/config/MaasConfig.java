@@ -42,14 +42,15 @@ public record MaasConfig(
   public static final String MAAS_KAFKA_CONFIG_FILE = "MAAS_KAFKA_CONFIG_FILE";
 
   /** The contract's defaults. */
-  public static final Map<String, String> DEFAULTS = Map.of(
-      KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:9092",
-      MAAS_INGEST_PORT, "8080",
-      MAAS_REGISTRY_PORT, "8081",
-      MAAS_INFERENCE_PORT, "8082",
-      MAAS_MONITOR_PORT, "8083",
-      MAAS_REGISTRY_URL, "http://127.0.0.1:8081",
-      MAAS_HOME, ".maas");
+  public static final Map<String, String> DEFAULTS =
+      Map.of(
+          KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:9092",
+          MAAS_INGEST_PORT, "8080",
+          MAAS_REGISTRY_PORT, "8081",
+          MAAS_INFERENCE_PORT, "8082",
+          MAAS_MONITOR_PORT, "8083",
+          MAAS_REGISTRY_URL, "http://127.0.0.1:8081",
+          MAAS_HOME, ".maas");
 
   public static MaasConfig from(Settings settings) {
     return new MaasConfig(
@@ -61,15 +62,33 @@ public record MaasConfig(
         settings.httpUrl(MAAS_REGISTRY_URL),
         settings.optional(MAAS_ADMIN_TOKEN),
         settings.path(MAAS_HOME),
-        settings.optional(MAAS_KAFKA_CONFIG_FILE).map(file -> KafkaClientFile.load(MAAS_KAFKA_CONFIG_FILE, Path.of(file)))
+        settings
+            .optional(MAAS_KAFKA_CONFIG_FILE)
+            .map(file -> KafkaClientFile.load(MAAS_KAFKA_CONFIG_FILE, Path.of(file)))
             .orElse(KafkaClientFile.NONE));
   }
 
   @Override
   public String toString() {
     // The admin token is a secret: never let it reach a log line.
-    return "MaasConfig[kafka=" + kafkaBootstrapServers + ", ports=" + ingestPort + "/" + registryPort + "/"
-        + inferencePort + "/" + monitorPort + ", registryUrl=" + registryUrl + ", adminToken="
-        + (adminToken.isPresent() ? "(set)" : "(none)") + ", home=" + home + ", kafkaConfigFile=" + kafkaClientFile + "]";
+    return "MaasConfig[kafka="
+        + kafkaBootstrapServers
+        + ", ports="
+        + ingestPort
+        + "/"
+        + registryPort
+        + "/"
+        + inferencePort
+        + "/"
+        + monitorPort
+        + ", registryUrl="
+        + registryUrl
+        + ", adminToken="
+        + (adminToken.isPresent() ? "(set)" : "(none)")
+        + ", home="
+        + home
+        + ", kafkaConfigFile="
+        + kafkaClientFile
+        + "]";
   }
 }

@@ -57,8 +57,12 @@ public final class Settings {
     return load(defaults, System.getenv());
   }
 
-  private static void put(Map<String, String> values, Map<String, String> sources, String key,
-      String value, String source) {
+  private static void put(
+      Map<String, String> values,
+      Map<String, String> sources,
+      String key,
+      String value,
+      String source) {
     if (value != null) {
       values.put(key, value.trim());
       sources.put(key, source);
@@ -70,8 +74,14 @@ public final class Settings {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException(CONFIG_FILE_VARIABLE, CONFIG_FILE_VARIABLE
-          + " names a file that cannot be read as KEY=value properties: " + file + " (" + e.getMessage() + ")");
+      throw new ConfigException(
+          CONFIG_FILE_VARIABLE,
+          CONFIG_FILE_VARIABLE
+              + " names a file that cannot be read as KEY=value properties: "
+              + file
+              + " ("
+              + e.getMessage()
+              + ")");
     }
     Map<String, String> map = new HashMap<>();
     properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
@@ -177,7 +187,8 @@ public final class Settings {
     String raw = string(name);
     try {
       URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
         return uri;
       }
     } catch (URISyntaxException ignored) {
@@ -216,7 +227,15 @@ public final class Settings {
   }
 
   private ConfigException invalid(String name, String expected) {
-    return new ConfigException(name, name + " must be " + expected + ", got '" + values.get(name)
-        + "' (from " + sources.getOrDefault(name, "nowhere") + ")");
+    return new ConfigException(
+        name,
+        name
+            + " must be "
+            + expected
+            + ", got '"
+            + values.get(name)
+            + "' (from "
+            + sources.getOrDefault(name, "nowhere")
+            + ")");
   }
 }

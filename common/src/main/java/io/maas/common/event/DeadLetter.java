@@ -23,8 +23,16 @@ import java.util.Objects;
  *                        (ingest's rejections); the monitor counts a version's errors by it
  */
 public record DeadLetter(
-    String id, String model, String stage, String reason, String error, String payload,
-    String payloadEncoding, boolean payloadTruncated, long failedAt, Integer version) {
+    String id,
+    String model,
+    String stage,
+    String reason,
+    String error,
+    String payload,
+    String payloadEncoding,
+    boolean payloadTruncated,
+    long failedAt,
+    Integer version) {
 
   /** Payloads are cut to 64 KiB. */
   public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -36,8 +44,14 @@ public record DeadLetter(
   }
 
   /** A dead letter holding the original bytes: text when they are UTF-8, else base64. */
-  public static DeadLetter of(String id, String model, String stage, Reason reason, String error,
-      byte[] original, long failedAt) {
+  public static DeadLetter of(
+      String id,
+      String model,
+      String stage,
+      Reason reason,
+      String error,
+      byte[] original,
+      long failedAt) {
     byte[] bytes = original == null ? new byte[0] : original;
     boolean truncated = bytes.length > MAX_PAYLOAD_BYTES;
     String payload;
@@ -51,12 +65,23 @@ public record DeadLetter(
       byte[] cut = truncated ? java.util.Arrays.copyOf(bytes, MAX_PAYLOAD_BYTES) : bytes;
       payload = Base64.getEncoder().encodeToString(cut);
     }
-    return new DeadLetter(id, model, stage, reason.code(), error, payload, encoding, truncated, failedAt, null);
+    return new DeadLetter(
+        id, model, stage, reason.code(), error, payload, encoding, truncated, failedAt, null);
   }
 
   /** The same dead letter, blamed on a model version. */
   public DeadLetter withVersion(int version) {
-    return new DeadLetter(id, model, stage, reason, error, payload, payloadEncoding, payloadTruncated, failedAt, version);
+    return new DeadLetter(
+        id,
+        model,
+        stage,
+        reason,
+        error,
+        payload,
+        payloadEncoding,
+        payloadTruncated,
+        failedAt,
+        version);
   }
 
   /** The longest prefix of whole characters within {@link #MAX_PAYLOAD_BYTES} bytes. */

@@ -19,7 +19,12 @@ import java.util.function.Supplier;
  * @param attributes free string attributes, passed through untouched
  */
 public record InferenceRequest(
-    String id, String model, String text, long ingestedAt, Integer version, Map<String, String> attributes) {
+    String id,
+    String model,
+    String text,
+    long ingestedAt,
+    Integer version,
+    Map<String, String> attributes) {
 
   /** Default limit on {@code text}: 1 MiB of UTF-8. */
   public static final int DEFAULT_MAX_TEXT_BYTES = 1 << 20;
@@ -29,9 +34,13 @@ public record InferenceRequest(
     Names.requireModel(model);
     Objects.requireNonNull(text, "text");
     if (version != null && version < 1) {
-      throw new EventException(Reason.INVALID_FIELD, "field 'version' must be a positive whole number");
+      throw new EventException(
+          Reason.INVALID_FIELD, "field 'version' must be a positive whole number");
     }
-    attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    attributes =
+        attributes == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
   }
 
   /**
@@ -43,8 +52,7 @@ public record InferenceRequest(
    * @param ingestedAt   stands in for a missing {@code ingestedAt} (now, or the record timestamp)
    * @param maxTextBytes the longest text accepted, in bytes of UTF-8
    */
-  public record Defaults(String model, Supplier<String> id, long ingestedAt, int maxTextBytes) {
-  }
+  public record Defaults(String model, Supplier<String> id, long ingestedAt, int maxTextBytes) {}
 
   public static InferenceRequest decode(byte[] bytes, Defaults defaults) {
     return fromJson(JsonFields.parseObject(bytes), defaults);
@@ -63,7 +71,8 @@ public record InferenceRequest(
     if (model == null) {
       model = defaults.model();
     } else if (defaults.model() != null && !defaults.model().equals(model)) {
-      throw new EventException(Reason.MODEL_MISMATCH,
+      throw new EventException(
+          Reason.MODEL_MISMATCH,
           "request names model '" + model + "' but was sent for model '" + defaults.model() + "'");
     }
     if (model == null) {
@@ -72,16 +81,23 @@ public record InferenceRequest(
     String text = JsonFields.requireString(json, "text");
     int length = utf8Length(text);
     if (length > defaults.maxTextBytes()) {
-      throw new EventException(Reason.TEXT_TOO_LONG,
+      throw new EventException(
+          Reason.TEXT_TOO_LONG,
           "text is " + length + " bytes of UTF-8, the limit is " + defaults.maxTextBytes());
     }
     Long ingestedAt = JsonFields.optionalLong(json, "ingestedAt");
     Long version = JsonFields.optionalLong(json, "version");
     if (version != null && (version < 1 || version > Integer.MAX_VALUE)) {
-      throw new EventException(Reason.INVALID_FIELD, "field 'version' must be a positive whole number");
+      throw new EventException(
+          Reason.INVALID_FIELD, "field 'version' must be a positive whole number");
     }
-    return new InferenceRequest(id, model, text, ingestedAt == null ? defaults.ingestedAt() : ingestedAt,
-        version == null ? null : version.intValue(), JsonFields.stringMap(json, "attributes"));
+    return new InferenceRequest(
+        id,
+        model,
+        text,
+        ingestedAt == null ? defaults.ingestedAt() : ingestedAt,
+        version == null ? null : version.intValue(),
+        JsonFields.stringMap(json, "attributes"));
   }
 
   public InferenceRequest withIngestedAt(long at) {
@@ -111,7 +127,9 @@ public record InferenceRequest(
         bytes += 1;
       } else if (c < 0x800) {
         bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         bytes += 4;
         i++;
       } else {

@@ -19,8 +19,17 @@ import java.util.Objects;
  *                    (JSON {@code "descriptors"}); null when the producer of the result had none
  */
 public record InferenceResult(
-    String id, String model, int version, Role role, String label, Map<String, Double> scores,
-    long ingestedAt, long completedAt, int batchSize, String worker, TextDescriptors descriptors) {
+    String id,
+    String model,
+    int version,
+    Role role,
+    String label,
+    Map<String, Double> scores,
+    long ingestedAt,
+    long completedAt,
+    int batchSize,
+    String worker,
+    TextDescriptors descriptors) {
 
   public InferenceResult {
     Names.requireRequestId(id);
@@ -31,8 +40,17 @@ public record InferenceResult(
   }
 
   /** A result without descriptors. */
-  public InferenceResult(String id, String model, int version, Role role, String label, Map<String, Double> scores,
-      long ingestedAt, long completedAt, int batchSize, String worker) {
+  public InferenceResult(
+      String id,
+      String model,
+      int version,
+      Role role,
+      String label,
+      Map<String, Double> scores,
+      long ingestedAt,
+      long completedAt,
+      int batchSize,
+      String worker) {
     this(id, model, version, role, label, scores, ingestedAt, completedAt, batchSize, worker, null);
   }
 
@@ -48,7 +66,8 @@ public record InferenceResult(
     Map<String, Double> scores = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : scoresJson) {
       if (!(e.getValue() instanceof Number n)) {
-        throw new EventException(Reason.INVALID_FIELD, "field 'scores." + e.getKey() + "' must be a number");
+        throw new EventException(
+            Reason.INVALID_FIELD, "field 'scores." + e.getKey() + "' must be a number");
       }
       scores.put(e.getKey(), n.doubleValue());
     }
@@ -76,17 +95,18 @@ public record InferenceResult(
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("id", id)
-        .put("model", model)
-        .put("version", version)
-        .put("role", role.code())
-        .put("label", label)
-        .put("scores", new JsonObject(new LinkedHashMap<>(scores)))
-        .put("ingestedAt", ingestedAt)
-        .put("completedAt", completedAt)
-        .put("batchSize", batchSize)
-        .put("worker", worker);
+    JsonObject json =
+        new JsonObject()
+            .put("id", id)
+            .put("model", model)
+            .put("version", version)
+            .put("role", role.code())
+            .put("label", label)
+            .put("scores", new JsonObject(new LinkedHashMap<>(scores)))
+            .put("ingestedAt", ingestedAt)
+            .put("completedAt", completedAt)
+            .put("batchSize", batchSize)
+            .put("worker", worker);
     if (descriptors != null) {
       json.put("descriptors", descriptors.toJson());
     }

@@ -14,8 +14,7 @@ import java.util.Map;
 /** Typed field access with the error codes of {@link Reason}; shared by the event codecs. */
 final class JsonFields {
 
-  private JsonFields() {
-  }
+  private JsonFields() {}
 
   /** Strict UTF-8 decoding, then a JSON object. */
   static JsonObject parseObject(byte[] bytes) {
@@ -29,13 +28,16 @@ final class JsonFields {
     if (value instanceof JsonObject object) {
       return object;
     }
-    throw new EventException(Reason.INVALID_JSON, "expected a JSON object, got "
-        + (value instanceof JsonArray ? "an array" : String.valueOf(value)));
+    throw new EventException(
+        Reason.INVALID_JSON,
+        "expected a JSON object, got "
+            + (value instanceof JsonArray ? "an array" : String.valueOf(value)));
   }
 
   static String utf8(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))
@@ -86,7 +88,8 @@ final class JsonFields {
   static int requirePositiveInt(JsonObject json, String field) {
     long value = requireLong(json, field);
     if (value < 1 || value > Integer.MAX_VALUE) {
-      throw new EventException(Reason.INVALID_FIELD, "field '" + field + "' must be a positive whole number");
+      throw new EventException(
+          Reason.INVALID_FIELD, "field '" + field + "' must be a positive whole number");
     }
     return (int) value;
   }
@@ -108,7 +111,8 @@ final class JsonFields {
     if (object != null) {
       for (Map.Entry<String, Object> e : object) {
         if (!(e.getValue() instanceof String s)) {
-          throw new EventException(Reason.INVALID_FIELD, "field '" + field + "." + e.getKey() + "' must be a string");
+          throw new EventException(
+              Reason.INVALID_FIELD, "field '" + field + "." + e.getKey() + "' must be a string");
         }
         map.put(e.getKey(), s);
       }

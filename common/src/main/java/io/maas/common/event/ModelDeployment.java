@@ -15,20 +15,30 @@ import io.vertx.core.json.JsonObject;
  *                   monitor and people, serving ignores it
  */
 public record ModelDeployment(
-    String model, long revision, Slot production, Slot canary, Slot shadow, long updatedAt, RolloutMark rollout) {
+    String model,
+    long revision,
+    Slot production,
+    Slot canary,
+    Slot shadow,
+    long updatedAt,
+    RolloutMark rollout) {
 
   /** A revision made by hand (not by a rollout). */
-  public ModelDeployment(String model, long revision, Slot production, Slot canary, Slot shadow, long updatedAt) {
+  public ModelDeployment(
+      String model, long revision, Slot production, Slot canary, Slot shadow, long updatedAt) {
     this(model, revision, production, canary, shadow, updatedAt, null);
   }
 
   public ModelDeployment {
     Names.requireModel(model);
     if (revision < 1) {
-      throw new EventException(Reason.INVALID_FIELD, "field 'revision' must be a positive whole number");
+      throw new EventException(
+          Reason.INVALID_FIELD, "field 'revision' must be a positive whole number");
     }
-    if (canary != null && (canary.weight() == null || canary.weight() <= 0 || canary.weight() >= 1)) {
-      throw new EventException(Reason.INVALID_FIELD, "field 'canary.weight' must be between 0 and 1, exclusive");
+    if (canary != null
+        && (canary.weight() == null || canary.weight() <= 0 || canary.weight() >= 1)) {
+      throw new EventException(
+          Reason.INVALID_FIELD, "field 'canary.weight' must be between 0 and 1, exclusive");
     }
   }
 
@@ -43,10 +53,13 @@ public record ModelDeployment(
 
     public Slot {
       if (version < 1) {
-        throw new EventException(Reason.INVALID_FIELD, "a deployed version must be a positive whole number");
+        throw new EventException(
+            Reason.INVALID_FIELD, "a deployed version must be a positive whole number");
       }
       if (artifact == null || sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
-        throw new EventException(Reason.INVALID_FIELD, "a deployed version needs an artifact URL and a sha256 hex digest");
+        throw new EventException(
+            Reason.INVALID_FIELD,
+            "a deployed version needs an artifact URL and a sha256 hex digest");
       }
     }
 
@@ -66,7 +79,8 @@ public record ModelDeployment(
     }
 
     JsonObject toJson() {
-      JsonObject json = new JsonObject().put("version", version).put("artifact", artifact).put("sha256", sha256);
+      JsonObject json =
+          new JsonObject().put("version", version).put("artifact", artifact).put("sha256", sha256);
       if (weight != null) {
         json.put("weight", weight);
       }
@@ -84,22 +98,33 @@ public record ModelDeployment(
    * @param steps  how many steps the rollout has
    * @param reason why it rolled back or was aborted, else null
    */
-  public record RolloutMark(int id, int version, String state, double step, int number, int steps, String reason) {
+  public record RolloutMark(
+      int id, int version, String state, double step, int number, int steps, String reason) {
 
     static RolloutMark fromJson(JsonObject json) {
       if (json == null) {
         return null;
       }
       Object step = json.getValue("step");
-      return new RolloutMark(JsonFields.requirePositiveInt(json, "id"), JsonFields.requirePositiveInt(json, "version"),
-          JsonFields.requireString(json, "state"), step instanceof Number n ? n.doubleValue() : 0,
-          JsonFields.requirePositiveInt(json, "number"), JsonFields.requirePositiveInt(json, "steps"),
+      return new RolloutMark(
+          JsonFields.requirePositiveInt(json, "id"),
+          JsonFields.requirePositiveInt(json, "version"),
+          JsonFields.requireString(json, "state"),
+          step instanceof Number n ? n.doubleValue() : 0,
+          JsonFields.requirePositiveInt(json, "number"),
+          JsonFields.requirePositiveInt(json, "steps"),
           JsonFields.optionalString(json, "reason"));
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("id", id).put("version", version).put("state", state).put("step", step)
-          .put("number", number).put("steps", steps).put("reason", reason);
+      return new JsonObject()
+          .put("id", id)
+          .put("version", version)
+          .put("state", state)
+          .put("step", step)
+          .put("number", number)
+          .put("steps", steps)
+          .put("reason", reason);
     }
   }
 

@@ -8,8 +8,7 @@ public final class Names {
   private static final Pattern MODEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
-  private Names() {
-  }
+  private Names() {}
 
   /** Model names match {@code [a-z0-9][a-z0-9-]{0,62}}. */
   public static boolean isValidModel(String model) {
@@ -23,7 +22,8 @@ public final class Names {
 
   public static String requireModel(String model) {
     if (!isValidModel(model)) {
-      throw new EventException(Reason.INVALID_MODEL,
+      throw new EventException(
+          Reason.INVALID_MODEL,
           "model name must match [a-z0-9][a-z0-9-]{0,62}, got '" + model + "'");
     }
     return model;
@@ -31,7 +31,8 @@ public final class Names {
 
   public static String requireRequestId(String id) {
     if (!isValidRequestId(id)) {
-      throw new EventException(Reason.INVALID_ID, "request id must be 1-128 printable ASCII characters without spaces");
+      throw new EventException(
+          Reason.INVALID_ID, "request id must be 1-128 printable ASCII characters without spaces");
     }
     return id;
   }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Which slot of a deployment answered a request. */
 public enum Role {
-  PRODUCTION, CANARY, SHADOW;
+  PRODUCTION,
+  CANARY,
+  SHADOW;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);
@@ -16,6 +18,8 @@ public enum Role {
         return role;
       }
     }
-    throw new EventException(Reason.INVALID_FIELD, "field 'role' must be production, canary or shadow, got '" + code + "'");
+    throw new EventException(
+        Reason.INVALID_FIELD,
+        "field 'role' must be production, canary or shadow, got '" + code + "'");
   }
 }

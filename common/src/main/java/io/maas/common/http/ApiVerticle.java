@@ -39,15 +39,16 @@ public abstract class ApiVerticle extends VerticleBase {
   }
 
   /** Readiness procedures beyond Kafka's, such as "a production model is loaded". */
-  protected void readiness(HealthChecks checks) {
-  }
+  protected void readiness(HealthChecks checks) {}
 
   /** The service's own routes. */
   protected abstract void routes(Router router);
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(() -> Observability.apiDescription(apiDescription)).compose(this::listen);
+    return vertx
+        .executeBlocking(() -> Observability.apiDescription(apiDescription))
+        .compose(this::listen);
   }
 
   private Future<Integer> listen(Buffer description) {
@@ -58,22 +59,39 @@ public abstract class ApiVerticle extends VerticleBase {
     routes(router);
     router.route().failureHandler(ApiVerticle::failed);
     // What no route serves answers the error body as well, not Vert.x Web's HTML page
-    router.errorHandler(404, ctx -> HttpErrors.respond(ctx, 404, ApiError.NOT_FOUND.code(),
-        "no route serves " + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(405, ctx -> HttpErrors.respond(ctx, 405, ApiError.METHOD_NOT_ALLOWED.code(),
-        ctx.request().path() + " does not take " + ctx.request().method()));
-    servedRoutes = router.getRoutes().stream()
-        .filter(route -> route.methods() != null && !route.methods().isEmpty())
-        .flatMap(route -> route.methods().stream().map(method -> method.name() + " " + route.getName()))
-        .distinct()
-        .toList();
-    return vertx.createHttpServer()
+    router.errorHandler(
+        404,
+        ctx ->
+            HttpErrors.respond(
+                ctx,
+                404,
+                ApiError.NOT_FOUND.code(),
+                "no route serves " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(
+        405,
+        ctx ->
+            HttpErrors.respond(
+                ctx,
+                405,
+                ApiError.METHOD_NOT_ALLOWED.code(),
+                ctx.request().path() + " does not take " + ctx.request().method()));
+    servedRoutes =
+        router.getRoutes().stream()
+            .filter(route -> route.methods() != null && !route.methods().isEmpty())
+            .flatMap(
+                route ->
+                    route.methods().stream().map(method -> method.name() + " " + route.getName()))
+            .distinct()
+            .toList();
+    return vertx
+        .createHttpServer()
         .requestHandler(router)
         .listen(port)
-        .onSuccess(server -> {
-          actualPort = server.actualPort();
-          LOG.info("{} listening on port {}", getClass().getSimpleName(), actualPort);
-        })
+        .onSuccess(
+            server -> {
+              actualPort = server.actualPort();
+              LOG.info("{} listening on port {}", getClass().getSimpleName(), actualPort);
+            })
         .map(HttpServer::actualPort);
   }
 
@@ -92,11 +110,26 @@ public abstract class ApiVerticle extends VerticleBase {
       HttpErrors.respond(ctx, e.error().status(), e.code(), e.getMessage());
     } else if (failure == null) {
       ApiError error = ApiError.ofStatus(ctx.statusCode());
-      HttpErrors.respond(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, error.code(),
-          ctx.request().method() + " " + ctx.request().path() + " failed with HTTP " + ctx.statusCode());
+      HttpErrors.respond(
+          ctx,
+          ctx.statusCode() > 0 ? ctx.statusCode() : 500,
+          error.code(),
+          ctx.request().method()
+              + " "
+              + ctx.request().path()
+              + " failed with HTTP "
+              + ctx.statusCode());
     } else {
-      LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), failure.toString(), failure);
-      HttpErrors.respond(ctx, ApiError.INTERNAL_ERROR.status(), ApiError.INTERNAL_ERROR.code(),
+      LOG.error(
+          "{} {} failed: {}",
+          ctx.request().method(),
+          ctx.request().path(),
+          failure.toString(),
+          failure);
+      HttpErrors.respond(
+          ctx,
+          ApiError.INTERNAL_ERROR.status(),
+          ApiError.INTERNAL_ERROR.code(),
           "the request failed: " + failure.getMessage());
     }
   }

@@ -31,8 +31,10 @@ public final class BearerTokens {
 
   /** Whether an {@code Authorization} header value (may be null) carries an accepted token. */
   public boolean accepts(String authorization) {
-    String presented = authorization != null && authorization.startsWith(PREFIX)
-        ? authorization.substring(PREFIX.length()).trim() : "";
+    String presented =
+        authorization != null && authorization.startsWith(PREFIX)
+            ? authorization.substring(PREFIX.length()).trim()
+            : "";
     byte[] hash = sha256(presented);
     boolean accepted = false;
     for (byte[] known : hashes) {

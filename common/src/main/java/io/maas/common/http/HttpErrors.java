@@ -9,8 +9,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class HttpErrors {
 
-  private HttpErrors() {
-  }
+  private HttpErrors() {}
 
   public static void respond(RoutingContext ctx, int status, String reason, String message) {
     ctx.response()
@@ -21,7 +20,13 @@ public final class HttpErrors {
 
   /** For contract endpoints whose implementation has not landed: 501, never a fake success. */
   public static void notImplemented(RoutingContext ctx) {
-    respond(ctx, 501, "not_implemented",
-        ctx.request().method() + " " + ctx.request().path() + " is part of the maas API but not implemented yet");
+    respond(
+        ctx,
+        501,
+        "not_implemented",
+        ctx.request().method()
+            + " "
+            + ctx.request().path()
+            + " is part of the maas API but not implemented yet");
   }
 }

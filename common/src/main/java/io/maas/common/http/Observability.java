@@ -25,8 +25,7 @@ import java.io.UncheckedIOException;
  */
 public final class Observability {
 
-  private Observability() {
-  }
+  private Observability() {}
 
   /**
    * Mounts the four routes; register readiness procedures on the returned checks.
@@ -38,15 +37,28 @@ public final class Observability {
     MaasMetrics.exportBuildInfo();
     HealthChecks checks = HealthChecks.create(vertx);
     BuildInfo build = BuildInfo.current();
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")
-        .put("version", build.version()).put("revision", build.revision())));
+    router
+        .get("/health/live")
+        .handler(
+            ctx ->
+                ctx.json(
+                    new JsonObject()
+                        .put("status", "UP")
+                        .put("version", build.version())
+                        .put("revision", build.revision())));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(checks));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", TextFormat.CONTENT_TYPE_004)
-        .end(scrape(CollectorRegistry.defaultRegistry)));
-    router.get("/openapi.json").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .end(apiDescription));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", TextFormat.CONTENT_TYPE_004)
+                    .end(scrape(CollectorRegistry.defaultRegistry)));
+    router
+        .get("/openapi.json")
+        .handler(
+            ctx ->
+                ctx.response().putHeader("Content-Type", "application/json").end(apiDescription));
     return checks;
   }
 
@@ -63,7 +75,8 @@ public final class Observability {
       try {
         new JsonObject(document);
       } catch (DecodeException e) {
-        throw new IOException("the OpenAPI document " + resource + " is not a JSON object: " + e.getMessage(), e);
+        throw new IOException(
+            "the OpenAPI document " + resource + " is not a JSON object: " + e.getMessage(), e);
       }
       return document;
     }

@@ -11,8 +11,7 @@ import java.util.HexFormat;
 /** SHA-256 as maas writes it everywhere (artifact addresses, checksums): lower-case hex. */
 public final class Digests {
 
-  private Digests() {
-  }
+  private Digests() {}
 
   /** A new SHA-256 digest. */
   public static MessageDigest sha256() {

@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 /** Folders as wholes. */
 public final class FileTrees {
 
-  private FileTrees() {
-  }
+  private FileTrees() {}
 
   /** Deletes a folder and everything in it, deepest first; nothing when it does not exist. */
   public static void delete(Path root) throws IOException {

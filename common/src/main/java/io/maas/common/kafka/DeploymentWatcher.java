@@ -31,7 +31,8 @@ public final class DeploymentWatcher extends ConsumerThread {
   private final Map<String, Long> revisions = new HashMap<>();
   private volatile boolean caughtUp;
 
-  public DeploymentWatcher(KafkaClients clients, Context context, Consumer<ModelDeployment> listener) {
+  public DeploymentWatcher(
+      KafkaClients clients, Context context, Consumer<ModelDeployment> listener) {
     super("maas-deployment-watcher", true, 10_000);
     this.clients = clients;
     this.context = context;
@@ -49,14 +50,19 @@ public final class DeploymentWatcher extends ConsumerThread {
   }
 
   private void follow() {
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("deployments", null)),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(
+            new HashMap<>(clients.consumerConfig("deployments", null)),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
       attach(c);
       List<TopicPartition> partitions = List.of();
       while (running() && partitions.isEmpty()) {
         // The registry creates maas.models; until it has, there is nothing to follow.
-        partitions = c.partitionsFor(Topics.MODELS, Duration.ofSeconds(5)).stream()
-            .map(p -> new TopicPartition(Topics.MODELS, p.partition())).toList();
+        partitions =
+            c.partitionsFor(Topics.MODELS, Duration.ofSeconds(5)).stream()
+                .map(p -> new TopicPartition(Topics.MODELS, p.partition()))
+                .toList();
         if (partitions.isEmpty()) {
           sleep();
         }
@@ -84,7 +90,11 @@ public final class DeploymentWatcher extends ConsumerThread {
     try {
       deployment = ModelDeployment.decode(record.value());
     } catch (EventException e) {
-      LOG.warn("Ignoring a malformed deployment of {} at offset {}: {}", record.key(), record.offset(), e.getMessage());
+      LOG.warn(
+          "Ignoring a malformed deployment of {} at offset {}: {}",
+          record.key(),
+          record.offset(),
+          e.getMessage());
       return;
     }
     Long known = revisions.get(deployment.model());

@@ -27,19 +27,30 @@ public final class KafkaAdminVerticle extends VerticleBase {
   public Future<?> start() {
     admin = clients.admin();
     health = new KafkaHealth(vertx, admin, clients.bootstrapServers());
-    return provisioner().ensure(vertx, ownedTopics)
-        .recover(e -> Future.failedFuture(new IllegalStateException("cannot create topics " + ownedTopics.stream()
-            .map(TopicSpec::name).toList() + " on Kafka at " + clients.bootstrapServers() + ": " + e.getMessage(), e)))
+    return provisioner()
+        .ensure(vertx, ownedTopics)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "cannot create topics "
+                            + ownedTopics.stream().map(TopicSpec::name).toList()
+                            + " on Kafka at "
+                            + clients.bootstrapServers()
+                            + ": "
+                            + e.getMessage(),
+                        e)))
         .compose(v -> health.start());
   }
 
   @Override
   public Future<?> stop() {
     health.stop();
-    return vertx.executeBlocking(() -> {
-      admin.close(Duration.ofSeconds(5));
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          admin.close(Duration.ofSeconds(5));
+          return null;
+        });
   }
 
   public KafkaHealth health() {

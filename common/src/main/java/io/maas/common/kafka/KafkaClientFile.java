@@ -25,10 +25,22 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 public final class KafkaClientFile {
 
   /** What maas sets itself: delivery guarantees, serialization, groups, identities. */
-  static final Set<String> OWNED = Set.of(
-      "bootstrap.servers", "client.id", "key.serializer", "value.serializer", "key.deserializer",
-      "value.deserializer", "group.id", "group.instance.id", "enable.auto.commit", "isolation.level",
-      "transactional.id", "enable.idempotence", "acks", "auto.offset.reset");
+  static final Set<String> OWNED =
+      Set.of(
+          "bootstrap.servers",
+          "client.id",
+          "key.serializer",
+          "value.serializer",
+          "key.deserializer",
+          "value.deserializer",
+          "group.id",
+          "group.instance.id",
+          "enable.auto.commit",
+          "isolation.level",
+          "transactional.id",
+          "enable.idempotence",
+          "acks",
+          "auto.offset.reset");
 
   private final Path path;
   private final Map<String, String> settings;
@@ -51,20 +63,42 @@ public final class KafkaClientFile {
     try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException(variable, variable + " names " + path + ", which cannot be read as a properties file: "
-          + e.getMessage());
+      throw new ConfigException(
+          variable,
+          variable
+              + " names "
+              + path
+              + ", which cannot be read as a properties file: "
+              + e.getMessage());
     }
     Map<String, String> settings = new TreeMap<>();
-    properties.stringPropertyNames().forEach(key -> settings.put(key, properties.getProperty(key).trim()));
+    properties
+        .stringPropertyNames()
+        .forEach(key -> settings.put(key, properties.getProperty(key).trim()));
     for (String key : settings.keySet()) {
       if (OWNED.contains(key)) {
-        throw new ConfigException(variable, variable + " (" + path + ") sets " + key + ", which maas sets itself"
-            + ("bootstrap.servers".equals(key) ? "; use KAFKA_BOOTSTRAP_SERVERS" : "") + "; remove it");
+        throw new ConfigException(
+            variable,
+            variable
+                + " ("
+                + path
+                + ") sets "
+                + key
+                + ", which maas sets itself"
+                + ("bootstrap.servers".equals(key) ? "; use KAFKA_BOOTSTRAP_SERVERS" : "")
+                + "; remove it");
       }
-      if (!ProducerConfig.configNames().contains(key) && !ConsumerConfig.configNames().contains(key)
+      if (!ProducerConfig.configNames().contains(key)
+          && !ConsumerConfig.configNames().contains(key)
           && !AdminClientConfig.configNames().contains(key)) {
-        throw new ConfigException(variable, variable + " (" + path + ") sets " + key
-            + ", which is no Kafka producer, consumer or admin client setting");
+        throw new ConfigException(
+            variable,
+            variable
+                + " ("
+                + path
+                + ") sets "
+                + key
+                + ", which is no Kafka producer, consumer or admin client setting");
       }
     }
     KafkaClientFile file = new KafkaClientFile(path, settings);
@@ -77,13 +111,21 @@ public final class KafkaClientFile {
     try {
       Map<String, Object> producer = new HashMap<>(forProducer());
       producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
-      producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringSerializer.class);
-      producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringSerializer.class);
+      producer.put(
+          ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+          org.apache.kafka.common.serialization.StringSerializer.class);
+      producer.put(
+          ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+          org.apache.kafka.common.serialization.StringSerializer.class);
       new ProducerConfig(producer);
       Map<String, Object> consumer = new HashMap<>(forConsumer());
       consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
-      consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringDeserializer.class);
-      consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringDeserializer.class);
+      consumer.put(
+          ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+          org.apache.kafka.common.serialization.StringDeserializer.class);
+      consumer.put(
+          ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+          org.apache.kafka.common.serialization.StringDeserializer.class);
       new ConsumerConfig(consumer);
       Map<String, Object> admin = new HashMap<>(forAdmin());
       admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
@@ -108,11 +150,12 @@ public final class KafkaClientFile {
 
   private Map<String, String> only(Set<String> known) {
     Map<String, String> selected = new HashMap<>();
-    settings.forEach((key, value) -> {
-      if (known.contains(key)) {
-        selected.put(key, value);
-      }
-    });
+    settings.forEach(
+        (key, value) -> {
+          if (known.contains(key)) {
+            selected.put(key, value);
+          }
+        });
     return selected;
   }
 

@@ -46,7 +46,8 @@ public final class KafkaClients {
 
   /** A service's clients: the shared settings' brokers and client file. */
   public static KafkaClients of(io.maas.common.config.MaasConfig config, String clientIdPrefix) {
-    return new KafkaClients(config.kafkaBootstrapServers(), clientIdPrefix, config.kafkaClientFile());
+    return new KafkaClients(
+        config.kafkaBootstrapServers(), clientIdPrefix, config.kafkaClientFile());
   }
 
   public String bootstrapServers() {
@@ -84,7 +85,8 @@ public final class KafkaClients {
     // and then (TCP flow control, most likely the zero-window probe); with the OS's, none.
     config.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, "-1");
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    config.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     config.putAll(file.forConsumer());
     return config;
   }

@@ -34,11 +34,11 @@ public final class KafkaHealth {
 
   /** How often the cluster is asked once started. */
   public static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
   private static final int TIMEOUT_MS = 2_000;
 
   /** What the last probe found: the cluster id, or the error, since when. */
-  private record State(boolean reachable, String clusterId, String error, long sinceMillis) {
-  }
+  private record State(boolean reachable, String clusterId, String error, long sinceMillis) {}
 
   private final Vertx vertx;
   private final Admin admin;
@@ -49,8 +49,7 @@ public final class KafkaHealth {
   private long timer = -1;
   private boolean probing;
 
-  private record Listener(Context context, Consumer<Boolean> consumer) {
-  }
+  private record Listener(Context context, Consumer<Boolean> consumer) {}
 
   public KafkaHealth(Vertx vertx, Admin admin, String bootstrapServers) {
     this.vertx = vertx;
@@ -91,10 +90,16 @@ public final class KafkaHealth {
   public void check(Promise<Status> promise) {
     State s = state;
     if (!s.reachable()) {
-      promise.complete(Status.KO(new JsonObject().put("error", s.error())
-          .put("since", Instant.ofEpochMilli(s.sinceMillis()).toString())));
+      promise.complete(
+          Status.KO(
+              new JsonObject()
+                  .put("error", s.error())
+                  .put("since", Instant.ofEpochMilli(s.sinceMillis()).toString())));
     } else {
-      promise.complete(s.clusterId() == null ? Status.OK() : Status.OK(new JsonObject().put("clusterId", s.clusterId())));
+      promise.complete(
+          s.clusterId() == null
+              ? Status.OK()
+              : Status.OK(new JsonObject().put("clusterId", s.clusterId())));
     }
   }
 
@@ -103,7 +108,8 @@ public final class KafkaHealth {
     // The admin client completes its futures on its own network thread; fromCompletionStage
     // hands the result back to the caller's Vert.x context.
     return Future.fromCompletionStage(
-        admin.describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS))
+        admin
+            .describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS))
             .clusterId()
             .toCompletionStage()
             .toCompletableFuture()
@@ -117,27 +123,41 @@ public final class KafkaHealth {
       return Future.succeededFuture();
     }
     probing = true;
-    return probe().transform(ar -> {
-      probing = false;
-      record(ar.succeeded(), ar.succeeded() ? ar.result() : null,
-          ar.succeeded() ? null : String.valueOf(ar.cause().getMessage()));
-      return Future.succeededFuture();
-    });
+    return probe()
+        .transform(
+            ar -> {
+              probing = false;
+              record(
+                  ar.succeeded(),
+                  ar.succeeded() ? ar.result() : null,
+                  ar.succeeded() ? null : String.valueOf(ar.cause().getMessage()));
+              return Future.succeededFuture();
+            });
   }
 
   private void record(boolean reachable, String clusterId, String error) {
     State before = state;
     long now = System.currentTimeMillis();
-    state = new State(reachable, clusterId, error, before.reachable() == reachable ? before.sinceMillis() : now);
+    state =
+        new State(
+            reachable,
+            clusterId,
+            error,
+            before.reachable() == reachable ? before.sinceMillis() : now);
     if (before.reachable() == reachable) {
       return;
     }
     if (reachable) {
-      LOG.info("Kafka at {} answers again, after {} s unreachable", bootstrapServers,
+      LOG.info(
+          "Kafka at {} answers again, after {} s unreachable",
+          bootstrapServers,
           TimeUnit.MILLISECONDS.toSeconds(now - before.sinceMillis()));
     } else {
-      LOG.warn("Kafka at {} is unreachable ({}); readiness reports DOWN until a probe is answered (every {} s)",
-          bootstrapServers, error, PROBE_INTERVAL.toSeconds());
+      LOG.warn(
+          "Kafka at {} is unreachable ({}); readiness reports DOWN until a probe is answered (every {} s)",
+          bootstrapServers,
+          error,
+          PROBE_INTERVAL.toSeconds());
     }
     for (Listener listener : listeners) {
       listener.context().runOnContext(v -> listener.consumer().accept(reachable));

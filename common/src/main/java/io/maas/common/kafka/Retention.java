@@ -22,6 +22,7 @@ public record Retention(Duration time, long bytesPerPartition) {
 
   /** Kafka's smallest segment is 1 MiB; below 4 MiB per partition the limit would be one segment. */
   public static final long MIN_BYTES_PER_PARTITION = 4L * 1024 * 1024;
+
   private static final long MAX_SEGMENT_BYTES = 256L * 1024 * 1024;
   private static final Duration MAX_SEGMENT_TIME = Duration.ofHours(1);
 
@@ -30,14 +31,18 @@ public record Retention(Duration time, long bytesPerPartition) {
       throw new IllegalArgumentException("retention time must be positive, got " + time);
     }
     if (bytesPerPartition < MIN_BYTES_PER_PARTITION) {
-      throw new IllegalArgumentException("retention must keep at least " + MIN_BYTES_PER_PARTITION
-          + " bytes per partition, got " + bytesPerPartition);
+      throw new IllegalArgumentException(
+          "retention must keep at least "
+              + MIN_BYTES_PER_PARTITION
+              + " bytes per partition, got "
+              + bytesPerPartition);
     }
   }
 
   /** The topic configs that implement it. */
   public Map<String, String> configs() {
-    Duration segmentTime = time.dividedBy(4).compareTo(MAX_SEGMENT_TIME) < 0 ? time.dividedBy(4) : MAX_SEGMENT_TIME;
+    Duration segmentTime =
+        time.dividedBy(4).compareTo(MAX_SEGMENT_TIME) < 0 ? time.dividedBy(4) : MAX_SEGMENT_TIME;
     long segmentBytes = Math.min(MAX_SEGMENT_BYTES, bytesPerPartition / 4);
     return Map.of(
         "retention.ms", String.valueOf(time.toMillis()),

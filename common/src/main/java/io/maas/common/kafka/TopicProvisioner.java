@@ -44,14 +44,17 @@ public final class TopicProvisioner {
   /** Runs the blocking admin calls on a worker thread. */
   public Future<Void> ensure(Vertx vertx, Collection<TopicSpec> specs) {
     List<TopicSpec> copy = List.copyOf(specs);
-    return vertx.executeBlocking(() -> {
-      ensureBlocking(copy);
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          ensureBlocking(copy);
+          return null;
+        },
+        false);
   }
 
   /** For callers already on a thread that may block (a plain Kafka client loop, a launcher). */
-  public void ensureBlocking(Collection<TopicSpec> specs) throws InterruptedException, ExecutionException, TimeoutException {
+  public void ensureBlocking(Collection<TopicSpec> specs)
+      throws InterruptedException, ExecutionException, TimeoutException {
     if (specs.isEmpty()) {
       return;
     }
@@ -62,12 +65,16 @@ public final class TopicProvisioner {
       if (existing.contains(spec.name())) {
         present.add(spec);
       } else {
-        toCreate.add(new NewTopic(spec.name(), java.util.Optional.of(spec.partitions()), java.util.Optional.empty())
-            .configs(spec.configs()));
+        toCreate.add(
+            new NewTopic(
+                    spec.name(),
+                    java.util.Optional.of(spec.partitions()),
+                    java.util.Optional.empty())
+                .configs(spec.configs()));
       }
     }
-    for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> created
-        : admin.createTopics(toCreate).values().entrySet()) {
+    for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> created :
+        admin.createTopics(toCreate).values().entrySet()) {
       try {
         created.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         LOG.info("Created topic {}", created.getKey());
@@ -94,15 +101,20 @@ public final class TopicProvisioner {
    * OUT_OF_ORDER_SEQUENCE until its delivery timeout (reproduced by ProducerEpisodeIT). Listing
    * the partitions' offsets asks each leader itself, through the same check a produce passes.
    */
-  private void awaitLeaders(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+  private void awaitLeaders(List<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (true) {
       if (served(topics)) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("topics " + topics + " have partitions without a serving leader after "
-            + TIMEOUT_SECONDS + " s");
+        throw new TimeoutException(
+            "topics "
+                + topics
+                + " have partitions without a serving leader after "
+                + TIMEOUT_SECONDS
+                + " s");
       }
       Thread.sleep(50);
     }
@@ -111,16 +123,24 @@ public final class TopicProvisioner {
   private boolean served(List<String> topics) throws InterruptedException, TimeoutException {
     try {
       Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-      for (TopicDescription description
-          : admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()) {
+      for (TopicDescription description :
+          admin
+              .describeTopics(topics)
+              .allTopicNames()
+              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+              .values()) {
         for (var partition : description.partitions()) {
           if (partition.leader() == null || partition.leader().isEmpty()) {
             return false;
           }
-          partitions.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest());
+          partitions.put(
+              new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest());
         }
       }
-      admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(2_000)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      admin
+          .listOffsets(partitions, new ListOffsetsOptions().timeoutMs(2_000))
+          .all()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       return true;
     } catch (ExecutionException e) {
       // just created: the metadata may not know the topics yet, or a leader does not serve yet
@@ -128,21 +148,33 @@ public final class TopicProvisioner {
     }
   }
 
-  private void reconcile(List<TopicSpec> present) throws InterruptedException, ExecutionException, TimeoutException {
-    Map<String, TopicDescription> descriptions = admin
-        .describeTopics(present.stream().map(TopicSpec::name).toList())
-        .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  private void reconcile(List<TopicSpec> present)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<String, TopicDescription> descriptions =
+        admin
+            .describeTopics(present.stream().map(TopicSpec::name).toList())
+            .allTopicNames()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     Map<ConfigResource, Collection<AlterConfigOp>> alterations = new HashMap<>();
     for (TopicSpec spec : present) {
       int partitions = descriptions.get(spec.name()).partitions().size();
       if (partitions < spec.partitions()) {
-        LOG.warn("Topic {} has {} partitions where {} are wanted; add them with kafka-topics.sh if the extra "
-            + "parallelism is worth moving keys between partitions", spec.name(), partitions, spec.partitions());
+        LOG.warn(
+            "Topic {} has {} partitions where {} are wanted; add them with kafka-topics.sh if the extra "
+                + "parallelism is worth moving keys between partitions",
+            spec.name(),
+            partitions,
+            spec.partitions());
       }
       if (!spec.configs().isEmpty()) {
-        alterations.put(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), spec.configs().entrySet().stream()
-            .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
-            .toList());
+        alterations.put(
+            new ConfigResource(ConfigResource.Type.TOPIC, spec.name()),
+            spec.configs().entrySet().stream()
+                .map(
+                    e ->
+                        new AlterConfigOp(
+                            new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                .toList());
       }
     }
     if (!alterations.isEmpty()) {

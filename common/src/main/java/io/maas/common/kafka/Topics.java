@@ -8,10 +8,13 @@ public final class Topics {
 
   /** Every rejected or failed request, keyed by request id (or null). */
   public static final String DEAD_LETTERS = "maas.dlq";
+
   /** Desired state of each model (compacted, key = model name). */
   public static final String MODELS = "maas.models";
+
   /** The monitor's verdicts (compacted, key = model/version/check): drift state changes. */
   public static final String MONITOR = "maas.monitor";
+
   /** The registry's own event-sourced state (compacted, key = model/version). Internal. */
   public static final String REGISTRY = "maas.registry";
 
@@ -23,8 +26,7 @@ public final class Topics {
   private static final String SHADOW_PREFIX = "maas.shadow.";
   private static final String FEEDBACK_PREFIX = "maas.feedback.";
 
-  private Topics() {
-  }
+  private Topics() {}
 
   public static String requests(String model) {
     return REQUESTS_PREFIX + Names.requireModel(model);
@@ -65,14 +67,16 @@ public final class Topics {
   }
 
   public static TopicSpec deadLettersSpec() {
-    return new TopicSpec(DEAD_LETTERS, 3, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
+    return new TopicSpec(
+        DEAD_LETTERS, 3, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
   }
 
   /**
    * The data topics of one model: requests, results and shadow answers kept as {@code retention}
    * says, ground truth by the broker's default.
    */
-  public static java.util.List<TopicSpec> modelSpecs(String model, int partitions, Retention retention) {
+  public static java.util.List<TopicSpec> modelSpecs(
+      String model, int partitions, Retention retention) {
     Map<String, String> kept = retention.configs();
     Map<String, String> requests = new java.util.HashMap<>(kept);
     // a request may carry 1 MiB of text, which JSON escaping can double
@@ -87,6 +91,7 @@ public final class Topics {
   private static Map<String, String> compacted() {
     // Compacted state topics keep the latest value per key forever; a small segment lets
     // the cleaner run on a quiet topic too.
-    return Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0", "segment.ms", "3600000");
+    return Map.of(
+        "cleanup.policy", "compact", "min.compaction.lag.ms", "0", "segment.ms", "3600000");
   }
 }

@@ -21,15 +21,22 @@ import java.util.Map;
  *  "descriptors":{"chars":{...},"words":{...},"unseenWords":{...},"nonLetters":{...}}}
  * </pre>
  */
-public record ReferenceProfile(String source, long examples, Map<String, Long> labels, Map<String, Long> actual,
-    Distribution confidence, long[] correct, Map<String, Distribution> descriptors) {
+public record ReferenceProfile(
+    String source,
+    long examples,
+    Map<String, Long> labels,
+    Map<String, Long> actual,
+    Distribution confidence,
+    long[] correct,
+    Map<String, Distribution> descriptors) {
 
   public static final String TRAINING = "training";
   public static final String PRODUCTION = "production";
 
   /** The bins of the top-class probability, shared by profiles, calibration tables and the monitor. */
   public static Distribution confidenceBins() {
-    return new Distribution(new double[] {0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 1.0000001});
+    return new Distribution(
+        new double[] {0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 1.0000001});
   }
 
   public ReferenceProfile {
@@ -37,7 +44,8 @@ public record ReferenceProfile(String source, long examples, Map<String, Long> l
     actual = actual == null ? null : Map.copyOf(actual);
     descriptors = Map.copyOf(descriptors);
     if (correct != null && correct.length != confidence.bins()) {
-      throw new IllegalArgumentException("the calibration table needs one count per confidence bin");
+      throw new IllegalArgumentException(
+          "the calibration table needs one count per confidence bin");
     }
   }
 
@@ -54,8 +62,11 @@ public record ReferenceProfile(String source, long examples, Map<String, Long> l
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("source", source).put("examples", examples)
-        .put("labels", new JsonObject(new LinkedHashMap<>(labels)));
+    JsonObject json =
+        new JsonObject()
+            .put("source", source)
+            .put("examples", examples)
+            .put("labels", new JsonObject(new LinkedHashMap<>(labels)));
     if (actual != null) {
       json.put("actual", new JsonObject(new LinkedHashMap<>(actual)));
     }
@@ -94,9 +105,14 @@ public record ReferenceProfile(String source, long examples, Map<String, Long> l
       for (String name : d.fieldNames()) {
         descriptors.put(name, Distribution.fromJson(d.getJsonObject(name)));
       }
-      return new ReferenceProfile(json.getString("source", TRAINING), json.getLong("examples", 0L),
-          counts(json.getJsonObject("labels")), json.containsKey("actual") ? counts(json.getJsonObject("actual")) : null,
-          confidence, correct, descriptors);
+      return new ReferenceProfile(
+          json.getString("source", TRAINING),
+          json.getLong("examples", 0L),
+          counts(json.getJsonObject("labels")),
+          json.containsKey("actual") ? counts(json.getJsonObject("actual")) : null,
+          confidence,
+          correct,
+          descriptors);
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("not a reference profile: " + e.getMessage(), e);
     }
@@ -119,10 +135,11 @@ public record ReferenceProfile(String source, long examples, Map<String, Long> l
 
     /** @param classes the model's classes, so that a class never predicted still counts 0 */
     public Builder(List<String> classes) {
-      classes.forEach(c -> {
-        labels.put(c, 0L);
-        actual.put(c, 0L);
-      });
+      classes.forEach(
+          c -> {
+            labels.put(c, 0L);
+            actual.put(c, 0L);
+          });
       TextDescriptors.NAMES.forEach(n -> descriptors.put(n, TextDescriptors.bins(n)));
     }
 
@@ -130,7 +147,8 @@ public record ReferenceProfile(String source, long examples, Map<String, Long> l
      * @param descriptors null when the answer came without them
      * @param truth       the true label, or null when unknown
      */
-    public Builder add(String predicted, double topProbability, TextDescriptors descriptors, String truth) {
+    public Builder add(
+        String predicted, double topProbability, TextDescriptors descriptors, String truth) {
       examples++;
       labels.merge(predicted, 1L, Long::sum);
       int bin = confidence.bin(topProbability);
@@ -159,13 +177,20 @@ public record ReferenceProfile(String source, long examples, Map<String, Long> l
     /** @param withTruth whether {@link #add} was given true labels (a calibration table is kept) */
     public ReferenceProfile build(String source, boolean withTruth) {
       Map<String, Distribution> kept = new LinkedHashMap<>();
-      descriptors.forEach((name, d) -> {
-        if (d.total() > 0) {
-          kept.put(name, d.copy());
-        }
-      });
-      return new ReferenceProfile(source, examples, labels, withTruth ? actual : null, confidence.copy(),
-          withTruth ? correct.clone() : null, kept);
+      descriptors.forEach(
+          (name, d) -> {
+            if (d.total() > 0) {
+              kept.put(name, d.copy());
+            }
+          });
+      return new ReferenceProfile(
+          source,
+          examples,
+          labels,
+          withTruth ? actual : null,
+          confidence.copy(),
+          withTruth ? correct.clone() : null,
+          kept);
     }
   }
 }

@@ -26,18 +26,24 @@ public record TextDescriptors(int chars, int words, double unseenWords, double n
   /** The bins every profile and the monitor use for each descriptor. */
   public static Distribution bins(String descriptor) {
     return switch (descriptor) {
-      case CHARS -> new Distribution(new double[] {0, 50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600});
-      case WORDS -> new Distribution(new double[] {0, 5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560});
-      case UNSEEN_WORDS, NON_LETTERS -> new Distribution(new double[] {0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 1.0});
+      case CHARS ->
+          new Distribution(
+              new double[] {0, 50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600});
+      case WORDS ->
+          new Distribution(new double[] {0, 5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560});
+      case UNSEEN_WORDS, NON_LETTERS ->
+          new Distribution(new double[] {0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 1.0});
       default -> throw new IllegalArgumentException("no descriptor " + descriptor);
     };
   }
 
-  public static final java.util.List<String> NAMES = java.util.List.of(CHARS, WORDS, UNSEEN_WORDS, NON_LETTERS);
+  public static final java.util.List<String> NAMES =
+      java.util.List.of(CHARS, WORDS, UNSEEN_WORDS, NON_LETTERS);
 
   private static final int LETTER = 1;
   private static final int WORD = 2;
   private static final int SPACE = 4;
+
   /** The classes of the ASCII characters, which most texts are made of. */
   private static final byte[] ASCII = new byte[128];
 
@@ -48,7 +54,8 @@ public record TextDescriptors(int chars, int words, double unseenWords, double n
   }
 
   private static int classOf(char c) {
-    return (Character.isLetter(c) ? LETTER : 0) | (Character.isLetterOrDigit(c) ? WORD : 0)
+    return (Character.isLetter(c) ? LETTER : 0)
+        | (Character.isLetterOrDigit(c) ? WORD : 0)
         | (Character.isWhitespace(c) ? SPACE : 0);
   }
 
@@ -91,9 +98,12 @@ public record TextDescriptors(int chars, int words, double unseenWords, double n
         }
       } else if (start >= 0) {
         words++;
-        if (vocabulary != null && !(wordSet != null && ascii ? wordSet.containsHash(hash)
-            // beyond ASCII, lower-casing may change the length or depend on the context (final sigma)
-            : vocabulary.contains(text.substring(start, i).toLowerCase(Locale.ROOT)))) {
+        if (vocabulary != null
+            && !(wordSet != null && ascii
+                ? wordSet.containsHash(hash)
+                // beyond ASCII, lower-casing may change the
+                // length or depend on the context (final sigma)
+                : vocabulary.contains(text.substring(start, i).toLowerCase(Locale.ROOT)))) {
           unseen++;
         }
         start = -1;
@@ -140,8 +150,11 @@ public record TextDescriptors(int chars, int words, double unseenWords, double n
 
   public static TextDescriptors fromJson(JsonObject json) {
     Number unseen = (Number) json.getValue(UNSEEN_WORDS);
-    return new TextDescriptors(json.getInteger(CHARS, 0), json.getInteger(WORDS, 0),
-        unseen == null ? Double.NaN : unseen.doubleValue(), json.getDouble(NON_LETTERS, 0.0));
+    return new TextDescriptors(
+        json.getInteger(CHARS, 0),
+        json.getInteger(WORDS, 0),
+        unseen == null ? Double.NaN : unseen.doubleValue(),
+        json.getDouble(NON_LETTERS, 0.0));
   }
 
   private static double round(double share) {

@@ -19,8 +19,10 @@ public final class WordSet extends AbstractSet<String> {
 
   static final long SEED = 0xcbf29ce484222325L;
   private static final long PRIME = 0x100000001b3L;
+
   /** Marks an empty slot; a word hashing to it is stored as {@link #ZERO_STANDIN}. */
   private static final long EMPTY = 0;
+
   private static final long ZERO_STANDIN = 1;
 
   private final Set<String> words;

@@ -21,14 +21,16 @@ public record BuildInfo(String version, String revision) {
 
   private static BuildInfo load() {
     Properties build = new Properties();
-    try (InputStream in = BuildInfo.class.getResourceAsStream("/io/maas/common/metrics/build.properties")) {
+    try (InputStream in =
+        BuildInfo.class.getResourceAsStream("/io/maas/common/metrics/build.properties")) {
       if (in != null) {
         build.load(in);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new BuildInfo(coordinate(build, "version", "dev"), coordinate(build, "revision", "unknown"));
+    return new BuildInfo(
+        coordinate(build, "version", "dev"), coordinate(build, "revision", "unknown"));
   }
 
   /** A value Maven filtered into {@code build.properties}, or the fallback when run from unfiltered sources. */

@@ -27,12 +27,12 @@ import java.util.Optional;
  */
 public final class JsonQuery {
 
-  private JsonQuery() {
-  }
+  private JsonQuery() {}
 
   public static void main(String[] args) throws IOException {
     if (args.length == 0) {
-      System.err.println("usage: JsonQuery PATH... <DOCUMENT (a path: field.0.[field=value].field)");
+      System.err.println(
+          "usage: JsonQuery PATH... <DOCUMENT (a path: field.0.[field=value].field)");
       System.exit(2);
     }
     Object document;
@@ -71,11 +71,21 @@ public final class JsonQuery {
           return Optional.empty();
         }
         current = object.getValue(step);
-      } else if (current instanceof JsonArray array && step.startsWith("[") && step.endsWith("]") && step.contains("=")) {
+      } else if (current instanceof JsonArray array
+          && step.startsWith("[")
+          && step.endsWith("]")
+          && step.contains("=")) {
         String field = step.substring(1, step.indexOf('='));
         String wanted = step.substring(step.indexOf('=') + 1, step.length() - 1);
-        current = array.stream().filter(e -> e instanceof JsonObject o && o.containsKey(field)
-            && wanted.equals(String.valueOf(o.getValue(field)))).findFirst().orElse(Marker.NOTHING);
+        current =
+            array.stream()
+                .filter(
+                    e ->
+                        e instanceof JsonObject o
+                            && o.containsKey(field)
+                            && wanted.equals(String.valueOf(o.getValue(field))))
+                .findFirst()
+                .orElse(Marker.NOTHING);
       } else if (current instanceof JsonArray array && step.matches("[0-9]+")) {
         int index = Integer.parseInt(step);
         current = index < array.size() ? array.getValue(index) : Marker.NOTHING;
@@ -90,7 +100,10 @@ public final class JsonQuery {
   }
 
   /** Nothing found, and a JSON null found (Optional holds no null). */
-  private enum Marker { NOTHING, JSON_NULL }
+  private enum Marker {
+    NOTHING,
+    JSON_NULL
+  }
 
   /** Steps split at dots outside brackets: {@code [name=a.b].version} is two steps. */
   private static List<String> steps(String path) {

@@ -27,8 +27,7 @@ public final class ServiceLauncher {
     Future<?> deploy(Vertx vertx, C config);
   }
 
-  private ServiceLauncher() {
-  }
+  private ServiceLauncher() {}
 
   /**
    * @param service   name used in logs
@@ -37,7 +36,10 @@ public final class ServiceLauncher {
    * @param deployer  deploys the verticles
    */
   @SafeVarargs
-  public static <C> void launch(String service, Function<Settings, C> configure, Deployer<C> deployer,
+  public static <C> void launch(
+      String service,
+      Function<Settings, C> configure,
+      Deployer<C> deployer,
       Map<String, String>... defaults) {
     Map<String, String> merged = new HashMap<>();
     for (Map<String, String> d : defaults) {
@@ -53,20 +55,28 @@ public final class ServiceLauncher {
     }
     LOG.info("{} starting with {}", service, config);
     Vertx vertx = Vertx.vertx();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service, vertx), service + "-shutdown"));
-    deployer.deploy(vertx, config)
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stop(service, vertx), service + "-shutdown"));
+    deployer
+        .deploy(vertx, config)
         .onSuccess(v -> LOG.info("{} started", service))
-        .onFailure(e -> {
-          LOG.error("{} failed to start: {}", service, e.getMessage(), e);
-          // exit from another thread: System.exit waits for the shutdown hook, which closes Vert.x
-          new Thread(() -> System.exit(1), service + "-exit").start();
-        });
+        .onFailure(
+            e -> {
+              LOG.error("{} failed to start: {}", service, e.getMessage(), e);
+              // exit from another thread: System.exit waits
+              // for the shutdown hook, which closes Vert.x
+              new Thread(() -> System.exit(1), service + "-exit").start();
+            });
   }
 
   private static void stop(String service, Vertx vertx) {
     LOG.info("{} stopping: closing consumers and flushing producers", service);
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
       LOG.info("{} stopped", service);
     } catch (Exception e) {
       LOG.warn("{} did not stop cleanly within {} s: {}", service, SHUTDOWN_SECONDS, e.toString());

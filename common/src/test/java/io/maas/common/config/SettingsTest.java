@@ -30,8 +30,12 @@ class SettingsTest {
     Path file = dir.resolve("maas.properties");
     Files.writeString(file, "MAAS_INGEST_PORT=9000\nMAAS_REGISTRY_PORT=9001\n");
 
-    MaasConfig config = MaasConfig.from(Settings.load(MaasConfig.DEFAULTS,
-        Map.of(Settings.CONFIG_FILE_VARIABLE, file.toString(), "MAAS_REGISTRY_PORT", "9101")));
+    MaasConfig config =
+        MaasConfig.from(
+            Settings.load(
+                MaasConfig.DEFAULTS,
+                Map.of(
+                    Settings.CONFIG_FILE_VARIABLE, file.toString(), "MAAS_REGISTRY_PORT", "9101")));
 
     assertThat(config.ingestPort()).isEqualTo(9000);
     assertThat(config.registryPort()).isEqualTo(9101);
@@ -44,31 +48,44 @@ class SettingsTest {
 
     assertThatThrownBy(() -> MaasConfig.from(settings))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("MAAS_INGEST_PORT must be a TCP port number between 1 and 65535, got 'eighty' (from environment)")
-        .extracting(e -> ((ConfigException) e).variable()).isEqualTo("MAAS_INGEST_PORT");
+        .hasMessage(
+            "MAAS_INGEST_PORT must be a TCP port number between 1 and 65535, got 'eighty' (from environment)")
+        .extracting(e -> ((ConfigException) e).variable())
+        .isEqualTo("MAAS_INGEST_PORT");
   }
 
   @Test
   void portOutOfRangeIsRefused() {
     Settings settings = Settings.load(MaasConfig.DEFAULTS, Map.of("MAAS_MONITOR_PORT", "70000"));
 
-    assertThatThrownBy(() -> MaasConfig.from(settings)).hasMessageStartingWith("MAAS_MONITOR_PORT must be a TCP port");
+    assertThatThrownBy(() -> MaasConfig.from(settings))
+        .hasMessageStartingWith("MAAS_MONITOR_PORT must be a TCP port");
   }
 
   @Test
   void malformedBootstrapServersAndRegistryUrlAreRefused() {
-    assertThatThrownBy(() -> MaasConfig.from(Settings.load(MaasConfig.DEFAULTS,
-        Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost"))))
-        .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port pairs");
-    assertThatThrownBy(() -> MaasConfig.from(Settings.load(MaasConfig.DEFAULTS,
-        Map.of("MAAS_REGISTRY_URL", "ftp://registry"))))
+    assertThatThrownBy(
+            () ->
+                MaasConfig.from(
+                    Settings.load(
+                        MaasConfig.DEFAULTS, Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost"))))
+        .hasMessageStartingWith(
+            "KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port pairs");
+    assertThatThrownBy(
+            () ->
+                MaasConfig.from(
+                    Settings.load(
+                        MaasConfig.DEFAULTS, Map.of("MAAS_REGISTRY_URL", "ftp://registry"))))
         .hasMessageStartingWith("MAAS_REGISTRY_URL must be an http(s) URL");
   }
 
   @Test
   void bootstrapServersAcceptsSeveralBrokers() {
-    MaasConfig config = MaasConfig.from(Settings.load(MaasConfig.DEFAULTS,
-        Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092, kafka-2:9092")));
+    MaasConfig config =
+        MaasConfig.from(
+            Settings.load(
+                MaasConfig.DEFAULTS,
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092, kafka-2:9092")));
 
     assertThat(config.kafkaBootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
   }
@@ -77,7 +94,10 @@ class SettingsTest {
   void unreadableConfigFileIsNamed(@TempDir Path dir) {
     Path missing = dir.resolve("absent.properties");
 
-    assertThatThrownBy(() -> Settings.load(MaasConfig.DEFAULTS, Map.of(Settings.CONFIG_FILE_VARIABLE, missing.toString())))
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    MaasConfig.DEFAULTS, Map.of(Settings.CONFIG_FILE_VARIABLE, missing.toString())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("MAAS_CONFIG_FILE")
         .hasMessageContaining(missing.toString());
@@ -85,7 +105,9 @@ class SettingsTest {
 
   @Test
   void adminTokenNeverAppearsInToString() {
-    MaasConfig config = MaasConfig.from(Settings.load(MaasConfig.DEFAULTS, Map.of("MAAS_ADMIN_TOKEN", "s3cret-token")));
+    MaasConfig config =
+        MaasConfig.from(
+            Settings.load(MaasConfig.DEFAULTS, Map.of("MAAS_ADMIN_TOKEN", "s3cret-token")));
 
     assertThat(config.adminToken()).contains("s3cret-token");
     assertThat(config.toString()).doesNotContain("s3cret-token").contains("adminToken=(set)");
@@ -93,9 +115,12 @@ class SettingsTest {
 
   @Test
   void choicesAndBooleansAreValidated() {
-    Settings settings = Settings.load(Map.of("MAAS_DELIVERY", "Exactly-Once", "FLAG", "maybe"), Map.of());
+    Settings settings =
+        Settings.load(Map.of("MAAS_DELIVERY", "Exactly-Once", "FLAG", "maybe"), Map.of());
 
-    assertThat(settings.choice("MAAS_DELIVERY", "at-least-once", "exactly-once")).isEqualTo("exactly-once");
-    assertThatThrownBy(() -> settings.bool("FLAG")).hasMessage("FLAG must be true or false, got 'maybe' (from default)");
+    assertThat(settings.choice("MAAS_DELIVERY", "at-least-once", "exactly-once"))
+        .isEqualTo("exactly-once");
+    assertThatThrownBy(() -> settings.bool("FLAG"))
+        .hasMessage("FLAG must be true or false, got 'maybe' (from default)");
   }
 }

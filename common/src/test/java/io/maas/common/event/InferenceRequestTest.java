@@ -27,8 +27,14 @@ class InferenceRequestTest {
 
   @Test
   void roundTripKeepsEveryField() {
-    InferenceRequest request = new InferenceRequest("r-1", "spam", "Win a free cruise! ünïcødé 🚢", 1732790000000L, 3,
-        Map.of("source", "mail"));
+    InferenceRequest request =
+        new InferenceRequest(
+            "r-1",
+            "spam",
+            "Win a free cruise! ünïcødé 🚢",
+            1732790000000L,
+            3,
+            Map.of("source", "mail"));
 
     InferenceRequest decoded = InferenceRequest.decode(request.toBuffer().getBytes(), STRICT);
 
@@ -37,9 +43,12 @@ class InferenceRequestTest {
 
   @Test
   void contractExampleDecodes() {
-    InferenceRequest decoded = InferenceRequest.decode(utf8(
-        "{\"id\":\"r-1\",\"model\":\"spam\",\"text\":\"...\",\"ingestedAt\":1732790000000,\"version\":null,"
-            + "\"attributes\":{},\"unknown\":[1,2]}"), STRICT);
+    InferenceRequest decoded =
+        InferenceRequest.decode(
+            utf8(
+                "{\"id\":\"r-1\",\"model\":\"spam\",\"text\":\"...\",\"ingestedAt\":1732790000000,\"version\":null,"
+                    + "\"attributes\":{},\"unknown\":[1,2]}"),
+            STRICT);
 
     assertThat(decoded.id()).isEqualTo("r-1");
     assertThat(decoded.version()).isNull();
@@ -48,8 +57,10 @@ class InferenceRequestTest {
 
   @Test
   void defaultsFillIdModelAndIngestedAt() {
-    InferenceRequest decoded = InferenceRequest.decode(utf8("{\"text\":\"hello\"}"),
-        new InferenceRequest.Defaults("spam", () -> "generated-1", 42L, 100));
+    InferenceRequest decoded =
+        InferenceRequest.decode(
+            utf8("{\"text\":\"hello\"}"),
+            new InferenceRequest.Defaults("spam", () -> "generated-1", 42L, 100));
 
     assertThat(decoded.id()).isEqualTo("generated-1");
     assertThat(decoded.model()).isEqualTo("spam");
@@ -59,30 +70,43 @@ class InferenceRequestTest {
   @Test
   void rejectionsCarryStableReasons() {
     assertThat(reasonOf("{\"id\":\"r-1\",\"text\":", STRICT)).isEqualTo(Reason.INVALID_JSON);
-    assertThat(reasonOf("[{\"id\":\"r-1\",\"text\":\"a\"}]", STRICT)).isEqualTo(Reason.INVALID_JSON);
+    assertThat(reasonOf("[{\"id\":\"r-1\",\"text\":\"a\"}]", STRICT))
+        .isEqualTo(Reason.INVALID_JSON);
     assertThat(reasonOf("{\"id\":\"r-1\"}", STRICT)).isEqualTo(Reason.MISSING_FIELD);
     assertThat(reasonOf("{\"text\":\"a\"}", STRICT)).isEqualTo(Reason.MISSING_FIELD);
     assertThat(reasonOf("{\"id\":\"r-1\",\"text\":42}", STRICT)).isEqualTo(Reason.INVALID_FIELD);
-    assertThat(reasonOf("{\"id\":\"has space\",\"text\":\"a\"}", STRICT)).isEqualTo(Reason.INVALID_ID);
-    assertThat(reasonOf("{\"id\":\"" + "x".repeat(129) + "\",\"text\":\"a\"}", STRICT)).isEqualTo(Reason.INVALID_ID);
-    assertThat(reasonOf("{\"id\":\"r-1\",\"model\":\"other\",\"text\":\"a\"}", STRICT)).isEqualTo(Reason.MODEL_MISMATCH);
-    assertThat(reasonOf("{\"id\":\"r-1\",\"text\":\"a\",\"version\":0}", STRICT)).isEqualTo(Reason.INVALID_FIELD);
-    assertThat(reasonOf("{\"id\":\"r-1\",\"text\":\"a\",\"attributes\":{\"n\":1}}", STRICT)).isEqualTo(Reason.INVALID_FIELD);
-    assertThat(reasonOf("{\"id\":\"r-1\",\"text\":\"a\",\"ingestedAt\":\"yesterday\"}", STRICT)).isEqualTo(Reason.INVALID_FIELD);
+    assertThat(reasonOf("{\"id\":\"has space\",\"text\":\"a\"}", STRICT))
+        .isEqualTo(Reason.INVALID_ID);
+    assertThat(reasonOf("{\"id\":\"" + "x".repeat(129) + "\",\"text\":\"a\"}", STRICT))
+        .isEqualTo(Reason.INVALID_ID);
+    assertThat(reasonOf("{\"id\":\"r-1\",\"model\":\"other\",\"text\":\"a\"}", STRICT))
+        .isEqualTo(Reason.MODEL_MISMATCH);
+    assertThat(reasonOf("{\"id\":\"r-1\",\"text\":\"a\",\"version\":0}", STRICT))
+        .isEqualTo(Reason.INVALID_FIELD);
+    assertThat(reasonOf("{\"id\":\"r-1\",\"text\":\"a\",\"attributes\":{\"n\":1}}", STRICT))
+        .isEqualTo(Reason.INVALID_FIELD);
+    assertThat(reasonOf("{\"id\":\"r-1\",\"text\":\"a\",\"ingestedAt\":\"yesterday\"}", STRICT))
+        .isEqualTo(Reason.INVALID_FIELD);
   }
 
   @Test
   void invalidModelNameIsRefused() {
-    assertThat(reasonOf("{\"id\":\"r-1\",\"model\":\"Spam!\",\"text\":\"a\"}",
-        new InferenceRequest.Defaults(null, null, 0L, 100))).isEqualTo(Reason.INVALID_MODEL);
+    assertThat(
+            reasonOf(
+                "{\"id\":\"r-1\",\"model\":\"Spam!\",\"text\":\"a\"}",
+                new InferenceRequest.Defaults(null, null, 0L, 100)))
+        .isEqualTo(Reason.INVALID_MODEL);
   }
 
   @Test
   void invalidUtf8IsRefusedBeforeParsing() {
-    byte[] bytes = {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+    byte[] bytes = {
+      '{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'
+    };
 
     assertThatThrownBy(() -> InferenceRequest.decode(bytes, STRICT))
-        .isInstanceOfSatisfying(EventException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_UTF8));
+        .isInstanceOfSatisfying(
+            EventException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_UTF8));
   }
 
   @Test
@@ -90,12 +114,16 @@ class InferenceRequestTest {
     InferenceRequest.Defaults tenBytes = new InferenceRequest.Defaults("spam", null, 0L, 10);
 
     // "é" is two bytes: five of them fit, six do not.
-    assertThat(InferenceRequest.decode(utf8("{\"id\":\"a\",\"text\":\"ééééé\"}"), tenBytes).text()).hasSize(5);
-    assertThatThrownBy(() -> InferenceRequest.decode(utf8("{\"id\":\"a\",\"text\":\"éééééé\"}"), tenBytes))
-        .isInstanceOfSatisfying(EventException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.TEXT_TOO_LONG);
-          assertThat(e.getMessage()).contains("12 bytes").contains("limit is 10");
-        });
+    assertThat(InferenceRequest.decode(utf8("{\"id\":\"a\",\"text\":\"ééééé\"}"), tenBytes).text())
+        .hasSize(5);
+    assertThatThrownBy(
+            () -> InferenceRequest.decode(utf8("{\"id\":\"a\",\"text\":\"éééééé\"}"), tenBytes))
+        .isInstanceOfSatisfying(
+            EventException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.TEXT_TOO_LONG);
+              assertThat(e.getMessage()).contains("12 bytes").contains("limit is 10");
+            });
     assertThat(InferenceRequest.utf8Length("a\u00e9\u20ac\ud83d\ude00")).isEqualTo(1 + 2 + 3 + 4);
   }
 }

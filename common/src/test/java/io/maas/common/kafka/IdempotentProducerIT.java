@@ -34,14 +34,16 @@ class IdempotentProducerIT {
 
   @Test
   void writesEverythingToTopicsJustProvisioned(TestKafka kafka) throws Exception {
-    Map<String, Object> config = new HashMap<>(new KafkaClients(kafka.bootstrapServers(), "test").producerConfig("p"));
+    Map<String, Object> config =
+        new HashMap<>(new KafkaClients(kafka.bootstrapServers(), "test").producerConfig("p"));
     assertThat(config).doesNotContainKey(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
     // an episode shows as batches expiring; do not wait the default two minutes for it
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     for (int round = 0; round < ROUNDS; round++) {
       String topic = TestKafka.unique("fresh");
-      try (Admin admin = kafka.admin(); KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
+      try (Admin admin = kafka.admin();
+          KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
         new TopicProvisioner(admin).ensureBlocking(List.of(new TopicSpec(topic, 6, Map.of())));
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {

@@ -33,37 +33,61 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecuredKafkaIT {
 
-  private static final String USERS = "org.apache.kafka.common.security.plain.PlainLoginModule required "
-      + "username=\"broker\" password=\"broker-secret\" user_broker=\"broker-secret\" user_maas=\"maas-secret\";";
+  private static final String USERS =
+      "org.apache.kafka.common.security.plain.PlainLoginModule required "
+          + "username=\"broker\" password=\"broker-secret\" user_broker=\"broker-secret\" user_maas=\"maas-secret\";";
 
   @Test
   void theClientFileCarriesSaslCredentialsToEveryClient(@TempDir Path dir) throws Exception {
     int plain = freePort();
     int sasl = freePort();
     int controller = freePort();
-    // The plaintext listener serves the broker itself (and its readiness check); clients use the SASL one.
-    Map<String, String> overrides = Map.of(
-        "listeners", "PLAINTEXT://127.0.0.1:" + plain + ",SASL://127.0.0.1:" + sasl + ",CONTROLLER://127.0.0.1:" + controller,
-        "advertised.listeners", "PLAINTEXT://127.0.0.1:" + plain + ",SASL://127.0.0.1:" + sasl,
-        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "sasl.enabled.mechanisms", "PLAIN",
-        "listener.name.sasl.plain.sasl.jaas.config", USERS);
-    try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), "127.0.0.1", plain, controller, overrides,
-        Duration.ofSeconds(60))) {
+    // The plaintext listener serves the broker itself (and
+    // its readiness check); clients use the SASL one.
+    Map<String, String> overrides =
+        Map.of(
+            "listeners",
+            "PLAINTEXT://127.0.0.1:"
+                + plain
+                + ",SASL://127.0.0.1:"
+                + sasl
+                + ",CONTROLLER://127.0.0.1:"
+                + controller,
+            "advertised.listeners",
+            "PLAINTEXT://127.0.0.1:" + plain + ",SASL://127.0.0.1:" + sasl,
+            "listener.security.protocol.map",
+            "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "sasl.enabled.mechanisms",
+            "PLAIN",
+            "listener.name.sasl.plain.sasl.jaas.config",
+            USERS);
+    try (EmbeddedKafka broker =
+        EmbeddedKafka.start(
+            dir.resolve("kafka"),
+            "127.0.0.1",
+            plain,
+            controller,
+            overrides,
+            Duration.ofSeconds(60))) {
       String bootstrap = "127.0.0.1:" + sasl;
       KafkaClients clients = clients(dir, bootstrap, "maas-secret");
       String topic = "secured." + ProcessHandle.current().pid();
       try (Admin admin = clients.admin()) {
         new TopicProvisioner(admin).ensureBlocking(List.of(new TopicSpec(topic, 2, Map.of())));
       }
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(clients.producerConfig("p")))) {
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(new HashMap<>(clients.producerConfig("p")))) {
         for (int i = 0; i < 10; i++) {
-          producer.send(new ProducerRecord<>(topic, "k" + i, ("v" + i).getBytes())).get(30, TimeUnit.SECONDS);
+          producer
+              .send(new ProducerRecord<>(topic, "k" + i, ("v" + i).getBytes()))
+              .get(30, TimeUnit.SECONDS);
         }
       }
       List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-      try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("c", null)))) {
-        List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+      try (KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(new HashMap<>(clients.consumerConfig("c", null)))) {
+        List<TopicPartition> partitions =
+            List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -75,26 +99,42 @@ class SecuredKafkaIT {
 
       try (Admin wrong = clients(dir, bootstrap, "guess").admin()) {
         assertThatThrownBy(() -> wrong.listTopics().names().get(30, TimeUnit.SECONDS))
-            .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SaslAuthenticationException.class);
+            .isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(SaslAuthenticationException.class);
       }
       Map<String, Object> bare = new HashMap<>(new KafkaClients(bootstrap, "bare").adminConfig());
       bare.put("default.api.timeout.ms", 5_000);
       bare.put("request.timeout.ms", 4_000);
       try (Admin without = Admin.create(bare)) {
         assertThatThrownBy(() -> without.listTopics().names().get(30, TimeUnit.SECONDS))
-            .as("a client without the file does not get in").isInstanceOf(ExecutionException.class);
+            .as("a client without the file does not get in")
+            .isInstanceOf(ExecutionException.class);
       }
     }
   }
 
-  private static KafkaClients clients(Path dir, String bootstrap, String password) throws Exception {
-    Path file = Files.writeString(dir.resolve("client-" + password + ".properties"), String.join("\n",
-        "security.protocol=SASL_PLAINTEXT",
-        "sasl.mechanism=PLAIN",
-        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"maas\" password=\""
-            + password + "\";"));
-    return KafkaClients.of(MaasConfig.from(Settings.load(MaasConfig.DEFAULTS, Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "MAAS_KAFKA_CONFIG_FILE", file.toString()))), "secured");
+  private static KafkaClients clients(Path dir, String bootstrap, String password)
+      throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("client-" + password + ".properties"),
+            String.join(
+                "\n",
+                "security.protocol=SASL_PLAINTEXT",
+                "sasl.mechanism=PLAIN",
+                "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"maas\" password=\""
+                    + password
+                    + "\";"));
+    return KafkaClients.of(
+        MaasConfig.from(
+            Settings.load(
+                MaasConfig.DEFAULTS,
+                Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    bootstrap,
+                    "MAAS_KAFKA_CONFIG_FILE",
+                    file.toString()))),
+        "secured");
   }
 
   private static int freePort() throws Exception {

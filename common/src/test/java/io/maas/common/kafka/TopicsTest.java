@@ -29,6 +29,8 @@ class TopicsTest {
   void stateTopicsAreCompacted() {
     assertThat(Topics.modelsSpec().configs()).containsEntry("cleanup.policy", "compact");
     assertThat(Topics.registrySpec().configs()).containsEntry("cleanup.policy", "compact");
-    assertThat(Topics.modelSpecs("spam", 6, Retention.DEFAULT)).extracting(TopicSpec::partitions).containsOnly(6);
+    assertThat(Topics.modelSpecs("spam", 6, Retention.DEFAULT))
+        .extracting(TopicSpec::partitions)
+        .containsOnly(6);
   }
 }

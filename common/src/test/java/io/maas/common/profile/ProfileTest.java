@@ -29,7 +29,8 @@ class ProfileTest {
     d.add(99);
     d.add(Double.NaN);
     assertThat(d.counts()).containsExactly(3, 2);
-    assertThatThrownBy(() -> new Distribution(new double[] {0, 0})).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Distribution(new double[] {0, 0}))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -37,7 +38,8 @@ class ProfileTest {
     ReferenceProfile.Builder builder = new ReferenceProfile.Builder(List.of("ham", "spam"));
     builder.add("spam", 0.995, TextDescriptors.of("free money", Set.of("free")), "spam");
     builder.add("ham", 0.97, TextDescriptors.of("see you at lunch", Set.of()), "spam");
-    ReferenceProfile profile = ReferenceProfile.fromJson(builder.build(ReferenceProfile.TRAINING, true).toJson());
+    ReferenceProfile profile =
+        ReferenceProfile.fromJson(builder.build(ReferenceProfile.TRAINING, true).toJson());
     assertThat(profile.examples()).isEqualTo(2);
     assertThat(profile.labels()).containsEntry("ham", 1L).containsEntry("spam", 1L);
     int high = profile.confidence().bin(0.995);

@@ -26,8 +26,17 @@ class WordSetTest {
   @Test
   void descriptorsAgainstAWordSetEqualThoseAgainstAPlainSet() {
     Random random = new Random(7);
-    List<String> texts = new ArrayList<>(List.of("", " ", "FREE free Free fReE", "Straße STRASSE ΣΊΣΥΦΟΣ σίσυφος",
-        "İstanbul ISTANBUL istanbul", "x😀y 42 4two", "a\u0000b\tc", "End with a word"));
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "",
+                " ",
+                "FREE free Free fReE",
+                "Straße STRASSE ΣΊΣΥΦΟΣ σίσυφος",
+                "İstanbul ISTANBUL istanbul",
+                "x😀y 42 4two",
+                "a\u0000b\tc",
+                "End with a word"));
     for (int i = 0; i < 500; i++) {
       StringBuilder text = new StringBuilder();
       int length = random.nextInt(60);
@@ -43,8 +52,11 @@ class WordSetTest {
     WordSet wordSet = WordSet.of(vocabulary);
 
     for (String text : texts) {
-      assertThat(TextDescriptors.of(text, wordSet)).as(text).isEqualTo(TextDescriptors.of(text, Set.copyOf(vocabulary)));
+      assertThat(TextDescriptors.of(text, wordSet))
+          .as(text)
+          .isEqualTo(TextDescriptors.of(text, Set.copyOf(vocabulary)));
     }
-    assertThat(TextDescriptors.of("FREE money", WordSet.of(List.of("free"))).unseenWords()).isEqualTo(0.5);
+    assertThat(TextDescriptors.of("FREE money", WordSet.of(List.of("free"))).unseenWords())
+        .isEqualTo(0.5);
   }
 }

@@ -29,8 +29,17 @@ import java.util.Map;
  *                       one serves, 1-100 (default 25); lower makes swaps slower and less felt on a small machine
  */
 public record InferenceConfig(
-    MaasConfig maas, int batchSize, int batchWaitMs, int intraOpThreads, int interOpThreads, String device,
-    boolean exactlyOnce, int maxTextBytes, String groupId, String worker, int loadCpuPercent) {
+    MaasConfig maas,
+    int batchSize,
+    int batchWaitMs,
+    int intraOpThreads,
+    int interOpThreads,
+    String device,
+    boolean exactlyOnce,
+    int maxTextBytes,
+    String groupId,
+    String worker,
+    int loadCpuPercent) {
 
   public static final Map<String, String> DEFAULTS;
 

@@ -31,13 +31,15 @@ final class AtLeastOnceSink implements ResultSink {
     }
     AtomicInteger unacknowledged = new AtomicInteger(outputs.size());
     for (ProducerRecord<String, byte[]> record : outputs) {
-      producer.send(record, (metadata, error) -> {
-        if (error != null) {
-          failed.accept(error);
-        } else if (unacknowledged.decrementAndGet() == 0) {
-          batch.forEach(p -> p.done().run());
-        }
-      });
+      producer.send(
+          record,
+          (metadata, error) -> {
+            if (error != null) {
+              failed.accept(error);
+            } else if (unacknowledged.decrementAndGet() == 0) {
+              batch.forEach(p -> p.done().run());
+            }
+          });
     }
   }
 
@@ -52,10 +54,8 @@ final class AtLeastOnceSink implements ResultSink {
   }
 
   @Override
-  public void finish(boolean failed) {
-  }
+  public void finish(boolean failed) {}
 
   @Override
-  public void abort() {
-  }
+  public void abort() {}
 }

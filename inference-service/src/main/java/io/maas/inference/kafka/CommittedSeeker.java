@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class CommittedSeeker {
 
   private static final Logger LOG = LoggerFactory.getLogger(CommittedSeeker.class);
+
   /** How long one attempt to read committed offsets may block; the loop tries again after it. */
   private static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(5);
 
@@ -60,8 +61,11 @@ final class CommittedSeeker {
     } catch (KafkaException e) {
       if (unsoughtSince < 0) {
         unsoughtSince = System.nanoTime();
-        LOG.warn("Cannot read the committed offsets of {} partitions to read them again ({}); polling waits until "
-            + "Kafka answers", unsought.size(), e.toString());
+        LOG.warn(
+            "Cannot read the committed offsets of {} partitions to read them again ({}); polling waits until "
+                + "Kafka answers",
+            unsought.size(),
+            e.toString());
       }
       return false;
     }
@@ -74,7 +78,9 @@ final class CommittedSeeker {
       }
     }
     if (unsoughtSince >= 0) {
-      LOG.info("Read the committed offsets of {} partitions after {} s; polling again", unsought.size(),
+      LOG.info(
+          "Read the committed offsets of {} partitions after {} s; polling again",
+          unsought.size(),
           TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - unsoughtSince));
       unsoughtSince = -1;
     }

@@ -28,12 +28,10 @@ final class ConsumerLag {
    * @param inFlight        records fetched and not yet done
    * @param oldestTimestamp the timestamp (epoch ms) of the oldest of those in flight
    */
-  record Partition(TopicPartition partition, long behind, int inFlight, long oldestTimestamp) {
-  }
+  record Partition(TopicPartition partition, long behind, int inFlight, long oldestTimestamp) {}
 
   /** One topic's lag over the assigned partitions. */
-  record Topic(long records, double seconds) {
-  }
+  record Topic(long records, double seconds) {}
 
   private final LongSupplier clock;
   private final Map<TopicPartition, Long> laggingSince = new HashMap<>();

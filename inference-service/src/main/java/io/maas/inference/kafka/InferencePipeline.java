@@ -60,10 +60,13 @@ public final class InferencePipeline extends ConsumerThread {
   private final LagGauges lag;
   private final RequestDecoder decoder;
   private volatile boolean polling;
+
   /** Bumped at each rewind, on the consumer's thread: batches read before it are dropped by the worker. */
   private volatile long epoch;
+
   /** The consumer's group metadata, for transactions; set on the consumer's thread, read by the worker's. */
   private volatile ConsumerGroupMetadata groupMetadata;
+
   // One attempt's clients, on the consumer's thread (its rebalance listener included).
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
@@ -78,7 +81,12 @@ public final class InferencePipeline extends ConsumerThread {
     this.config = config;
     this.clients = clients;
     this.models = models;
-    this.batcher = new Batcher<>(config.batchSize(), config.batchWaitMs(), TimeUnit.MILLISECONDS, Pending::receivedNanos);
+    this.batcher =
+        new Batcher<>(
+            config.batchSize(),
+            config.batchWaitMs(),
+            TimeUnit.MILLISECONDS,
+            Pending::receivedNanos);
     this.lag = new LagGauges(config.groupId(), offsets);
     this.decoder = new RequestDecoder(models, offsets, config.maxTextBytes());
   }
@@ -97,19 +105,26 @@ public final class InferencePipeline extends ConsumerThread {
 
   private void pipeline() throws InterruptedException {
     try (KafkaConsumer<String, byte[]> c = PipelineClients.consumer(config, clients);
-         KafkaProducer<String, byte[]> p = PipelineClients.producer(config, clients)) {
+        KafkaProducer<String, byte[]> p = PipelineClients.producer(config, clients)) {
       consumer = c;
       attach(c);
       producer = p;
       seeker = new CommittedSeeker(c);
       backpressure = new Backpressure(c, batcher, config.batchSize() * 4);
       // revoked: what is done is made durable first; lost: another member owns them already
-      subscription = new ModelSubscription(c, models, revoked -> rewind(revoked, true), lost -> rewind(lost, false));
+      subscription =
+          new ModelSubscription(
+              c, models, revoked -> rewind(revoked, true), lost -> rewind(lost, false));
       if (config.exactlyOnce()) {
         p.initTransactions();
       }
-      worker = new ModelWorker(models, batcher, config.worker(),
-          failed -> PipelineClients.sink(config, p, () -> groupMetadata, failed), () -> epoch);
+      worker =
+          new ModelWorker(
+              models,
+              batcher,
+              config.worker(),
+              failed -> PipelineClients.sink(config, p, () -> groupMetadata, failed),
+              () -> epoch);
       worker.start();
       try {
         loop();
@@ -128,8 +143,12 @@ public final class InferencePipeline extends ConsumerThread {
   private void loop() throws InterruptedException {
     lastCommit = System.nanoTime();
     polling = true;
-    LOG.info("Inference pipeline started: group {}, batches of up to {} waiting at most {} ms, {} delivery, worker {}",
-        config.groupId(), config.batchSize(), config.batchWaitMs(), config.exactlyOnce() ? "exactly-once" : "at-least-once",
+    LOG.info(
+        "Inference pipeline started: group {}, batches of up to {} waiting at most {} ms, {} delivery, worker {}",
+        config.groupId(),
+        config.batchSize(),
+        config.batchWaitMs(),
+        config.exactlyOnce() ? "exactly-once" : "at-least-once",
         config.worker());
     while (running()) {
       boolean following = subscription.follow();
@@ -180,14 +199,17 @@ public final class InferencePipeline extends ConsumerThread {
       return;
     }
     lastCommit = System.nanoTime();
-    // exactly-once commits offsets in the worker's transactions: there the tracker only measures lag
+    // exactly-once commits offsets in the worker's
+    // transactions: there the tracker only measures lag
     Map<TopicPartition, OffsetAndMetadata> done = offsets.advance();
     if (!config.exactlyOnce() && !done.isEmpty()) {
-      consumer.commitAsync(done, (committed, error) -> {
-        if (error != null) {
-          LOG.debug("An offset commit failed ({}); a later one covers it", error.toString());
-        }
-      });
+      consumer.commitAsync(
+          done,
+          (committed, error) -> {
+            if (error != null) {
+              LOG.debug("An offset commit failed ({}); a later one covers it", error.toString());
+            }
+          });
     }
   }
 
@@ -200,14 +222,15 @@ public final class InferencePipeline extends ConsumerThread {
   private void rewind(Collection<TopicPartition> leaving, boolean commit) {
     epoch++;
     batcher.clear();
-    worker.exclusive(() -> {
-      if (commit) {
-        settle();
-      } else {
-        worker.abortOpen();
-      }
-      worker.recover();
-    });
+    worker.exclusive(
+        () -> {
+          if (commit) {
+            settle();
+          } else {
+            worker.abortOpen();
+          }
+          worker.recover();
+        });
     offsets.clear();
     seeker.rewindAllBut(leaving);
     seeker.seek();
@@ -228,7 +251,9 @@ public final class InferencePipeline extends ConsumerThread {
     } catch (WakeupException e) {
       throw e;
     } catch (RuntimeException e) {
-      LOG.warn("Could not commit what was done before a rewind ({}); it will be read again", e.toString());
+      LOG.warn(
+          "Could not commit what was done before a rewind ({}); it will be read again",
+          e.toString());
     }
   }
 }

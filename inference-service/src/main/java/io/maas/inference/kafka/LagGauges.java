@@ -41,15 +41,18 @@ final class LagGauges {
     List<ConsumerLag.Partition> partitions = new ArrayList<>();
     for (TopicPartition tp : consumer.assignment()) {
       OffsetTracker.InFlight inFlight = offsets.inFlight(tp);
-      // empty until the consumer has fetched from the partition once: nothing known to be behind yet
+      // empty until the consumer has fetched from the
+      // partition once: nothing known to be behind yet
       long behind = consumer.currentLag(tp).orElse(0);
-      partitions.add(new ConsumerLag.Partition(tp, behind, inFlight.records(), inFlight.oldestTimestamp()));
+      partitions.add(
+          new ConsumerLag.Partition(tp, behind, inFlight.records(), inFlight.oldestTimestamp()));
     }
     Map<String, ConsumerLag.Topic> measured = lag.measure(partitions);
-    measured.forEach((topic, l) -> {
-      MaasMetrics.CONSUMER_LAG.labels(group, topic).set(l.records());
-      MaasMetrics.CONSUMER_LAG_SECONDS.labels(group, topic).set(l.seconds());
-    });
+    measured.forEach(
+        (topic, l) -> {
+          MaasMetrics.CONSUMER_LAG.labels(group, topic).set(l.records());
+          MaasMetrics.CONSUMER_LAG_SECONDS.labels(group, topic).set(l.seconds());
+        });
     for (String topic : topics) {
       if (!measured.containsKey(topic)) {
         remove(topic);

@@ -25,25 +25,28 @@ final class ModelSubscription {
    * @param revoked partitions given up in a rebalance: what is done is to be made durable, so the next owner does not repeat it
    * @param lost partitions already owned by another member: nothing of theirs can be committed
    */
-  ModelSubscription(KafkaConsumer<String, byte[]> consumer, ModelManager models, Consumer<Collection<TopicPartition>> revoked,
+  ModelSubscription(
+      KafkaConsumer<String, byte[]> consumer,
+      ModelManager models,
+      Consumer<Collection<TopicPartition>> revoked,
       Consumer<Collection<TopicPartition>> lost) {
     this.consumer = consumer;
     this.models = models;
-    this.listener = new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        revoked.accept(partitions);
-      }
+    this.listener =
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            revoked.accept(partitions);
+          }
 
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      }
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
 
-      @Override
-      public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        lost.accept(partitions);
-      }
-    };
+          @Override
+          public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            lost.accept(partitions);
+          }
+        };
   }
 
   /** Follows the models served now; false while none is, and there is nothing to poll. */

@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -24,12 +24,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class PipelineClients {
 
-  private PipelineClients() {
-  }
+  private PipelineClients() {}
 
   static KafkaConsumer<String, byte[]> consumer(InferenceConfig config, KafkaClients clients) {
-    Map<String, Object> consumerConfig = new HashMap<>(clients.consumerConfig("pipeline", config.groupId()));
-    consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchSize() * 4));
+    Map<String, Object> consumerConfig =
+        new HashMap<>(clients.consumerConfig("pipeline", config.groupId()));
+    consumerConfig.put(
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchSize() * 4));
     // New models' request topics join the subscription within seconds.
     consumerConfig.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
     // Static membership: an instance restarted under the same worker name takes its partitions
@@ -37,7 +38,8 @@ final class PipelineClients {
     consumerConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.worker());
     consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
     consumerConfig.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
-    return new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+    return new KafkaConsumer<>(
+        consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   static KafkaProducer<String, byte[]> producer(InferenceConfig config, KafkaClients clients) {
@@ -53,8 +55,11 @@ final class PipelineClients {
   }
 
   /** The delivery mode's sink, around the model worker's failure handler. */
-  static ResultSink sink(InferenceConfig config, Producer<String, byte[]> producer,
-      Supplier<ConsumerGroupMetadata> groupMetadata, Consumer<Exception> failed) {
+  static ResultSink sink(
+      InferenceConfig config,
+      Producer<String, byte[]> producer,
+      Supplier<ConsumerGroupMetadata> groupMetadata,
+      Consumer<Exception> failed) {
     return config.exactlyOnce()
         ? new TransactionalSink(producer, transactionalId(config), groupMetadata, failed)
         : new AtLeastOnceSink(producer, failed);

@@ -39,12 +39,13 @@ public final class PipelineVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return vertx.executeBlocking(() -> {
-      pipeline.close();
-      watcher.close();
-      models.close();
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          pipeline.close();
+          watcher.close();
+          models.close();
+          return null;
+        });
   }
 
   public ModelManager models() {

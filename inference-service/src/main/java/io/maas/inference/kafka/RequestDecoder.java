@@ -51,15 +51,28 @@ final class RequestDecoder {
         InferenceRequest request = null;
         EventException refused = null;
         try {
-          request = InferenceRequest.decode(record.value() == null ? new byte[0] : record.value(),
-              new InferenceRequest.Defaults(model, record.key() == null ? null : record::key, record.timestamp(), maxTextBytes));
+          request =
+              InferenceRequest.decode(
+                  record.value() == null ? new byte[0] : record.value(),
+                  new InferenceRequest.Defaults(
+                      model,
+                      record.key() == null ? null : record::key,
+                      record.timestamp(),
+                      maxTextBytes));
         } catch (EventException e) {
           refused = e;
         }
-        TextDescriptors descriptors = request == null || slots == null ? null : TextDescriptors.of(request.text(), vocabulary);
-        OffsetTracker.Mark mark = offsets.track(partition, record.offset(),
-            record.timestamp() >= 0 ? record.timestamp() : fetchedAt);
-        queued.add(new Pending(record, request, refused, now, epoch, mark::done, descriptors, vocabulary));
+        TextDescriptors descriptors =
+            request == null || slots == null
+                ? null
+                : TextDescriptors.of(request.text(), vocabulary);
+        OffsetTracker.Mark mark =
+            offsets.track(
+                partition,
+                record.offset(),
+                record.timestamp() >= 0 ? record.timestamp() : fetchedAt);
+        queued.add(
+            new Pending(record, request, refused, now, epoch, mark::done, descriptors, vocabulary));
       }
     }
     return byModel;

@@ -12,13 +12,22 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 final class TransactionFencedException extends IllegalStateException {
 
   TransactionFencedException(String transactionalId, ProducerFencedException cause) {
-    super("the transactional id " + transactionalId + " was fenced: by the coordinator after a transaction outlived its"
-        + " timeout, or by another instance (each needs its own MAAS_INFERENCE_WORKER)", cause);
+    super(
+        "the transactional id "
+            + transactionalId
+            + " was fenced: by the coordinator after a transaction outlived its"
+            + " timeout, or by another instance (each needs its own MAAS_INFERENCE_WORKER)",
+        cause);
   }
 
   /** The producer could not abort: it is in a fatal error state. */
   TransactionFencedException(String transactionalId, RuntimeException abortFailure) {
-    super("the transactional producer " + transactionalId + " could not abort its transaction ("
-        + abortFailure.getMessage() + "); a new producer takes the id over", abortFailure);
+    super(
+        "the transactional producer "
+            + transactionalId
+            + " could not abort its transaction ("
+            + abortFailure.getMessage()
+            + "); a new producer takes the id over",
+        abortFailure);
   }
 }

@@ -43,7 +43,8 @@ final class TransactionalSink implements ResultSink {
   static final long TRANSACTION_MILLIS = 20;
 
   private enum Ending {
-    COMMIT, ABORT
+    COMMIT,
+    ABORT
   }
 
   private final Producer<String, byte[]> producer;
@@ -52,10 +53,13 @@ final class TransactionalSink implements ResultSink {
   private final Consumer<Exception> failed;
   private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
   private final List<Runnable> marks = new ArrayList<>();
+
   /** When the open transaction began ({@link System#nanoTime}); -1 when none is open. */
   private long started = -1;
+
   /** A commit or abort that timed out, to be retried before anything else; null when none. */
   private Ending unfinished;
+
   private TransactionFencedException lost;
 
   /**
@@ -63,7 +67,10 @@ final class TransactionalSink implements ResultSink {
    * @param groupMetadata the consumer's group metadata, sent with the offsets
    * @param failed told of a transaction that did not commit
    */
-  TransactionalSink(Producer<String, byte[]> producer, String transactionalId, Supplier<ConsumerGroupMetadata> groupMetadata,
+  TransactionalSink(
+      Producer<String, byte[]> producer,
+      String transactionalId,
+      Supplier<ConsumerGroupMetadata> groupMetadata,
       Consumer<Exception> failed) {
     this.producer = producer;
     this.transactionalId = transactionalId;
@@ -88,8 +95,10 @@ final class TransactionalSink implements ResultSink {
       throw new TransactionFencedException(transactionalId, e);
     }
     for (Pending p : batch) {
-      offsets.merge(new TopicPartition(p.record().topic(), p.record().partition()),
-          new OffsetAndMetadata(p.record().offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
+      offsets.merge(
+          new TopicPartition(p.record().topic(), p.record().partition()),
+          new OffsetAndMetadata(p.record().offset() + 1),
+          (a, b) -> a.offset() >= b.offset() ? a : b);
       marks.add(p.done());
     }
   }
@@ -105,7 +114,8 @@ final class TransactionalSink implements ResultSink {
     if (began < 0) {
       return 0;
     }
-    return Math.max(0, TRANSACTION_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+    return Math.max(
+        0, TRANSACTION_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
   }
 
   @Override
@@ -131,7 +141,8 @@ final class TransactionalSink implements ResultSink {
     try {
       producer.commitTransaction();
     } catch (TimeoutException e) {
-      // It may still commit: the consumer's side reads the committed offsets again once the outcome is known.
+      // It may still commit: the consumer's side reads the
+      // committed offsets again once the outcome is known.
       unfinished = Ending.COMMIT;
       drop();
       failed.accept(e);
@@ -155,14 +166,18 @@ final class TransactionalSink implements ResultSink {
       producer.abortTransaction();
     } catch (TimeoutException e) {
       unfinished = Ending.ABORT;
-      LOG.warn("Aborting the transaction timed out ({}); the abort is retried before the next transaction", e.getMessage());
+      LOG.warn(
+          "Aborting the transaction timed out ({}); the abort is retried before the next transaction",
+          e.getMessage());
     } catch (RuntimeException e) {
       // An abort clears an abortable error; one that fails leaves the producer in a fatal state,
       // where every later call fails at once: only a new producer gets out of it.
       LOG.warn("Aborting the transaction failed: {}; a new producer takes over", e.toString());
       // The next send throws it, after the pipeline read again from the committed offsets.
-      lost = e instanceof ProducerFencedException fenced ? new TransactionFencedException(transactionalId, fenced)
-          : new TransactionFencedException(transactionalId, e);
+      lost =
+          e instanceof ProducerFencedException fenced
+              ? new TransactionFencedException(transactionalId, fenced)
+              : new TransactionFencedException(transactionalId, e);
     }
   }
 
@@ -193,10 +208,14 @@ final class TransactionalSink implements ResultSink {
       throw e;
     }
     unfinished = null;
-    LOG.info("The transaction's {} that had timed out went through when made again", ending.name().toLowerCase(Locale.ROOT));
+    LOG.info(
+        "The transaction's {} that had timed out went through when made again",
+        ending.name().toLowerCase(Locale.ROOT));
   }
 
   private RuntimeException typed(RuntimeException e) {
-    return e instanceof ProducerFencedException fenced ? new TransactionFencedException(transactionalId, fenced) : e;
+    return e instanceof ProducerFencedException fenced
+        ? new TransactionFencedException(transactionalId, fenced)
+        : e;
   }
 }

@@ -44,8 +44,12 @@ final class ArtifactCache {
       return dir;
     }
     Path archive = download(slot, pacer);
-    Path staging = Files.createDirectories(models).resolve(slot.sha256() + ".tmp-" + System.nanoTime());
-    ModelArchive.unpack(pacer.paced(Files.newInputStream(archive), PACING_CHUNK), staging, ModelArchive.Limits.defaults());
+    Path staging =
+        Files.createDirectories(models).resolve(slot.sha256() + ".tmp-" + System.nanoTime());
+    ModelArchive.unpack(
+        pacer.paced(Files.newInputStream(archive), PACING_CHUNK),
+        staging,
+        ModelArchive.Limits.defaults());
     Files.writeString(staging.resolve(".complete"), slot.artifact());
     try {
       Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -68,21 +72,24 @@ final class ArtifactCache {
     }
     Path part = artifacts.resolve(slot.sha256() + ".part-" + System.nanoTime());
     // HttpURLConnection, not the JDK HttpClient: it reads on the calling thread, the loader at its
-    // background priority, where the HttpClient reads on a selector thread of its own at the serving
-    // threads' priority. And it speaks HTTP/1.1 over plain http, where the HttpClient upgrades to h2c:
-    // a file sent over HTTP/2 is read and framed in the registry's JVM (280-580 ms of its CPU per
-    // 16 MB artifact) rather than handed to the kernel's sendfile (20-70 ms). On two cores both were
-    // felt as latency during a swap (DEPLOYING.md).
-    HttpURLConnection connection = (HttpURLConnection) URI.create(slot.artifact()).toURL().openConnection();
+    // background priority, where the HttpClient reads on a selector thread of its own at the
+    // serving threads' priority. And it speaks HTTP/1.1 over plain http, where the HttpClient
+    // upgrades to h2c: a file sent over HTTP/2 is read and framed in the registry's JVM (280-580 ms
+    // of its CPU per 16 MB artifact) rather than handed to the kernel's sendfile (20-70 ms). On two
+    // cores both were felt as latency during a swap (DEPLOYING.md).
+    HttpURLConnection connection =
+        (HttpURLConnection) URI.create(slot.artifact()).toURL().openConnection();
     connection.setConnectTimeout(10_000);
     connection.setReadTimeout(READ_TIMEOUT_MILLIS);
     MessageDigest sha = Digests.sha256();
     try {
       int status = connection.getResponseCode();
       if (status != 200) {
-        throw new ModelException("download_failed", "GET " + slot.artifact() + " answered HTTP " + status);
+        throw new ModelException(
+            "download_failed", "GET " + slot.artifact() + " answered HTTP " + status);
       }
-      try (InputStream in = new DigestInputStream(pacer.paced(connection.getInputStream(), PACING_CHUNK), sha)) {
+      try (InputStream in =
+          new DigestInputStream(pacer.paced(connection.getInputStream(), PACING_CHUNK), sha)) {
         Files.copy(in, part);
       }
     } catch (IOException | RuntimeException e) {
@@ -94,8 +101,14 @@ final class ArtifactCache {
     String actual = Digests.hex(sha);
     if (!actual.equals(slot.sha256())) {
       Files.deleteIfExists(part);
-      throw new ModelException("checksum_mismatch", "the artifact from " + slot.artifact() + " has sha256 " + actual
-          + ", the deployment says " + slot.sha256());
+      throw new ModelException(
+          "checksum_mismatch",
+          "the artifact from "
+              + slot.artifact()
+              + " has sha256 "
+              + actual
+              + ", the deployment says "
+              + slot.sha256());
     }
     Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
     return target;

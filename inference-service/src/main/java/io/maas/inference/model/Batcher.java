@@ -28,8 +28,7 @@ import java.util.function.ToLongFunction;
 public final class Batcher<T> {
 
   /** Items of one model, oldest first, at most the batch size. */
-  public record Batch<T>(String model, List<T> items) {
-  }
+  public record Batch<T>(String model, List<T> items) {}
 
   private final int maxSize;
   private final long maxWaitNanos;
@@ -46,7 +45,8 @@ public final class Batcher<T> {
   }
 
   /** @param clock nanoseconds, the same clock as {@code arrivedAt} */
-  public Batcher(int maxSize, long maxWait, TimeUnit unit, ToLongFunction<T> arrivedAt, LongSupplier clock) {
+  public Batcher(
+      int maxSize, long maxWait, TimeUnit unit, ToLongFunction<T> arrivedAt, LongSupplier clock) {
     if (maxSize < 1) {
       throw new IllegalArgumentException("maxSize must be at least 1");
     }
@@ -76,7 +76,8 @@ public final class Batcher<T> {
    * one to fill or fall due; null when none did. Full batches go first, then the model whose
    * oldest item has waited longest.
    */
-  public Batch<T> take(Predicate<String> servable, long timeout, TimeUnit unit) throws InterruptedException {
+  public Batch<T> take(Predicate<String> servable, long timeout, TimeUnit unit)
+      throws InterruptedException {
     long deadline = clock.getAsLong() + unit.toNanos(timeout);
     lock.lock();
     try {
@@ -175,7 +176,8 @@ public final class Batcher<T> {
     String due = null;
     long oldestFull = Long.MAX_VALUE;
     long oldestDue = Long.MAX_VALUE;
-    for (Iterator<Map.Entry<String, ArrayDeque<T>>> it = queues.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, ArrayDeque<T>>> it = queues.entrySet().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, ArrayDeque<T>> entry = it.next();
       ArrayDeque<T> queue = entry.getValue();
       if (queue.isEmpty() || !servable.test(entry.getKey())) {

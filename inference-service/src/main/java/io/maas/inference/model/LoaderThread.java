@@ -22,11 +22,14 @@ final class LoaderThread implements Executor {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoaderThread.class);
 
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "maas-model-loader");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "maas-model-loader");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   /** Whether the thread has gone to the background priority; read and set on that thread only. */
   private boolean background;
 
@@ -35,15 +38,17 @@ final class LoaderThread implements Executor {
     Context context = vertx.getOrCreateContext();
     Promise<T> promise = Promise.promise();
     try {
-      executor.execute(() -> {
-        try {
-          T result = work.call();
-          context.runOnContext(v -> promise.complete(result));
-        } catch (Throwable e) {
-          // an Error too (a native library that does not link): the model's next deployment must not wait forever
-          context.runOnContext(v -> promise.fail(e));
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              T result = work.call();
+              context.runOnContext(v -> promise.complete(result));
+            } catch (Throwable e) {
+              // an Error too (a native library that does not link): the model's next
+              // deployment must not wait forever
+              context.runOnContext(v -> promise.fail(e));
+            }
+          });
     } catch (RejectedExecutionException closed) {
       return Future.failedFuture(new IllegalStateException("the model manager is closed"));
     }
@@ -68,9 +73,13 @@ final class LoaderThread implements Executor {
     background = true;
     String notLowered = Niceness.lowerCurrentThread();
     if (notLowered == null) {
-      LOG.info("Versions load and close at nice {} from now on, beside the versions serving", Niceness.BACKGROUND);
+      LOG.info(
+          "Versions load and close at nice {} from now on, beside the versions serving",
+          Niceness.BACKGROUND);
     } else {
-      LOG.warn("Versions load at the serving threads' CPU priority ({}); only their pacing keeps a swap light", notLowered);
+      LOG.warn(
+          "Versions load at the serving threads' CPU priority ({}); only their pacing keeps a swap light",
+          notLowered);
     }
   }
 
@@ -79,7 +88,8 @@ final class LoaderThread implements Executor {
     executor.shutdown();
     try {
       if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.warn("Loading or closing a model version still runs after 30 s; shutting down without it");
+        LOG.warn(
+            "Loading or closing a model version still runs after 30 s; shutting down without it");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -47,8 +47,10 @@ public final class ModelManager {
   private final RevisionLoads loads = new RevisionLoads();
   private final Map<String, ServedModel.Slots> slots = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
+
   /** On the Vert.x context only: the revision waiting for the model's load in progress, and whether one is. */
   private final Map<String, ModelDeployment> pending = new HashMap<>();
+
   private final Map<String, Boolean> loading = new HashMap<>();
   private final List<Consumer<ServedModel>> unloaded = new CopyOnWriteArrayList<>();
   private final LoaderThread loader = new LoaderThread();
@@ -94,69 +96,99 @@ public final class ModelManager {
       return;
     }
     loading.put(model, true);
-    load(deployment).onComplete(ar -> {
-      loading.put(model, false);
-      ModelDeployment next = pending.remove(model);
-      if (next != null) {
-        deploy(next);
-      }
-    });
+    load(deployment)
+        .onComplete(
+            ar -> {
+              loading.put(model, false);
+              ModelDeployment next = pending.remove(model);
+              if (next != null) {
+                deploy(next);
+              }
+            });
   }
 
   private Future<Void> load(ModelDeployment deployment) {
     String model = deployment.model();
     ServedModel.Slots current = slots.get(model);
     if (deployment.production() == null) {
-      LOG.warn("Deployment revision {} of {} names no production version; keeping what serves", deployment.revision(), model);
+      LOG.warn(
+          "Deployment revision {} of {} names no production version; keeping what serves",
+          deployment.revision(),
+          model);
       return Future.succeededFuture();
     }
     loads.start(deployment);
-    return loader.submit(vertx, () -> {
-          if (!slots.isEmpty()) {
-            loader.intoBackground();
-          }
-          // versions this revision loads anew: closed again if another one of the revision fails
-          List<ServedModel> loaded = new ArrayList<>();
-          try {
-            return new ServedModel.Slots(deployment.revision(),
-                reuseOrLoad(model, Role.PRODUCTION, deployment.production(), current, loaded),
-                deployment.canary() == null ? null : reuseOrLoad(model, Role.CANARY, deployment.canary(), current, loaded),
-                deployment.canary() == null ? 0 : deployment.canary().weight(),
-                deployment.shadow() == null ? null : reuseOrLoad(model, Role.SHADOW, deployment.shadow(), current, loaded));
-          } catch (IOException | RuntimeException e) {
-            loaded.forEach(ServedModel::retire);
-            throw e;
-          }
-        })
-        .onSuccess(next -> {
-          slots.put(model, next);
-          loads.served(model);
-          failures.remove(model);
-          // gauges first: a retired version that is idle closes, and drops its series, at once
-          LoadMetrics.loaded(model, current, 0);
-          LoadMetrics.loaded(model, next, 1);
-          if (current != null) {
-            current.all().stream().filter(old -> next.all().stream().noneMatch(n -> n == old)).forEach(ServedModel::retire);
-          }
-          LOG.info("Model {} revision {} serving: production v{}{}{}", model, deployment.revision(),
-              next.production().version(),
-              next.canary() == null ? "" : ", canary v" + next.canary().version() + " (" + next.canaryWeight() + ")",
-              next.shadow() == null ? "" : ", shadow v" + next.shadow().version());
-        })
-        .onFailure(e -> {
-          String why = String.valueOf(e.getMessage() == null ? e : e.getMessage());
-          failures.put(model, why);
-          loads.failed(model);
-          LOG.error("Model {} revision {} failed to load: {}; {}", model, deployment.revision(), why,
-              current == null ? "nothing serves this model yet" : "production v" + current.production().version() + " keeps serving");
-        })
+    return loader
+        .submit(
+            vertx,
+            () -> {
+              if (!slots.isEmpty()) {
+                loader.intoBackground();
+              }
+              // versions this revision loads anew: closed
+              // again if another one of the revision fails
+              List<ServedModel> loaded = new ArrayList<>();
+              try {
+                return new ServedModel.Slots(
+                    deployment.revision(),
+                    reuseOrLoad(model, Role.PRODUCTION, deployment.production(), current, loaded),
+                    deployment.canary() == null
+                        ? null
+                        : reuseOrLoad(model, Role.CANARY, deployment.canary(), current, loaded),
+                    deployment.canary() == null ? 0 : deployment.canary().weight(),
+                    deployment.shadow() == null
+                        ? null
+                        : reuseOrLoad(model, Role.SHADOW, deployment.shadow(), current, loaded));
+              } catch (IOException | RuntimeException e) {
+                loaded.forEach(ServedModel::retire);
+                throw e;
+              }
+            })
+        .onSuccess(
+            next -> {
+              slots.put(model, next);
+              loads.served(model);
+              failures.remove(model);
+              // gauges first: a retired version that is idle closes, and drops its series, at once
+              LoadMetrics.loaded(model, current, 0);
+              LoadMetrics.loaded(model, next, 1);
+              if (current != null) {
+                current.all().stream()
+                    .filter(old -> next.all().stream().noneMatch(n -> n == old))
+                    .forEach(ServedModel::retire);
+              }
+              LOG.info(
+                  "Model {} revision {} serving: production v{}{}{}",
+                  model,
+                  deployment.revision(),
+                  next.production().version(),
+                  next.canary() == null
+                      ? ""
+                      : ", canary v" + next.canary().version() + " (" + next.canaryWeight() + ")",
+                  next.shadow() == null ? "" : ", shadow v" + next.shadow().version());
+            })
+        .onFailure(
+            e -> {
+              String why = String.valueOf(e.getMessage() == null ? e : e.getMessage());
+              failures.put(model, why);
+              loads.failed(model);
+              LOG.error(
+                  "Model {} revision {} failed to load: {}; {}",
+                  model,
+                  deployment.revision(),
+                  why,
+                  current == null
+                      ? "nothing serves this model yet"
+                      : "production v" + current.production().version() + " keeps serving");
+            })
         .mapEmpty();
   }
 
   /** A version closed: its series go, unless the same version number serves again (a rollback raced its close). */
   private void closed(ServedModel served) {
     ServedModel.Slots now = slots.get(served.model());
-    if (now != null && now.all().stream().anyMatch(s -> s != served && s.version() == served.version())) {
+    if (now != null
+        && now.all().stream().anyMatch(s -> s != served && s.version() == served.version())) {
       return;
     }
     LoadMetrics.forget(served);
@@ -164,8 +196,13 @@ public final class ModelManager {
   }
 
   /** Blocking: a version already loaded for this model is shared, anything else is loaded. */
-  private ServedModel reuseOrLoad(String model, Role role, ModelDeployment.Slot slot, ServedModel.Slots current,
-      List<ServedModel> loaded) throws IOException {
+  private ServedModel reuseOrLoad(
+      String model,
+      Role role,
+      ModelDeployment.Slot slot,
+      ServedModel.Slots current,
+      List<ServedModel> loaded)
+      throws IOException {
     List<ServedModel> candidates = new ArrayList<>(loaded);
     if (current != null) {
       candidates.addAll(0, current.all());
@@ -181,11 +218,23 @@ public final class ModelManager {
       version = versions.load(model, role, slot);
     } catch (IOException | RuntimeException e) {
       LoadMetrics.LOAD_FAILURES.labels(model, String.valueOf(slot.version())).inc();
-      loads.set(model, role, LoadState.FAILED, String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+      loads.set(
+          model,
+          role,
+          LoadState.FAILED,
+          String.valueOf(e.getMessage() == null ? e : e.getMessage()));
       throw e;
     }
-    ServedModel served = new ServedModel(model, slot.version(), slot.sha256(), version.classes(), version.vocabulary(),
-        version.predictor(), this::closed, loader);
+    ServedModel served =
+        new ServedModel(
+            model,
+            slot.version(),
+            slot.sha256(),
+            version.classes(),
+            version.vocabulary(),
+            version.predictor(),
+            this::closed,
+            loader);
     loaded.add(served);
     loads.set(model, role, LoadState.READY, null);
     return served;
@@ -206,20 +255,27 @@ public final class ModelManager {
       for (Role role : Role.values()) {
         ServedModel served = s == null ? null : s.of(role);
         if (served != null) {
-          JsonObject v = new JsonObject().put("version", served.version()).put("role", role.code())
-              .put("state", "loaded").put("load", LoadState.READY.code()).put("sha256", served.sha256())
-              .put("classes", new JsonArray(served.classes()));
+          JsonObject v =
+              new JsonObject()
+                  .put("version", served.version())
+                  .put("role", role.code())
+                  .put("state", "loaded")
+                  .put("load", LoadState.READY.code())
+                  .put("sha256", served.sha256())
+                  .put("classes", new JsonArray(served.classes()));
           if (role == Role.CANARY) {
             v.put("weight", s.canaryWeight());
           }
           versions.add(v);
         }
       }
-      models.put(model, new JsonObject()
-          .put("revision", s == null ? null : s.revision())
-          .put("versions", versions)
-          .put("lastError", failures.get(model))
-          .put("nextRevision", loads.json(model)));
+      models.put(
+          model,
+          new JsonObject()
+              .put("revision", s == null ? null : s.revision())
+              .put("versions", versions)
+              .put("lastError", failures.get(model))
+              .put("nextRevision", loads.json(model)));
     }
     return models;
   }

@@ -18,8 +18,7 @@ final class Niceness {
 
   static final int BACKGROUND = 19;
 
-  private Niceness() {
-  }
+  private Niceness() {}
 
   /** Lowers the calling thread to nice {@value #BACKGROUND}; null when done, else why not. */
   static String lowerCurrentThread() {
@@ -31,8 +30,11 @@ final class Niceness {
       return "no " + self + " (" + e.getMessage() + ")";
     }
     try {
-      Process renice = new ProcessBuilder("renice", "-n", String.valueOf(BACKGROUND), "-p", tid)
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process renice =
+          new ProcessBuilder("renice", "-n", String.valueOf(BACKGROUND), "-p", tid)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!renice.waitFor(10, TimeUnit.SECONDS)) {
         renice.destroyForcibly();
         return "renice did not answer in 10 s";
@@ -49,7 +51,8 @@ final class Niceness {
   /** The calling thread's nice value, from {@code /proc/thread-self/stat}; for tests and logs. */
   static int ofCurrentThread() throws IOException {
     String stat = Files.readString(Path.of("/proc/thread-self/stat"));
-    // the fields after the command name, which may hold spaces, in parentheses: nice is the 19th field
+    // the fields after the command name, which may hold
+    // spaces, in parentheses: nice is the 19th field
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Integer.parseInt(fields[16]);
   }

@@ -17,11 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RevisionLoads {
 
-  private record Version(int version, LoadState state, String error) {
-  }
+  private record Version(int version, LoadState state, String error) {}
 
-  private record Revision(long revision, Map<Role, Version> versions) {
-  }
+  private record Revision(long revision, Map<Role, Version> versions) {}
 
   private final Map<String, Revision> revisions = new ConcurrentHashMap<>();
 
@@ -29,11 +27,12 @@ final class RevisionLoads {
   void start(ModelDeployment deployment) {
     Map<Role, Version> versions = new LinkedHashMap<>();
     for (Role role : Role.values()) {
-      ModelDeployment.Slot slot = switch (role) {
-        case PRODUCTION -> deployment.production();
-        case CANARY -> deployment.canary();
-        case SHADOW -> deployment.shadow();
-      };
+      ModelDeployment.Slot slot =
+          switch (role) {
+            case PRODUCTION -> deployment.production();
+            case CANARY -> deployment.canary();
+            case SHADOW -> deployment.shadow();
+          };
       if (slot != null) {
         versions.put(role, new Version(slot.version(), LoadState.LOADING, null));
       }
@@ -43,24 +42,28 @@ final class RevisionLoads {
 
   /** @param error why a {@link LoadState#FAILED} version failed; null otherwise */
   void set(String model, Role role, LoadState state, String error) {
-    revisions.computeIfPresent(model, (m, r) -> {
-      Version was = r.versions().get(role);
-      if (was == null) {
-        return r;
-      }
-      Map<Role, Version> versions = new LinkedHashMap<>(r.versions());
-      versions.put(role, new Version(was.version(), state, error));
-      return new Revision(r.revision(), versions);
-    });
+    revisions.computeIfPresent(
+        model,
+        (m, r) -> {
+          Version was = r.versions().get(role);
+          if (was == null) {
+            return r;
+          }
+          Map<Role, Version> versions = new LinkedHashMap<>(r.versions());
+          versions.put(role, new Version(was.version(), state, error));
+          return new Revision(r.revision(), versions);
+        });
   }
 
   /** The revision failed: the versions the loader did not come to are not shown; the others keep their state. */
   void failed(String model) {
-    revisions.computeIfPresent(model, (m, r) -> {
-      Map<Role, Version> versions = new LinkedHashMap<>(r.versions());
-      versions.values().removeIf(v -> v.state() == LoadState.LOADING);
-      return new Revision(r.revision(), versions);
-    });
+    revisions.computeIfPresent(
+        model,
+        (m, r) -> {
+          Map<Role, Version> versions = new LinkedHashMap<>(r.versions());
+          versions.values().removeIf(v -> v.state() == LoadState.LOADING);
+          return new Revision(r.revision(), versions);
+        });
   }
 
   /** The revision serves: its versions show in the slots from now on. */
@@ -79,8 +82,15 @@ final class RevisionLoads {
       return null;
     }
     JsonArray versions = new JsonArray();
-    r.versions().forEach((role, v) -> versions.add(new JsonObject().put("version", v.version()).put("role", role.code())
-        .put("load", v.state().code()).put("error", v.error())));
+    r.versions()
+        .forEach(
+            (role, v) ->
+                versions.add(
+                    new JsonObject()
+                        .put("version", v.version())
+                        .put("role", role.code())
+                        .put("load", v.state().code())
+                        .put("error", v.error())));
     return new JsonObject().put("revision", r.revision()).put("versions", versions);
   }
 }

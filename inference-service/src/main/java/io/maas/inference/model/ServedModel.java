@@ -29,8 +29,15 @@ public final class ServedModel {
   private boolean retired;
   private boolean closed;
 
-  ServedModel(String model, int version, String sha256, List<String> classes, Set<String> vocabulary, Predictor predictor,
-      Consumer<ServedModel> onClose, Executor closer) {
+  ServedModel(
+      String model,
+      int version,
+      String sha256,
+      List<String> classes,
+      Set<String> vocabulary,
+      Predictor predictor,
+      Consumer<ServedModel> onClose,
+      Executor closer) {
     this.model = model;
     this.version = version;
     this.sha256 = sha256;
@@ -63,10 +70,11 @@ public final class ServedModel {
   private void closeIfIdle() {
     if (retired && users == 0 && !closed) {
       closed = true;
-      Runnable close = () -> {
-        predictor.close();
-        onClose.accept(this);
-      };
+      Runnable close =
+          () -> {
+            predictor.close();
+            onClose.accept(this);
+          };
       try {
         closer.execute(close);
       } catch (RejectedExecutionException shuttingDown) {
@@ -101,7 +109,12 @@ public final class ServedModel {
   }
 
   /** The slots of one model as the latest deployment wants them; swapped as a whole. */
-  public record Slots(long revision, ServedModel production, ServedModel canary, double canaryWeight, ServedModel shadow) {
+  public record Slots(
+      long revision,
+      ServedModel production,
+      ServedModel canary,
+      double canaryWeight,
+      ServedModel shadow) {
 
     /** The version serving a role, or null. */
     public ServedModel of(Role role) {
@@ -113,7 +126,9 @@ public final class ServedModel {
     }
 
     List<ServedModel> all() {
-      return java.util.stream.Stream.of(production, canary, shadow).filter(java.util.Objects::nonNull).toList();
+      return java.util.stream.Stream.of(production, canary, shadow)
+          .filter(java.util.Objects::nonNull)
+          .toList();
     }
   }
 }

@@ -43,15 +43,24 @@ final class TensorFlowLoader implements VersionLoader {
     Set<String> vocabulary = Vocabulary.read(dir);
     pacer.pace();
     long tensorflow = System.nanoTime();
-    LoadedModel loaded = LoadedModel.load(dir, config.intraOpThreads(), config.interOpThreads(), "gpu".equals(config.device()));
+    LoadedModel loaded =
+        LoadedModel.load(
+            dir, config.intraOpThreads(), config.interOpThreads(), "gpu".equals(config.device()));
     try {
       long loadMillis = (System.nanoTime() - tensorflow) / 1_000_000;
       pacer.pace();
       long warmup = ModelCheck.warmUp(loaded, ModelMetadata.read(dir), classes);
       pacer.pace();
-      LOG.info("Model {} v{} loaded for {} in {} ms (TensorFlow load {} ms, warm-up {} ms, paused {} ms to hold {}% of a core)",
-          model, slot.version(), role.code(), (System.nanoTime() - started) / 1_000_000, loadMillis, warmup,
-          pacer.sleptMillis(), config.loadCpuPercent());
+      LOG.info(
+          "Model {} v{} loaded for {} in {} ms (TensorFlow load {} ms, warm-up {} ms, paused {} ms to hold {}% of a core)",
+          model,
+          slot.version(),
+          role.code(),
+          (System.nanoTime() - started) / 1_000_000,
+          loadMillis,
+          warmup,
+          pacer.sleptMillis(),
+          config.loadCpuPercent());
     } catch (IOException | RuntimeException e) {
       loaded.close();
       throw e;

@@ -17,8 +17,7 @@ interface VersionLoader {
    * @param classes the class names, in the order of the model's probabilities
    * @param vocabulary the words the version was trained on, lower-cased; null when its artifact carries none
    */
-  record Loaded(List<String> classes, Set<String> vocabulary, Predictor predictor) {
-  }
+  record Loaded(List<String> classes, Set<String> vocabulary, Predictor predictor) {}
 
   /** Downloads (unless cached), loads and warms up a version; a failure leaves nothing open. */
   Loaded load(String model, Role role, ModelDeployment.Slot slot) throws IOException;

@@ -63,16 +63,28 @@ final class BatchRunner {
     for (Pending pending : batch) {
       QUEUE_SECONDS.labels(model).observe((started - pending.receivedNanos()) / 1e9);
       if (pending.refused() != null) {
-        out.add(deadLetter(model, pending.record().key(), pending.refused().reason(), pending.refused().getMessage(),
-            pending.record().value(), null));
+        out.add(
+            deadLetter(
+                model,
+                pending.record().key(),
+                pending.refused().reason(),
+                pending.refused().getMessage(),
+                pending.record().value(),
+                null));
       } else {
         decoded.add(pending);
       }
     }
     Routing.Plan plan = Routing.plan(decoded, served);
     for (Pending pending : plan.unknownVersion()) {
-      out.add(deadLetter(model, pending.request().id(), Reason.UNKNOWN_VERSION,
-          "version " + pending.request().version() + " of " + model + " is not deployed", pending.record().value(), null));
+      out.add(
+          deadLetter(
+              model,
+              pending.request().id(),
+              Reason.UNKNOWN_VERSION,
+              "version " + pending.request().version() + " of " + model + " is not deployed",
+              pending.record().value(),
+              null));
     }
     for (Routing.Call call : plan.calls()) {
       classify(model, call, out);
@@ -87,13 +99,22 @@ final class BatchRunner {
       ServedModel.Slots now = slots.apply(model);
       ServedModel replacement = now == null ? null : now.of(call.role());
       if (replacement == null || !replacement.acquire()) {
-        throw new IllegalStateException("model " + model + " lost its " + call.role().code() + " version during a batch");
+        throw new IllegalStateException(
+            "model " + model + " lost its " + call.role().code() + " version during a batch");
       }
       served = replacement;
     }
     try {
-      String topic = call.purpose() == Routing.Purpose.ANSWER ? Topics.results(model) : Topics.shadow(model);
-      isolate(model, served, call.requests(), call.role(), topic, call.purpose() == Routing.Purpose.CONTROL, out);
+      String topic =
+          call.purpose() == Routing.Purpose.ANSWER ? Topics.results(model) : Topics.shadow(model);
+      isolate(
+          model,
+          served,
+          call.requests(),
+          call.role(),
+          topic,
+          call.purpose() == Routing.Purpose.CONTROL,
+          out);
     } finally {
       served.release();
     }
@@ -104,7 +125,13 @@ final class BatchRunner {
    *
    * @param control a comparison answer for the monitor: counted in no metric, never a dead letter
    */
-  private void isolate(String model, ServedModel served, List<Pending> requests, Role role, String topic, boolean control,
+  private void isolate(
+      String model,
+      ServedModel served,
+      List<Pending> requests,
+      Role role,
+      String topic,
+      boolean control,
       List<ProducerRecord<String, byte[]>> out) {
     long started = System.nanoTime();
     float[][] probabilities;
@@ -123,8 +150,19 @@ final class BatchRunner {
       REQUESTS.labels(model, String.valueOf(served.version()), role.code(), "error").inc();
       if (role != Role.SHADOW) {
         InferenceRequest r = requests.get(0).request();
-        out.add(deadLetter(model, r.id(), Reason.MODEL_FAILURE, "model " + model + " v" + served.version()
-            + " failed on this request: " + e.getMessage(), r.toBuffer().getBytes(), served.version()));
+        out.add(
+            deadLetter(
+                model,
+                r.id(),
+                Reason.MODEL_FAILURE,
+                "model "
+                    + model
+                    + " v"
+                    + served.version()
+                    + " failed on this request: "
+                    + e.getMessage(),
+                r.toBuffer().getBytes(),
+                served.version()));
       }
       return;
     }
@@ -135,8 +173,15 @@ final class BatchRunner {
     results(model, served, requests, role, topic, control, probabilities, out);
   }
 
-  private void results(String model, ServedModel served, List<Pending> requests, Role role, String topic, boolean control,
-      float[][] probabilities, List<ProducerRecord<String, byte[]>> out) {
+  private void results(
+      String model,
+      ServedModel served,
+      List<Pending> requests,
+      Role role,
+      String topic,
+      boolean control,
+      float[][] probabilities,
+      List<ProducerRecord<String, byte[]>> out) {
     String version = String.valueOf(served.version());
     long completedAt = System.currentTimeMillis();
     List<String> classes = served.classes();
@@ -157,8 +202,19 @@ final class BatchRunner {
       if (!control) {
         latency.observe(Math.max(0, completedAt - request.ingestedAt()) / 1000.0);
       }
-      InferenceResult result = new InferenceResult(request.id(), model, served.version(), role, classes.get(best), scores,
-          request.ingestedAt(), completedAt, requests.size(), worker, pending.descriptors(served.vocabulary()));
+      InferenceResult result =
+          new InferenceResult(
+              request.id(),
+              model,
+              served.version(),
+              role,
+              classes.get(best),
+              scores,
+              request.ingestedAt(),
+              completedAt,
+              requests.size(),
+              worker,
+              pending.descriptors(served.vocabulary()));
       out.add(new ProducerRecord<>(topic, request.id(), result.toBuffer().getBytes()));
     }
     if (control) {
@@ -173,11 +229,12 @@ final class BatchRunner {
   }
 
   /** @param version the version that failed on the request, or null when none is to blame */
-  private static ProducerRecord<String, byte[]> deadLetter(String model, String id, Reason reason, String error, byte[] payload,
-      Integer version) {
+  private static ProducerRecord<String, byte[]> deadLetter(
+      String model, String id, Reason reason, String error, byte[] payload, Integer version) {
     MaasMetrics.DEAD_LETTERS.labels(model, "inference", reason.code()).inc();
     REQUESTS.labels(model, "", "", "dead_letter").inc();
-    DeadLetter letter = DeadLetter.of(id, model, "inference", reason, error, payload, System.currentTimeMillis());
+    DeadLetter letter =
+        DeadLetter.of(id, model, "inference", reason, error, payload, System.currentTimeMillis());
     if (version != null) {
       letter = letter.withVersion(version);
     }

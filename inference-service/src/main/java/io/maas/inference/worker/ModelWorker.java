@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelWorker.class);
+
   /** How long to wait for a batch while the sink holds nothing open. */
   private static final long IDLE_WAIT_MILLIS = 100;
 
@@ -37,11 +38,15 @@ public final class ModelWorker {
   private final BatchRunner runner;
   private final LongSupplier epoch;
   private final Thread thread;
+
   /** Held for a whole batch and for {@link #exclusive} work. */
   private final ReentrantLock lock = new ReentrantLock();
+
   /** Guarded by {@link #lock}: sends, commits and aborts run under it; only {@link #waitMillis} reads its timing without. */
   private final ResultSink sink;
+
   private volatile boolean running = true;
+
   /** Set from any thread (a producer callback too) by {@link #fail}, cleared under {@link #lock} by {@link #recover}. */
   private volatile Exception failure;
 
@@ -50,8 +55,12 @@ public final class ModelWorker {
    * @param sink builds the delivery mode's sink around the worker's failure handler ({@link #fail})
    * @param epoch the consumer's rewind count: batches read before the current one are dropped
    */
-  public ModelWorker(ModelManager models, Batcher<Pending> batcher, String worker,
-      Function<Consumer<Exception>, ResultSink> sink, LongSupplier epoch) {
+  public ModelWorker(
+      ModelManager models,
+      Batcher<Pending> batcher,
+      String worker,
+      Function<Consumer<Exception>, ResultSink> sink,
+      LongSupplier epoch) {
     this.models = models;
     this.batcher = batcher;
     this.runner = new BatchRunner(models::slots, worker);
@@ -111,7 +120,9 @@ public final class ModelWorker {
   /** Stops batches until {@link #recover}: what was sent since the last durable point is read again. Any thread. */
   private void fail(Exception e) {
     if (failure == null) {
-      LOG.warn("Results could not be made durable ({}); reading again from the last committed offsets", e.toString());
+      LOG.warn(
+          "Results could not be made durable ({}); reading again from the last committed offsets",
+          e.toString());
       failure = e;
     }
   }
@@ -127,7 +138,9 @@ public final class ModelWorker {
       lock.lock();
       try {
         long current = epoch.getAsLong();
-        if (batch != null && failure == null && batch.items().stream().allMatch(p -> p.epoch() == current)) {
+        if (batch != null
+            && failure == null
+            && batch.items().stream().allMatch(p -> p.epoch() == current)) {
           List<ProducerRecord<String, byte[]>> out = runner.run(batch.model(), batch.items());
           sink.send(batch.items(), out);
         }
@@ -144,7 +157,8 @@ public final class ModelWorker {
 
   /** How long to wait for the next batch: until what the sink holds open is due. */
   private long waitMillis() {
-    // read without the lock, as before the split: a stale answer only shortens or lengthens one wait
+    // read without the lock, as before the split: a
+    // stale answer only shortens or lengthens one wait
     return sink.open() ? sink.untilDueMillis() : IDLE_WAIT_MILLIS;
   }
 

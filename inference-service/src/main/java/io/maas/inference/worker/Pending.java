@@ -14,11 +14,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *     callable from any thread, a producer callback included
  * @param descriptors the text's descriptors against {@code vocabulary}, or null when not computed yet
  */
-public record Pending(ConsumerRecord<String, byte[]> record, InferenceRequest request, EventException refused,
-    long receivedNanos, long epoch, Runnable done, TextDescriptors descriptors, Set<String> vocabulary) {
+public record Pending(
+    ConsumerRecord<String, byte[]> record,
+    InferenceRequest request,
+    EventException refused,
+    long receivedNanos,
+    long epoch,
+    Runnable done,
+    TextDescriptors descriptors,
+    Set<String> vocabulary) {
 
   /** The text's descriptors against a version's vocabulary, computed here unless the consumer's thread did. */
   public TextDescriptors descriptors(Set<String> against) {
-    return descriptors != null && against == vocabulary ? descriptors : TextDescriptors.of(request.text(), against);
+    return descriptors != null && against == vocabulary
+        ? descriptors
+        : TextDescriptors.of(request.text(), against);
   }
 }

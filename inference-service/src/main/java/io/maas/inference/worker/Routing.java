@@ -37,18 +37,15 @@ public final class Routing {
   }
 
   /** One model call of a batch: the requests one version answers in one role, in batch order. */
-  public record Call(ServedModel served, Role role, Purpose purpose, List<Pending> requests) {
-  }
+  public record Call(ServedModel served, Role role, Purpose purpose, List<Pending> requests) {}
 
   /**
    * @param unknownVersion requests pinned to a version that serves no role, in batch order
    * @param calls the answers first (one call per version), then the control, then the shadow
    */
-  public record Plan(List<Pending> unknownVersion, List<Call> calls) {
-  }
+  public record Plan(List<Pending> unknownVersion, List<Call> calls) {}
 
-  private Routing() {
-  }
+  private Routing() {}
 
   /** Routes the decoded requests of one batch ({@link Pending#request()} not null). */
   public static Plan plan(List<Pending> decoded, ServedModel.Slots slots) {
@@ -99,7 +96,8 @@ public final class Routing {
   /** The same number in [0, 1) for the same id on every instance, so a caller sticks to one version. */
   public static double unit(String id) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
       return (ByteBuffer.wrap(digest).getLong() >>> 11) / (double) (1L << 53);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

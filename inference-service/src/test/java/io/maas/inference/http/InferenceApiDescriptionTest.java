@@ -24,7 +24,9 @@ class InferenceApiDescriptionTest {
   void isAnOpenApi31ContractListingOnlyErrorsTheServiceAnswers() {
     ApiContract api = ApiContract.resource(vertx, "openapi/inference-service.json");
 
-    assertThat(api.document().getJsonObject("paths").fieldNames()).contains("/openapi.json", "/v1/status");
-    api.assertErrorCodesWithin(Arrays.stream(ApiError.values()).map(e -> Map.entry(e.status(), e.code())).toList());
+    assertThat(api.document().getJsonObject("paths").fieldNames())
+        .contains("/openapi.json", "/v1/status");
+    api.assertErrorCodesWithin(
+        Arrays.stream(ApiError.values()).map(e -> Map.entry(e.status(), e.code())).toList());
   }
 }

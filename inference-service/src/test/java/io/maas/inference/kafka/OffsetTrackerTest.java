@@ -23,11 +23,13 @@ class OffsetTrackerTest {
     assertThat(tracker.advance()).isEmpty();
 
     a.done();
-    assertThat(tracker.advance()).containsExactlyEntriesOf(java.util.Map.of(p0, new OffsetAndMetadata(11)));
+    assertThat(tracker.advance())
+        .containsExactlyEntriesOf(java.util.Map.of(p0, new OffsetAndMetadata(11)));
     assertThat(tracker.advance()).as("nothing moved since").isEmpty();
 
     b.done();
-    assertThat(tracker.advance()).containsExactlyEntriesOf(java.util.Map.of(p0, new OffsetAndMetadata(13)));
+    assertThat(tracker.advance())
+        .containsExactlyEntriesOf(java.util.Map.of(p0, new OffsetAndMetadata(13)));
     assertThat(tracker.pending()).isZero();
   }
 
@@ -49,12 +51,15 @@ class OffsetTrackerTest {
 
     assertThat(tracker.inFlight(p0)).isEqualTo(new OffsetTracker.InFlight(3, 100));
     a.done();
-    assertThat(tracker.inFlight(p0)).as("before advance() too").isEqualTo(new OffsetTracker.InFlight(2, 200));
+    assertThat(tracker.inFlight(p0))
+        .as("before advance() too")
+        .isEqualTo(new OffsetTracker.InFlight(2, 200));
     tracker.advance();
     b.done();
     assertThat(tracker.inFlight(p0)).isEqualTo(new OffsetTracker.InFlight(1, 300));
     assertThat(tracker.inFlight(p1)).isEqualTo(OffsetTracker.InFlight.NONE);
-    assertThat(tracker.advance()).as("inFlight() consumed nothing")
+    assertThat(tracker.advance())
+        .as("inFlight() consumed nothing")
         .containsExactlyEntriesOf(java.util.Map.of(p0, new OffsetAndMetadata(12)));
   }
 

@@ -41,17 +41,24 @@ class TransactionalSinkTest {
   @BeforeEach
   void init() {
     producer.initTransactions();
-    sink = new TransactionalSink(producer, "maas-inference-w1", () -> new ConsumerGroupMetadata("maas-inference"), failures::add);
+    sink =
+        new TransactionalSink(
+            producer,
+            "maas-inference-w1",
+            () -> new ConsumerGroupMetadata("maas-inference"),
+            failures::add);
   }
 
   private Pending read(int partition, long offset) {
-    ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(TOPIC, partition, offset, "id-" + offset, new byte[0]);
+    ConsumerRecord<String, byte[]> record =
+        new ConsumerRecord<>(TOPIC, partition, offset, "id-" + offset, new byte[0]);
     return new Pending(record, null, null, 0, 0, done::incrementAndGet, null, null);
   }
 
   private static List<ProducerRecord<String, byte[]>> outputs(int count) {
     return java.util.stream.IntStream.range(0, count)
-        .mapToObj(i -> new ProducerRecord<>("maas.results.spam", "id-" + i, new byte[] {1})).toList();
+        .mapToObj(i -> new ProducerRecord<>("maas.results.spam", "id-" + i, new byte[] {1}))
+        .toList();
   }
 
   @Test
@@ -65,8 +72,16 @@ class TransactionalSinkTest {
 
     assertThat(producer.commitCount()).isEqualTo(1);
     assertThat(producer.history()).hasSize(3);
-    assertThat(producer.consumerGroupOffsetsHistory()).singleElement().isEqualTo(Map.of("maas-inference", Map.of(
-        new TopicPartition(TOPIC, 0), new OffsetAndMetadata(7), new TopicPartition(TOPIC, 1), new OffsetAndMetadata(10))));
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .singleElement()
+        .isEqualTo(
+            Map.of(
+                "maas-inference",
+                Map.of(
+                    new TopicPartition(TOPIC, 0),
+                    new OffsetAndMetadata(7),
+                    new TopicPartition(TOPIC, 1),
+                    new OffsetAndMetadata(10))));
     assertThat(done).hasValue(3);
     assertThat(sink.open()).isFalse();
     assertThat(failures).isEmpty();
@@ -92,29 +107,38 @@ class TransactionalSinkTest {
     sink.finish(false);
 
     assertThat(failures).hasSize(1);
-    assertThat(failures.get(0)).isInstanceOf(TransactionFencedException.class)
+    assertThat(failures.get(0))
+        .isInstanceOf(TransactionFencedException.class)
         .hasCauseInstanceOf(ProducerFencedException.class)
-        .hasMessageContaining("maas-inference-w1").hasMessageContaining("MAAS_INFERENCE_WORKER");
+        .hasMessageContaining("maas-inference-w1")
+        .hasMessageContaining("MAAS_INFERENCE_WORKER");
     assertThat(done).hasValue(0);
     assertThat(sink.open()).isFalse();
     assertThatThrownBy(() -> sink.send(List.of(read(0, 2)), outputs(1)))
-        .isInstanceOf(TransactionFencedException.class).hasCauseInstanceOf(ProducerFencedException.class);
+        .isInstanceOf(TransactionFencedException.class)
+        .hasCauseInstanceOf(ProducerFencedException.class);
   }
 
   @Test
   void aProducerThatCannotAbortIsGivenUpForANewOne() {
-    // as after a broker restart: the commit finds the transaction in an invalid state, the abort the producer in error
+    // as after a broker restart: the commit finds the transaction in an invalid state, the abort
+    // the producer in error
     sink.send(List.of(read(0, 1)), outputs(1));
-    producer.commitTransactionException = new InvalidTxnStateException("The producer attempted a transactional operation in an invalid state.");
-    producer.abortTransactionException = new KafkaException("Cannot execute transactional method because we are in an error state");
+    producer.commitTransactionException =
+        new InvalidTxnStateException(
+            "The producer attempted a transactional operation in an invalid state.");
+    producer.abortTransactionException =
+        new KafkaException("Cannot execute transactional method because we are in an error state");
 
     sink.finish(false);
 
     assertThat(failures).singleElement().isInstanceOf(InvalidTxnStateException.class);
     assertThat(done).hasValue(0);
     assertThatThrownBy(() -> sink.send(List.of(read(0, 1)), outputs(1)))
-        .isInstanceOf(TransactionFencedException.class).hasCauseInstanceOf(KafkaException.class)
-        .hasMessageContaining("maas-inference-w1").hasMessageContaining("a new producer takes the id over");
+        .isInstanceOf(TransactionFencedException.class)
+        .hasCauseInstanceOf(KafkaException.class)
+        .hasMessageContaining("maas-inference-w1")
+        .hasMessageContaining("a new producer takes the id over");
   }
 
   @Test
@@ -128,7 +152,8 @@ class TransactionalSinkTest {
     assertThat(sink.open()).isFalse();
     assertThat(done).as("not known to be committed").hasValue(0);
     // still no answer: the next transaction does not begin
-    assertThatThrownBy(() -> sink.send(List.of(read(0, 2)), outputs(1))).isInstanceOf(TimeoutException.class);
+    assertThatThrownBy(() -> sink.send(List.of(read(0, 2)), outputs(1)))
+        .isInstanceOf(TimeoutException.class);
     assertThat(sink.open()).isFalse();
 
     producer.commitTransactionException = null;

@@ -7,20 +7,16 @@ import com.sun.net.httpserver.HttpServer;
 import io.maas.common.event.ModelDeployment;
 import io.maas.common.io.Digests;
 import io.maas.model.ModelException;
-import java.io.ByteArrayOutputStream;
+import io.maas.trainer.model.ModelPackage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ArtifactCacheTest {
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
+  @TempDir Path work;
 
   private HttpServer server;
   private final AtomicInteger downloads = new AtomicInteger();
@@ -42,19 +38,23 @@ class ArtifactCacheTest {
 
   @BeforeEach
   void serve() throws IOException {
-    artifact = tarGz("maas-model.json", "{\"classes\":[\"ham\",\"spam\"]}");
+    artifact = packed("{\"classes\":[\"ham\",\"spam\"]}");
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/artifact", exchange -> {
-      downloads.incrementAndGet();
-      exchange.sendResponseHeaders(200, artifact.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(artifact);
-      }
-    });
-    server.createContext("/missing", exchange -> {
-      exchange.sendResponseHeaders(404, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/artifact",
+        exchange -> {
+          downloads.incrementAndGet();
+          exchange.sendResponseHeaders(200, artifact.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(artifact);
+          }
+        });
+    server.createContext(
+        "/missing",
+        exchange -> {
+          exchange.sendResponseHeaders(404, -1);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -85,7 +85,8 @@ class ArtifactCacheTest {
     ModelDeployment.Slot slot = slot("/artifact", "0".repeat(64));
 
     assertThatThrownBy(() -> cache.unpacked(slot, new CpuPacer(1.0)))
-        .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.reason()).isEqualTo("checksum_mismatch"))
+        .isInstanceOfSatisfying(
+            ModelException.class, e -> assertThat(e.reason()).isEqualTo("checksum_mismatch"))
         .hasMessageContaining("the deployment says " + "0".repeat(64));
     assertThat(files("artifacts")).as("nothing kept").isEmpty();
     assertThat(files("models")).isEmpty();
@@ -97,13 +98,15 @@ class ArtifactCacheTest {
     ModelDeployment.Slot slot = slot("/missing", "1".repeat(64));
 
     assertThatThrownBy(() -> cache.unpacked(slot, new CpuPacer(1.0)))
-        .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.reason()).isEqualTo("download_failed"))
+        .isInstanceOfSatisfying(
+            ModelException.class, e -> assertThat(e.reason()).isEqualTo("download_failed"))
         .hasMessageContaining("answered HTTP 404");
     assertThat(files("artifacts")).isEmpty();
   }
 
   private ModelDeployment.Slot slot(String path, String sha256) {
-    return new ModelDeployment.Slot(1, "http://127.0.0.1:" + server.getAddress().getPort() + path, sha256, null);
+    return new ModelDeployment.Slot(
+        1, "http://127.0.0.1:" + server.getAddress().getPort() + path, sha256, null);
   }
 
   /** The names in a folder of the cache; none when it does not exist. */
@@ -117,16 +120,12 @@ class ArtifactCacheTest {
     }
   }
 
-  private static byte[] tarGz(String name, String content) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-      byte[] data = content.getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry entry = new TarArchiveEntry(name);
-      entry.setSize(data.length);
-      tar.putArchiveEntry(entry);
-      tar.write(data);
-      tar.closeArchiveEntry();
-    }
-    return bytes.toByteArray();
+  /** An artifact as the trainer packs one, holding only its metadata file. */
+  private byte[] packed(String metadata) throws IOException {
+    Path model = Files.createDirectories(work.resolve("model"));
+    Files.writeString(model.resolve(ModelPackage.METADATA), metadata);
+    Path archive = work.resolve("model.tar.gz");
+    ModelPackage.pack(model, archive);
+    return Files.readAllBytes(archive);
   }
 }

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 class BatcherTest {
 
   /** An item that remembers when it arrived, on the test's clock. */
-  private record Item(int n, long arrived) {
-  }
+  private record Item(int n, long arrived) {}
 
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-  private final Batcher<Item> batcher = new Batcher<>(4, 5, TimeUnit.MILLISECONDS, Item::arrived, clock::get);
+  private final Batcher<Item> batcher =
+      new Batcher<>(4, 5, TimeUnit.MILLISECONDS, Item::arrived, clock::get);
 
   private List<Item> items(int from, int to) {
     return IntStream.range(from, to).mapToObj(n -> new Item(n, clock.get())).toList();
@@ -87,13 +87,15 @@ class BatcherTest {
   @Test
   void takeWakesUpWhenABatchFills() throws Exception {
     Batcher<Item> real = new Batcher<>(2, 1, TimeUnit.HOURS, Item::arrived);
-    CompletableFuture<Batcher.Batch<Item>> taken = CompletableFuture.supplyAsync(() -> {
-      try {
-        return real.take(model -> true, 1, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Batcher.Batch<Item>> taken =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return real.take(model -> true, 1, TimeUnit.MINUTES);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     real.offer("spam", List.of(new Item(0, System.nanoTime())));
     real.offer("spam", List.of(new Item(1, System.nanoTime())));
 

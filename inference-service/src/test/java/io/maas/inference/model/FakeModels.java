@@ -7,8 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** Model versions without TensorFlow, for the unit tests of routing and the swap. */
 public final class FakeModels {
 
-  private FakeModels() {
-  }
+  private FakeModels() {}
 
   /** A predictor that answers every text with the same probabilities, and says whether it was closed. */
   public static class FakePredictor implements Predictor {
@@ -39,7 +38,15 @@ public final class FakeModels {
 
   /** A served version of {@code model} with classes ham and spam that answers with {@code predictor}. */
   public static ServedModel served(String model, int version, Predictor predictor) {
-    return new ServedModel(model, version, "0".repeat(64), List.of("ham", "spam"), Set.of(), predictor, s -> { }, Runnable::run);
+    return new ServedModel(
+        model,
+        version,
+        "0".repeat(64),
+        List.of("ham", "spam"),
+        Set.of(),
+        predictor,
+        s -> {},
+        Runnable::run);
   }
 
   /** Retires a version as a swap does: it takes no new batch, and closes once idle. */

@@ -66,17 +66,23 @@ class ModelManagerSwapTest {
   }
 
   private static ModelDeployment.Slot slot(int version, Double weight) {
-    return new ModelDeployment.Slot(version, "http://registry.invalid/artifact/" + version, "0".repeat(64), weight);
+    return new ModelDeployment.Slot(
+        version, "http://registry.invalid/artifact/" + version, "0".repeat(64), weight);
   }
 
   private void deploy(long revision, ModelDeployment.Slot production, ModelDeployment.Slot canary) {
-    ModelDeployment deployment = new ModelDeployment(model, revision, production, canary, null, System.currentTimeMillis());
+    ModelDeployment deployment =
+        new ModelDeployment(model, revision, production, canary, null, System.currentTimeMillis());
     vertx.runOnContext(v -> manager.deploy(deployment));
   }
 
   private void awaitProduction(int version) {
-    Awaitility.await("production v" + version).atMost(Duration.ofSeconds(30))
-        .until(() -> manager.slots(model) != null && manager.slots(model).production().version() == version);
+    Awaitility.await("production v" + version)
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                manager.slots(model) != null
+                    && manager.slots(model).production().version() == version);
   }
 
   private JsonObject status() {
@@ -84,7 +90,9 @@ class ModelManagerSwapTest {
   }
 
   private Double loaded(int version, String role) {
-    return CollectorRegistry.defaultRegistry.getSampleValue("maas_model_loaded", new String[] {"model", "version", "role"},
+    return CollectorRegistry.defaultRegistry.getSampleValue(
+        "maas_model_loaded",
+        new String[] {"model", "version", "role"},
         new String[] {model, String.valueOf(version), role});
   }
 
@@ -96,7 +104,9 @@ class ModelManagerSwapTest {
     awaitProduction(1);
     ServedModel v1 = manager.slots(model).production();
     assertThat(status().getJsonArray("versions").getJsonObject(0).getMap())
-        .containsEntry("version", 1).containsEntry("state", "loaded").containsEntry("load", "ready");
+        .containsEntry("version", 1)
+        .containsEntry("state", "loaded")
+        .containsEntry("load", "ready");
     assertThat(status().getValue("nextRevision")).isNull();
     // a batch is running on v1 when revision 2 arrives
     assertThat(v1.acquire()).isTrue();
@@ -105,10 +115,22 @@ class ModelManagerSwapTest {
 
     deploy(2, slot(2, null), null);
 
-    Awaitility.await("v2 loading").atMost(Duration.ofSeconds(30)).until(() -> status().getJsonObject("nextRevision") != null
-        && "loading".equals(status().getJsonObject("nextRevision").getJsonArray("versions").getJsonObject(0).getString("load")));
+    Awaitility.await("v2 loading")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                status().getJsonObject("nextRevision") != null
+                    && "loading"
+                        .equals(
+                            status()
+                                .getJsonObject("nextRevision")
+                                .getJsonArray("versions")
+                                .getJsonObject(0)
+                                .getString("load")));
     assertThat(status().getJsonObject("nextRevision").getLong("revision")).isEqualTo(2);
-    assertThat(manager.slots(model).production()).as("what served keeps serving while v2 loads").isSameAs(v1);
+    assertThat(manager.slots(model).production())
+        .as("what served keeps serving while v2 loads")
+        .isSameAs(v1);
     gate.countDown();
     awaitProduction(2);
     assertThat(status().getLong("revision")).isEqualTo(2);
@@ -121,8 +143,12 @@ class ModelManagerSwapTest {
 
     v1.release();
 
-    Awaitility.await("v1 closed").atMost(Duration.ofSeconds(30)).until(() -> loader.predictors.get(1).closed.get());
-    Awaitility.await("v1 unloaded").atMost(Duration.ofSeconds(10)).until(() -> unloaded.contains(v1));
+    Awaitility.await("v1 closed")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> loader.predictors.get(1).closed.get());
+    Awaitility.await("v1 unloaded")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> unloaded.contains(v1));
     assertThat(loaded(1, "production")).isNull();
     assertThat(loader.predictors.get(2).closed).isFalse();
   }
@@ -136,7 +162,9 @@ class ModelManagerSwapTest {
 
     deploy(2, slot(1, null), slot(2, 0.5));
 
-    Awaitility.await("the failed load").atMost(Duration.ofSeconds(30)).until(() -> status().getString("lastError") != null);
+    Awaitility.await("the failed load")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status().getString("lastError") != null);
     assertThat(status().getString("lastError")).contains("v2 failed its warm-up");
     assertThat(manager.slots(model).production()).isSameAs(v1);
     assertThat(manager.slots(model).canary()).isNull();
@@ -144,23 +172,34 @@ class ModelManagerSwapTest {
     JsonObject next = status().getJsonObject("nextRevision");
     assertThat(next.getLong("revision")).isEqualTo(2);
     assertThat(next.getJsonArray("versions").getJsonObject(0).getMap())
-        .containsEntry("version", 1).containsEntry("role", "production").containsEntry("load", "ready");
+        .containsEntry("version", 1)
+        .containsEntry("role", "production")
+        .containsEntry("load", "ready");
     assertThat(next.getJsonArray("versions").getJsonObject(1).getMap())
-        .containsEntry("version", 2).containsEntry("role", "canary").containsEntry("load", "failed");
-    assertThat(next.getJsonArray("versions").getJsonObject(1).getString("error")).contains("v2 failed its warm-up");
-    assertThat(loader.loads).as("v1 is shared with the new revision, not loaded again").containsExactly(1, 2);
+        .containsEntry("version", 2)
+        .containsEntry("role", "canary")
+        .containsEntry("load", "failed");
+    assertThat(next.getJsonArray("versions").getJsonObject(1).getString("error"))
+        .contains("v2 failed its warm-up");
+    assertThat(loader.loads)
+        .as("v1 is shared with the new revision, not loaded again")
+        .containsExactly(1, 2);
     assertThat(v1.acquire()).as("v1 still serves").isTrue();
     v1.release();
 
     loader.failing.remove(2);
     deploy(3, slot(1, null), slot(2, 0.5));
 
-    Awaitility.await("revision 3").atMost(Duration.ofSeconds(30))
+    Awaitility.await("revision 3")
+        .atMost(Duration.ofSeconds(30))
         .until(() -> manager.slots(model).canary() != null && manager.slots(model).revision() == 3);
     assertThat(manager.slots(model).production()).isSameAs(v1);
     assertThat(status().getString("lastError")).isNull();
     assertThat(status().getValue("nextRevision")).isNull();
     assertThat(status().getJsonArray("versions").getJsonObject(1).getMap())
-        .containsEntry("version", 2).containsEntry("role", "canary").containsEntry("load", "ready").containsEntry("weight", 0.5);
+        .containsEntry("version", 2)
+        .containsEntry("role", "canary")
+        .containsEntry("load", "ready")
+        .containsEntry("weight", 0.5);
   }
 }

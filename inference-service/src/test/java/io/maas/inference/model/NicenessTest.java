@@ -17,26 +17,30 @@ class NicenessTest {
     assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")), "a Linux /proc");
     int mine = Niceness.ofCurrentThread();
     CompletableFuture<int[]> other = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        String why = Niceness.lowerCurrentThread();
-        assertThat(why).isNull();
-        int lowered = Niceness.ofCurrentThread();
-        // a thread it starts inherits the value
-        CompletableFuture<Integer> child = new CompletableFuture<>();
-        Thread started = new Thread(() -> {
-          try {
-            child.complete(Niceness.ofCurrentThread());
-          } catch (Exception e) {
-            child.completeExceptionally(e);
-          }
-        });
-        started.start();
-        other.complete(new int[] {lowered, child.get(10, TimeUnit.SECONDS)});
-      } catch (Throwable e) {
-        other.completeExceptionally(e);
-      }
-    });
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                String why = Niceness.lowerCurrentThread();
+                assertThat(why).isNull();
+                int lowered = Niceness.ofCurrentThread();
+                // a thread it starts inherits the value
+                CompletableFuture<Integer> child = new CompletableFuture<>();
+                Thread started =
+                    new Thread(
+                        () -> {
+                          try {
+                            child.complete(Niceness.ofCurrentThread());
+                          } catch (Exception e) {
+                            child.completeExceptionally(e);
+                          }
+                        });
+                started.start();
+                other.complete(new int[] {lowered, child.get(10, TimeUnit.SECONDS)});
+              } catch (Throwable e) {
+                other.completeExceptionally(e);
+              }
+            });
     thread.start();
     int[] niceness = other.get(30, TimeUnit.SECONDS);
     assertThat(niceness[0]).isEqualTo(Niceness.BACKGROUND);

@@ -21,8 +21,9 @@ class RoutingTest {
   private static final ServedModel V3 = FakeModels.served("spam", 3);
 
   private static Pending request(String id, Integer version) {
-    InferenceRequest request = new InferenceRequest(id, "spam", "free money", 0L, version, Map.of());
-    return new Pending(null, request, null, 0, 0, () -> { }, null, null);
+    InferenceRequest request =
+        new InferenceRequest(id, "spam", "free money", 0L, version, Map.of());
+    return new Pending(null, request, null, 0, 0, () -> {}, null, null);
   }
 
   private static List<Pending> unpinned(int count) {
@@ -36,12 +37,15 @@ class RoutingTest {
     Routing.Plan plan = Routing.plan(batch, new ServedModel.Slots(1, V1, null, 0, null));
 
     assertThat(plan.unknownVersion()).isEmpty();
-    assertThat(plan.calls()).singleElement().satisfies(call -> {
-      assertThat(call.served()).isSameAs(V1);
-      assertThat(call.role()).isEqualTo(Role.PRODUCTION);
-      assertThat(call.purpose()).isEqualTo(Routing.Purpose.ANSWER);
-      assertThat(call.requests()).containsExactlyElementsOf(batch);
-    });
+    assertThat(plan.calls())
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.served()).isSameAs(V1);
+              assertThat(call.role()).isEqualTo(Role.PRODUCTION);
+              assertThat(call.purpose()).isEqualTo(Routing.Purpose.ANSWER);
+              assertThat(call.requests()).containsExactlyElementsOf(batch);
+            });
   }
 
   @Test
@@ -56,7 +60,9 @@ class RoutingTest {
     Routing.Plan plan = Routing.plan(List.of(toProduction, toCanary, toShadowOnly, unknown), slots);
 
     assertThat(plan.unknownVersion()).containsExactly(toShadowOnly, unknown);
-    assertThat(plan.calls()).extracting(Routing.Call::served, Routing.Call::role, Routing.Call::purpose, Routing.Call::requests)
+    assertThat(plan.calls())
+        .extracting(
+            Routing.Call::served, Routing.Call::role, Routing.Call::purpose, Routing.Call::requests)
         .containsExactly(
             tuple(V1, Role.PRODUCTION, Routing.Purpose.ANSWER, List.of(toProduction)),
             tuple(V2, Role.CANARY, Routing.Purpose.ANSWER, List.of(toCanary)),
@@ -72,15 +78,24 @@ class RoutingTest {
     Routing.Plan plan = Routing.plan(batch, slots);
     Routing.Plan again = Routing.plan(batch, slots);
 
-    List<Pending> canary = plan.calls().stream().filter(c -> c.role() == Role.CANARY).findFirst().orElseThrow().requests();
+    List<Pending> canary =
+        plan.calls().stream()
+            .filter(c -> c.role() == Role.CANARY)
+            .findFirst()
+            .orElseThrow()
+            .requests();
     assertThat(canary.size()).isBetween(330, 470);
     assertThat(again.calls()).isEqualTo(plan.calls());
     assertThat(canary).allSatisfy(p -> assertThat(Routing.unit(p.request().id())).isLessThan(0.1));
     // every canary answer has production's control answer, and nothing else has one
-    assertThat(plan.calls()).filteredOn(c -> c.purpose() == Routing.Purpose.CONTROL).singleElement()
+    assertThat(plan.calls())
+        .filteredOn(c -> c.purpose() == Routing.Purpose.CONTROL)
+        .singleElement()
         .satisfies(control -> assertThat(control.requests()).containsExactlyElementsOf(canary));
     List<Pending> answered = new ArrayList<>();
-    plan.calls().stream().filter(c -> c.purpose() == Routing.Purpose.ANSWER).forEach(c -> answered.addAll(c.requests()));
+    plan.calls().stream()
+        .filter(c -> c.purpose() == Routing.Purpose.ANSWER)
+        .forEach(c -> answered.addAll(c.requests()));
     assertThat(answered).hasSize(batch.size()).containsExactlyInAnyOrderElementsOf(batch);
   }
 
@@ -92,7 +107,8 @@ class RoutingTest {
 
     Routing.Plan plan = Routing.plan(batch, new ServedModel.Slots(1, V1, V2, 1.0, null));
 
-    assertThat(plan.calls()).filteredOn(c -> c.purpose() == Routing.Purpose.ANSWER)
+    assertThat(plan.calls())
+        .filteredOn(c -> c.purpose() == Routing.Purpose.ANSWER)
         .extracting(Routing.Call::role, c -> c.requests().size())
         .containsExactly(tuple(Role.PRODUCTION, 1), tuple(Role.CANARY, 20));
   }
@@ -102,17 +118,23 @@ class RoutingTest {
     List<Pending> batch = unpinned(10);
     ServedModel.Slots slots = new ServedModel.Slots(1, V1, null, 0, V3);
 
-    assertThat(Routing.plan(batch, slots).calls()).filteredOn(c -> c.purpose() == Routing.Purpose.SHADOW).singleElement()
-        .satisfies(shadow -> {
-          assertThat(shadow.served()).isSameAs(V3);
-          assertThat(shadow.requests()).containsExactlyElementsOf(batch);
-        });
+    assertThat(Routing.plan(batch, slots).calls())
+        .filteredOn(c -> c.purpose() == Routing.Purpose.SHADOW)
+        .singleElement()
+        .satisfies(
+            shadow -> {
+              assertThat(shadow.served()).isSameAs(V3);
+              assertThat(shadow.requests()).containsExactlyElementsOf(batch);
+            });
     assertThat(Routing.plan(List.of(request("x", 7)), slots).calls()).isEmpty();
   }
 
   @Test
   void theUnitOfAnIdIsStableAndWithinZeroAndOne() {
-    assertThat(Routing.unit("request-42")).isEqualTo(Routing.unit("request-42")).isBetween(0.0, 1.0).isLessThan(1.0);
+    assertThat(Routing.unit("request-42"))
+        .isEqualTo(Routing.unit("request-42"))
+        .isBetween(0.0, 1.0)
+        .isLessThan(1.0);
     assertThat(Routing.unit("request-42")).isNotEqualTo(Routing.unit("request-43"));
   }
 }

@@ -60,20 +60,31 @@ public final class BodyDecoder {
       out.item(0, null, object, () -> body);
     } else if (value instanceof JsonArray array) {
       if (array.size() > maxItems) {
-        throw new TooManyItemsException("the body holds " + array.size() + " requests, the limit is " + maxItems);
+        throw new TooManyItemsException(
+            "the body holds " + array.size() + " requests, the limit is " + maxItems);
       }
       for (int i = 0; i < array.size(); i++) {
         Object element = array.getValue(i);
         if (element instanceof JsonObject object) {
           out.item(i, null, object, () -> Json.encodeToBuffer(element).getBytes());
         } else {
-          out.reject(i, null, null, Reason.INVALID_JSON, "item " + i + " is not a JSON object",
+          out.reject(
+              i,
+              null,
+              null,
+              Reason.INVALID_JSON,
+              "item " + i + " is not a JSON object",
               Json.encodeToBuffer(element).getBytes());
         }
       }
     } else {
-      out.reject(0, null, null, Reason.INVALID_JSON,
-          "the body must be a JSON object or an array of objects, got " + describe(value), body);
+      out.reject(
+          0,
+          null,
+          null,
+          Reason.INVALID_JSON,
+          "the body must be a JSON object or an array of objects, got " + describe(value),
+          body);
     }
     return out.decoded();
   }
@@ -98,7 +109,8 @@ public final class BodyDecoder {
       int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
       if (!blank(body, start, end)) {
         if (index == maxItems) {
-          throw new TooManyItemsException("the body holds more than " + maxItems + " requests, the limit");
+          throw new TooManyItemsException(
+              "the body holds more than " + maxItems + " requests, the limit");
         }
         byte[] bytes = Arrays.copyOfRange(body, start, end);
         decodeLine(out, index, line, bytes);
@@ -114,21 +126,33 @@ public final class BodyDecoder {
     try {
       text = utf8(bytes);
     } catch (CharacterCodingException e) {
-      out.reject(index, line, null, Reason.INVALID_UTF8, "line " + line + " is not valid UTF-8", bytes);
+      out.reject(
+          index, line, null, Reason.INVALID_UTF8, "line " + line + " is not valid UTF-8", bytes);
       return;
     }
     Object value;
     try {
       value = Json.decodeValue(text);
     } catch (DecodeException e) {
-      out.reject(index, line, null, Reason.INVALID_JSON, "line " + line + " is not valid JSON: " + firstLine(e), bytes);
+      out.reject(
+          index,
+          line,
+          null,
+          Reason.INVALID_JSON,
+          "line " + line + " is not valid JSON: " + firstLine(e),
+          bytes);
       return;
     }
     if (value instanceof JsonObject object) {
       out.item(index, line, object, () -> bytes);
     } else {
-      out.reject(index, line, null, Reason.INVALID_JSON,
-          "line " + line + " must be a JSON object, got " + describe(value), bytes);
+      out.reject(
+          index,
+          line,
+          null,
+          Reason.INVALID_JSON,
+          "line " + line + " must be a JSON object, got " + describe(value),
+          bytes);
     }
   }
 
@@ -146,18 +170,29 @@ public final class BodyDecoder {
       return out.decoded();
     }
     if (!(value instanceof JsonObject object)) {
-      out.reject(0, null, null, Reason.INVALID_JSON,
-          "the body must be a JSON object {\"instances\":[...]}, got " + describe(value), body);
+      out.reject(
+          0,
+          null,
+          null,
+          Reason.INVALID_JSON,
+          "the body must be a JSON object {\"instances\":[...]}, got " + describe(value),
+          body);
       return out.decoded();
     }
     Object instances = object.getValue("instances");
     if (!(instances instanceof JsonArray array)) {
-      out.reject(0, null, null, instances == null ? Reason.MISSING_FIELD : Reason.INVALID_FIELD,
-          "the body must hold an array 'instances' of texts or objects with 'text'", body);
+      out.reject(
+          0,
+          null,
+          null,
+          instances == null ? Reason.MISSING_FIELD : Reason.INVALID_FIELD,
+          "the body must hold an array 'instances' of texts or objects with 'text'",
+          body);
       return out.decoded();
     }
     if (array.size() > maxItems) {
-      throw new TooManyItemsException("the body holds " + array.size() + " instances, the limit is " + maxItems);
+      throw new TooManyItemsException(
+          "the body holds " + array.size() + " instances, the limit is " + maxItems);
     }
     for (int i = 0; i < array.size(); i++) {
       Object element = array.getValue(i);
@@ -167,7 +202,11 @@ public final class BodyDecoder {
       } else if (element instanceof JsonObject o) {
         instance = o;
       } else {
-        out.reject(i, null, null, Reason.INVALID_FIELD,
+        out.reject(
+            i,
+            null,
+            null,
+            Reason.INVALID_FIELD,
             "instance " + i + " must be a text or an object with 'text', got " + describe(element),
             Json.encodeToBuffer(element).getBytes());
         continue;
@@ -177,7 +216,11 @@ public final class BodyDecoder {
         if (pinned == null) {
           instance.put("version", version);
         } else if (!(pinned instanceof Number n) || n.doubleValue() != version) {
-          out.reject(i, null, idOf(instance), Reason.INVALID_FIELD,
+          out.reject(
+              i,
+              null,
+              idOf(instance),
+              Reason.INVALID_FIELD,
               "instance " + i + " pins version " + pinned + " but the URL pins version " + version,
               Json.encodeToBuffer(element).getBytes());
           continue;
@@ -204,7 +247,8 @@ public final class BodyDecoder {
       }
       return value;
     } catch (DecodeException e) {
-      out.reject(0, null, null, Reason.INVALID_JSON, "the body is not valid JSON: " + firstLine(e), body);
+      out.reject(
+          0, null, null, Reason.INVALID_JSON, "the body is not valid JSON: " + firstLine(e), body);
       return null;
     }
   }
@@ -221,9 +265,17 @@ public final class BodyDecoder {
 
     void item(int index, Integer line, JsonObject json, Supplier<byte[]> original) {
       try {
-        requests.add(InferenceRequest.fromJson(json, new InferenceRequest.Defaults(model, ids, now, maxTextBytes)));
+        requests.add(
+            InferenceRequest.fromJson(
+                json, new InferenceRequest.Defaults(model, ids, now, maxTextBytes)));
       } catch (EventException e) {
-        reject(index, line, idOf(json), e.reason(), prefix(index, line) + e.getMessage(), original.get());
+        reject(
+            index,
+            line,
+            idOf(json),
+            e.reason(),
+            prefix(index, line) + e.getMessage(),
+            original.get());
       }
     }
 
@@ -256,7 +308,8 @@ public final class BodyDecoder {
   }
 
   private static String utf8(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8.newDecoder()
+    return StandardCharsets.UTF_8
+        .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
         .decode(ByteBuffer.wrap(bytes))
@@ -273,7 +326,9 @@ public final class BodyDecoder {
     if (value instanceof String) {
       return "a string";
     }
-    return value instanceof Number ? "a number" : "a " + value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    return value instanceof Number
+        ? "a number"
+        : "a " + value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }
 
   private static String firstLine(DecodeException e) {

@@ -28,8 +28,8 @@ public record DecodedBody(List<InferenceRequest> requests, List<Rejection> rejec
    * @param message a sentence for the client
    * @param payload the item's original bytes (the whole body when it could not be split into items)
    */
-  public record Rejection(int index, Integer line, String id, Reason reason, String message, byte[] payload) {
-  }
+  public record Rejection(
+      int index, Integer line, String id, Reason reason, String message, byte[] payload) {}
 
   /** Every item is a valid request (and there is at least one). */
   public boolean valid() {

@@ -34,8 +34,15 @@ import java.util.Map;
  * @param grpcPort       {@code MAAS_GRPC_PORT}: TensorFlow Serving's gRPC API (default 8500; 0 picks a free port)
  */
 public record IngestConfig(
-    MaasConfig maas, int maxTextBytes, long maxBodyBytes, int maxItems, int maxInFlight, Duration predictTimeout,
-    Duration deliveryTimeout, List<String> producerTokens, int grpcPort) {
+    MaasConfig maas,
+    int maxTextBytes,
+    long maxBodyBytes,
+    int maxItems,
+    int maxInFlight,
+    Duration predictTimeout,
+    Duration deliveryTimeout,
+    List<String> producerTokens,
+    int grpcPort) {
 
   public static final String MAX_TEXT_BYTES = "MAAS_MAX_TEXT_BYTES";
   public static final String MAX_BODY_BYTES = "MAAS_INGEST_MAX_BODY_BYTES";
@@ -67,10 +74,18 @@ public record IngestConfig(
     int maxInFlight = settings.integer(MAX_IN_FLIGHT, 1, 10_000_000);
     if (maxInFlight < maxItems) {
       // Otherwise a full-size request could never be taken, however idle the service.
-      throw new ConfigException(MAX_IN_FLIGHT, MAX_IN_FLIGHT + " must be at least " + MAX_ITEMS + " (" + maxItems
-          + "), got " + maxInFlight);
+      throw new ConfigException(
+          MAX_IN_FLIGHT,
+          MAX_IN_FLIGHT
+              + " must be at least "
+              + MAX_ITEMS
+              + " ("
+              + maxItems
+              + "), got "
+              + maxInFlight);
     }
-    return new IngestConfig(MaasConfig.from(settings),
+    return new IngestConfig(
+        MaasConfig.from(settings),
         settings.integer(MAX_TEXT_BYTES, 1, Integer.MAX_VALUE),
         // Vert.x holds a body in one buffer, which an int indexes.
         settings.longValue(MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
@@ -84,13 +99,25 @@ public record IngestConfig(
   }
 
   private static List<String> tokens(Settings settings) {
-    List<String> tokens = settings.optional(TOKENS).stream()
-        .flatMap(value -> Arrays.stream(value.split(",", -1))).map(String::trim).toList();
+    List<String> tokens =
+        settings.optional(TOKENS).stream()
+            .flatMap(value -> Arrays.stream(value.split(",", -1)))
+            .map(String::trim)
+            .toList();
     for (int i = 0; i < tokens.size(); i++) {
       // the position only: a token is a secret, even a bad one
       if (tokens.get(i).length() < MIN_TOKEN_LENGTH) {
-        throw new ConfigException(TOKENS, TOKENS + " holds tokens separated by commas, each at least " + MIN_TOKEN_LENGTH
-            + " characters; token " + (i + 1) + " of " + tokens.size() + " is " + (tokens.get(i).isEmpty() ? "empty" : "shorter"));
+        throw new ConfigException(
+            TOKENS,
+            TOKENS
+                + " holds tokens separated by commas, each at least "
+                + MIN_TOKEN_LENGTH
+                + " characters; token "
+                + (i + 1)
+                + " of "
+                + tokens.size()
+                + " is "
+                + (tokens.get(i).isEmpty() ? "empty" : "shorter"));
       }
     }
     return tokens;
@@ -98,9 +125,25 @@ public record IngestConfig(
 
   @Override
   public String toString() {
-    return "IngestConfig[" + maas + ", maxTextBytes=" + maxTextBytes + ", maxBodyBytes=" + maxBodyBytes + ", maxItems="
-        + maxItems + ", maxInFlight=" + maxInFlight + ", predictTimeout=" + predictTimeout + ", deliveryTimeout="
-        + deliveryTimeout + ", producerTokens=" + producerTokens.size() + ", grpcPort=" + grpcPort + "]";
+    return "IngestConfig["
+        + maas
+        + ", maxTextBytes="
+        + maxTextBytes
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", maxItems="
+        + maxItems
+        + ", maxInFlight="
+        + maxInFlight
+        + ", predictTimeout="
+        + predictTimeout
+        + ", deliveryTimeout="
+        + deliveryTimeout
+        + ", producerTokens="
+        + producerTokens.size()
+        + ", grpcPort="
+        + grpcPort
+        + "]";
   }
 
   public int port() {

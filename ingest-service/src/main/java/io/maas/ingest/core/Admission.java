@@ -35,6 +35,7 @@ public final class Admission {
 
   private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
   private static final String RETRY_AFTER = "Retry-After";
+
   /** Seconds a client is asked to wait while Kafka is unreachable: a broker takes seconds to come back. */
   private static final String KAFKA_RETRY_AFTER_SECONDS = "5";
 
@@ -47,8 +48,14 @@ public final class Admission {
   private final RequestPublisher publisher;
   private final ResultFollower results;
 
-  public Admission(IngestConfig config, String bootstrapServers, KafkaHealth health, Map<String, ModelDeployment> deployments,
-      BooleanSupplier deploymentsRead, RequestPublisher publisher, ResultFollower results) {
+  public Admission(
+      IngestConfig config,
+      String bootstrapServers,
+      KafkaHealth health,
+      Map<String, ModelDeployment> deployments,
+      BooleanSupplier deploymentsRead,
+      RequestPublisher publisher,
+      ResultFollower results) {
     this.config = config;
     this.producerTokens = BearerTokens.of(config.producerTokens());
     this.bootstrapServers = bootstrapServers;
@@ -69,14 +76,18 @@ public final class Admission {
     }
     // a caller without a token names no series: only models that exist get one
     count(deployments.containsKey(model) ? model : "", UNAUTHORIZED, 1);
-    throw ApiError.UNAUTHORIZED.because("send 'Authorization: Bearer <token>' with one of the tokens in "
-        + "ingest's MAAS_INGEST_TOKENS").withHeader("WWW-Authenticate", "Bearer");
+    throw ApiError.UNAUTHORIZED
+        .because(
+            "send 'Authorization: Bearer <token>' with one of the tokens in "
+                + "ingest's MAAS_INGEST_TOKENS")
+        .withHeader("WWW-Authenticate", "Bearer");
   }
 
   /** Refuses a model name that cannot name a model; checked before anything is counted for it. */
   public void requireValidName(String model) {
     if (!Names.isValidModel(model)) {
-      throw ApiError.INVALID_MODEL.because("model names match [a-z0-9][a-z0-9-]{0,62}, got '" + model + "'");
+      throw ApiError.INVALID_MODEL.because(
+          "model names match [a-z0-9][a-z0-9-]{0,62}, got '" + model + "'");
     }
   }
 
@@ -87,13 +98,15 @@ public final class Admission {
   public ModelDeployment admit(String model) {
     if (!deploymentsRead.getAsBoolean()) {
       count(model, OVERLOADED, 1);
-      throw ApiError.NOT_READY.because("ingest is still reading the model deployments on " + Topics.MODELS)
+      throw ApiError.NOT_READY
+          .because("ingest is still reading the model deployments on " + Topics.MODELS)
           .withHeader(RETRY_AFTER, "2");
     }
     ModelDeployment deployment = deployments.get(model);
     if (deployment == null || deployment.production() == null) {
       count(model, UNKNOWN_MODEL, 1);
-      throw ApiError.UNKNOWN_MODEL.because("model '" + model + "' has no production version deployed");
+      throw ApiError.UNKNOWN_MODEL.because(
+          "model '" + model + "' has no production version deployed");
     }
     if (!health.reachable()) {
       throw kafkaUnavailable(model, 1);
@@ -103,15 +116,24 @@ public final class Admission {
 
   /** Whether {@code items} more records and awaited answers fit under MAAS_INGEST_MAX_IN_FLIGHT. */
   public boolean hasRoomFor(int items, boolean awaited) {
-    return publisher.hasRoomFor(items) && (!awaited || results.expectedCount() + items <= config.maxInFlight());
+    return publisher.hasRoomFor(items)
+        && (!awaited || results.expectedCount() + items <= config.maxInFlight());
   }
 
   /** No room for {@code items} more records or awaited answers. */
   public ApiException overloaded(String model, int items) {
     count(model, OVERLOADED, items);
-    return ApiError.OVERLOADED.because("ingest has " + publisher.inFlight() + " records awaiting Kafka's acknowledgement and "
-        + results.expectedCount() + " answers awaited (limit " + config.maxInFlight() + ", MAAS_INGEST_MAX_IN_FLIGHT); "
-        + "retry in a second").withHeader(RETRY_AFTER, "1");
+    return ApiError.OVERLOADED
+        .because(
+            "ingest has "
+                + publisher.inFlight()
+                + " records awaiting Kafka's acknowledgement and "
+                + results.expectedCount()
+                + " answers awaited (limit "
+                + config.maxInFlight()
+                + ", MAAS_INGEST_MAX_IN_FLIGHT); "
+                + "retry in a second")
+        .withHeader(RETRY_AFTER, "1");
   }
 
   /**
@@ -120,9 +142,16 @@ public final class Admission {
    */
   public ApiException kafkaUnavailable(String model, int items) {
     count(model, FAILED, items);
-    return ApiError.KAFKA_UNAVAILABLE.because("Kafka at " + bootstrapServers + " has been unreachable since "
-        + Instant.ofEpochMilli(health.sinceMillis()) + ", so none of these requests is promised; send them again in "
-        + KAFKA_RETRY_AFTER_SECONDS + " s").withHeader(RETRY_AFTER, KAFKA_RETRY_AFTER_SECONDS);
+    return ApiError.KAFKA_UNAVAILABLE
+        .because(
+            "Kafka at "
+                + bootstrapServers
+                + " has been unreachable since "
+                + Instant.ofEpochMilli(health.sinceMillis())
+                + ", so none of these requests is promised; send them again in "
+                + KAFKA_RETRY_AFTER_SECONDS
+                + " s")
+        .withHeader(RETRY_AFTER, KAFKA_RETRY_AFTER_SECONDS);
   }
 
   /** Kafka did not acknowledge every record of the call, for a reason other than the two above. */
@@ -134,9 +163,16 @@ public final class Admission {
   /** The topic's (or broker's) record size limit is below what MAAS_MAX_TEXT_BYTES lets through. */
   public ApiException tooLargeForKafka(String model, int items, Throwable e) {
     count(model, TOO_LARGE, items);
-    LOG.warn("Kafka refused a request for model {} as too large; raise max.message.bytes of {} or lower "
-        + "MAAS_MAX_TEXT_BYTES: {}", model, Topics.requests(model), e.getMessage());
-    return ApiError.PAYLOAD_TOO_LARGE.because("a request is larger than Kafka accepts for model '" + model
-        + "', so none is promised: " + e.getMessage());
+    LOG.warn(
+        "Kafka refused a request for model {} as too large; raise max.message.bytes of {} or lower "
+            + "MAAS_MAX_TEXT_BYTES: {}",
+        model,
+        Topics.requests(model),
+        e.getMessage());
+    return ApiError.PAYLOAD_TOO_LARGE.because(
+        "a request is larger than Kafka accepts for model '"
+            + model
+            + "', so none is promised: "
+            + e.getMessage());
   }
 }

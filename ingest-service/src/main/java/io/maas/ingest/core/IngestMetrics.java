@@ -14,11 +14,12 @@ public final class IngestMetrics {
    * (unknown model, wrong content type, a body over a limit) counts once. Calls naming an invalid
    * model are not counted: they have no model to label.
    */
-  public static final Counter REQUESTS = Counter.build()
-      .name("maas_ingest_requests")
-      .help("Items received by ingest-service, by model and outcome")
-      .labelNames("model", "outcome")
-      .register();
+  public static final Counter REQUESTS =
+      Counter.build()
+          .name("maas_ingest_requests")
+          .help("Items received by ingest-service, by model and outcome")
+          .labelNames("model", "outcome")
+          .register();
 
   /** {@code maas_dead_letters_total{model,stage,reason}}, shared with the inference service. */
   public static final Counter DEAD_LETTERS = MaasMetrics.DEAD_LETTERS;
@@ -32,8 +33,7 @@ public final class IngestMetrics {
   public static final String TIMEOUT = "timeout";
   public static final String UNAUTHORIZED = "unauthorized";
 
-  private IngestMetrics() {
-  }
+  private IngestMetrics() {}
 
   /** Registers the families now, so that /metrics names them before the first request. */
   public static void register() {

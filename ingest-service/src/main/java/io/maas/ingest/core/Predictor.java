@@ -45,7 +45,11 @@ public final class Predictor {
   private final RequestPublisher publisher;
   private final ResultFollower results;
 
-  public Predictor(Vertx vertx, IngestConfig config, Admission admission, RequestPublisher publisher,
+  public Predictor(
+      Vertx vertx,
+      IngestConfig config,
+      Admission admission,
+      RequestPublisher publisher,
       ResultFollower results) {
     this.vertx = vertx;
     this.config = config;
@@ -62,7 +66,8 @@ public final class Predictor {
       count(model, INVALID, n);
       return Future.failedFuture(ApiError.DUPLICATE_ID.because(conflict));
     }
-    // Awaited answers are bounded like records in flight: each is a map entry until answered or timed out.
+    // Awaited answers are bounded like records in flight:
+    // each is a map entry until answered or timed out.
     if (!admission.hasRoomFor(n, true)) {
       return Future.failedFuture(admission.overloaded(model, n));
     }
@@ -74,7 +79,9 @@ public final class Predictor {
     Set<String> seen = new HashSet<>();
     for (InferenceRequest request : requests) {
       if (!seen.add(request.id())) {
-        return "id '" + request.id() + "' appears twice in this call; each instance needs its own id";
+        return "id '"
+            + request.id()
+            + "' appears twice in this call; each instance needs its own id";
       }
       if (results.isExpected(request.id())) {
         return "id '" + request.id() + "' is already awaited by another call";
@@ -109,11 +116,19 @@ public final class Predictor {
         results.expect(requests.get(i).id(), handler);
       }
       timer = vertx.setTimer(config.predictTimeout().toMillis(), t -> timedOut());
-      List<RequestPublisher.Record> records = requests.stream()
-          .map(r -> new RequestPublisher.Record(r.id(), r.toBuffer().getBytes())).toList();
-      // Follow the results topic before publishing, so that no answer is written ahead of the consumer.
-      results.follow(model)
-          .compose(v -> done ? Future.succeededFuture() : publisher.publish(Topics.requests(model), records))
+      List<RequestPublisher.Record> records =
+          requests.stream()
+              .map(r -> new RequestPublisher.Record(r.id(), r.toBuffer().getBytes()))
+              .toList();
+      // Follow the results topic before publishing, so
+      // that no answer is written ahead of the consumer.
+      results
+          .follow(model)
+          .compose(
+              v ->
+                  done
+                      ? Future.succeededFuture()
+                      : publisher.publish(Topics.requests(model), records))
           .onFailure(this::failed);
       return promise.future();
     }
@@ -138,11 +153,21 @@ public final class Predictor {
       finish();
       count(model, TIMEOUT, requests.size());
       long ms = config.predictTimeout().toMillis();
-      LOG.warn("A predict call for model {} timed out after {} ms with {} of {} answers; is inference-service running?",
-          model, ms, requests.size() - missing, requests.size());
-      promise.fail(ApiError.TIMEOUT.because((requests.size() - missing) + " of " + requests.size()
-          + " answers arrived within " + ms + " ms (MAAS_PREDICT_TIMEOUT_MS); the requests may still be answered on "
-          + Topics.results(model)));
+      LOG.warn(
+          "A predict call for model {} timed out after {} ms with {} of {} answers; is inference-service running?",
+          model,
+          ms,
+          requests.size() - missing,
+          requests.size());
+      promise.fail(
+          ApiError.TIMEOUT.because(
+              (requests.size() - missing)
+                  + " of "
+                  + requests.size()
+                  + " answers arrived within "
+                  + ms
+                  + " ms (MAAS_PREDICT_TIMEOUT_MS); the requests may still be answered on "
+                  + Topics.results(model)));
     }
 
     private void failed(Throwable e) {
@@ -155,9 +180,16 @@ public final class Predictor {
       } else if (e instanceof KafkaUnavailableException) {
         promise.fail(admission.kafkaUnavailable(model, requests.size()));
       } else {
-        LOG.warn("A predict call for model {} failed before its requests were published: {}", model, e.getMessage());
-        promise.fail(admission.notAcknowledged(model, requests.size(),
-            "the requests could not be published or their answers cannot be read: " + e.getMessage()));
+        LOG.warn(
+            "A predict call for model {} failed before its requests were published: {}",
+            model,
+            e.getMessage());
+        promise.fail(
+            admission.notAcknowledged(
+                model,
+                requests.size(),
+                "the requests could not be published or their answers cannot be read: "
+                    + e.getMessage()));
       }
     }
 

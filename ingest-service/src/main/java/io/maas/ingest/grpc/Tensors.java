@@ -15,27 +15,37 @@ import java.util.List;
  */
 final class Tensors {
 
-  private Tensors() {
-  }
+  private Tensors() {}
 
   /** The texts of a string tensor of rank 0 or 1, each valid UTF-8. */
   static List<String> texts(String name, TensorProto tensor) {
     if (tensor.getDtype() != DataType.DT_STRING) {
-      throw new IllegalArgumentException("input '" + name + "' must be a DT_STRING tensor, got " + tensor.getDtype());
+      throw new IllegalArgumentException(
+          "input '" + name + "' must be a DT_STRING tensor, got " + tensor.getDtype());
     }
     if (!tensor.getTensorContent().isEmpty()) {
-      throw new IllegalArgumentException("input '" + name + "' must carry its texts in string_val, not tensor_content");
+      throw new IllegalArgumentException(
+          "input '" + name + "' must carry its texts in string_val, not tensor_content");
     }
     int n = tensor.getStringValCount();
     TensorShapeProto shape = tensor.getTensorShape();
     if (shape.getUnknownRank() || shape.getDimCount() > 1) {
-      throw new IllegalArgumentException("input '" + name + "' must have shape [N] (one text per instance), got "
-          + describe(shape));
+      throw new IllegalArgumentException(
+          "input '"
+              + name
+              + "' must have shape [N] (one text per instance), got "
+              + describe(shape));
     }
     long expected = shape.getDimCount() == 0 ? 1 : shape.getDim(0).getSize();
     if (expected != n) {
-      throw new IllegalArgumentException("input '" + name + "' has shape " + describe(shape) + " but holds " + n
-          + " texts in string_val");
+      throw new IllegalArgumentException(
+          "input '"
+              + name
+              + "' has shape "
+              + describe(shape)
+              + " but holds "
+              + n
+              + " texts in string_val");
     }
     if (n == 0) {
       throw new IllegalArgumentException("input '" + name + "' holds no texts");
@@ -49,14 +59,18 @@ final class Tensors {
 
   private static String utf8(String name, int index, ByteString bytes) {
     if (!bytes.isValidUtf8()) {
-      throw new IllegalArgumentException("text " + index + " of input '" + name + "' is not valid UTF-8");
+      throw new IllegalArgumentException(
+          "text " + index + " of input '" + name + "' is not valid UTF-8");
     }
     return bytes.toStringUtf8();
   }
 
   /** A {@code DT_FLOAT} tensor of shape [rows, columns], row by row. */
   static TensorProto floats(float[][] rows, int columns) {
-    TensorProto.Builder tensor = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(rows.length, columns));
+    TensorProto.Builder tensor =
+        TensorProto.newBuilder()
+            .setDtype(DataType.DT_FLOAT)
+            .setTensorShape(shape(rows.length, columns));
     for (float[] row : rows) {
       for (float value : row) {
         tensor.addFloatVal(value);
@@ -67,14 +81,16 @@ final class Tensors {
 
   /** A {@code DT_STRING} tensor of shape [n]. */
   static TensorProto strings(List<String> values) {
-    TensorProto.Builder tensor = TensorProto.newBuilder().setDtype(DataType.DT_STRING).setTensorShape(shape(values.size()));
+    TensorProto.Builder tensor =
+        TensorProto.newBuilder().setDtype(DataType.DT_STRING).setTensorShape(shape(values.size()));
     values.forEach(value -> tensor.addStringVal(ByteString.copyFromUtf8(value)));
     return tensor.build();
   }
 
   /** A {@code DT_INT64} tensor of shape [n]. */
   static TensorProto longs(long[] values) {
-    TensorProto.Builder tensor = TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(shape(values.length));
+    TensorProto.Builder tensor =
+        TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(shape(values.length));
     for (long value : values) {
       tensor.addInt64Val(value);
     }

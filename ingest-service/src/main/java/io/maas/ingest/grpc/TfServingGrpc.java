@@ -51,21 +51,33 @@ import org.slf4j.LoggerFactory;
 public final class TfServingGrpc {
 
   private static final Logger LOG = LoggerFactory.getLogger(TfServingGrpc.class);
-  static final ServiceName PREDICTION_SERVICE = ServiceName.create("tensorflow.serving", "PredictionService");
+  static final ServiceName PREDICTION_SERVICE =
+      ServiceName.create("tensorflow.serving", "PredictionService");
   static final ServiceName MODEL_SERVICE = ServiceName.create("tensorflow.serving", "ModelService");
   private static final String SIGNATURE = TfServingModels.SIGNATURE;
   private static final String INPUT = TfServingModels.INPUT;
+
   /** What Predict can answer; {@code output_filter} picks among them. */
   private static final Set<String> OUTPUTS = TfServingModels.OUTPUTS;
 
-  static final ServiceMethod<PredictRequest, PredictResponse> PREDICT = ServiceMethod.server(PREDICTION_SERVICE,
-      "Predict", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(PredictRequest.newBuilder()));
-  static final ServiceMethod<GetModelMetadataRequest, GetModelMetadataResponse> GET_MODEL_METADATA = ServiceMethod.server(
-      PREDICTION_SERVICE, "GetModelMetadata", GrpcMessageEncoder.encoder(),
-      GrpcMessageDecoder.decoder(GetModelMetadataRequest.newBuilder()));
-  static final ServiceMethod<GetModelStatusRequest, GetModelStatusResponse> GET_MODEL_STATUS = ServiceMethod.server(
-      MODEL_SERVICE, "GetModelStatus", GrpcMessageEncoder.encoder(),
-      GrpcMessageDecoder.decoder(GetModelStatusRequest.newBuilder()));
+  static final ServiceMethod<PredictRequest, PredictResponse> PREDICT =
+      ServiceMethod.server(
+          PREDICTION_SERVICE,
+          "Predict",
+          GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(PredictRequest.newBuilder()));
+  static final ServiceMethod<GetModelMetadataRequest, GetModelMetadataResponse> GET_MODEL_METADATA =
+      ServiceMethod.server(
+          PREDICTION_SERVICE,
+          "GetModelMetadata",
+          GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(GetModelMetadataRequest.newBuilder()));
+  static final ServiceMethod<GetModelStatusRequest, GetModelStatusResponse> GET_MODEL_STATUS =
+      ServiceMethod.server(
+          MODEL_SERVICE,
+          "GetModelStatus",
+          GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(GetModelStatusRequest.newBuilder()));
 
   private final IngestConfig config;
   private final Admission admission;
@@ -80,8 +92,12 @@ public final class TfServingGrpc {
   /** The server to hand to an HTTP/2 server's request handler. */
   public GrpcServer server(Vertx vertx) {
     // a call whose client deadline passes is answered DEADLINE_EXCEEDED at once
-    GrpcServer server = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true)
-        .setMaxMessageSize(config.maxBodyBytes()));
+    GrpcServer server =
+        GrpcServer.server(
+            vertx,
+            new GrpcServerOptions()
+                .setScheduleDeadlineAutomatically(true)
+                .setMaxMessageSize(config.maxBodyBytes()));
     server.callHandler(PREDICT, call -> unary(call, this::predict));
     server.callHandler(GET_MODEL_METADATA, call -> unary(call, this::metadata));
     server.callHandler(GET_MODEL_STATUS, call -> unary(call, this::status));
@@ -89,17 +105,19 @@ public final class TfServingGrpc {
   }
 
   /** One request message, one answer: the handler's, or the status of what it threw or failed with. */
-  private <Q, A extends Message> void unary(GrpcServerRequest<Q, A> call,
-      BiFunction<GrpcServerRequest<Q, A>, Q, Future<A>> handler) {
+  private <Q, A extends Message> void unary(
+      GrpcServerRequest<Q, A> call, BiFunction<GrpcServerRequest<Q, A>, Q, Future<A>> handler) {
     call.last()
-        .compose(request -> {
-          try {
-            return handler.apply(call, request);
-          } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-          }
-        })
-        // a call cancelled meanwhile (its deadline passed, the client went) fails these writes: nothing to do then
+        .compose(
+            request -> {
+              try {
+                return handler.apply(call, request);
+              } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+              }
+            })
+        // a call cancelled meanwhile (its deadline passed, the client went) fails these writes:
+        // nothing to do then
         .onSuccess(answer -> call.response().end(answer))
         .onFailure(e -> fail(call, e));
   }
@@ -127,7 +145,10 @@ public final class TfServingGrpc {
       case 400 -> GrpcStatus.INVALID_ARGUMENT;
       case 401 -> GrpcStatus.UNAUTHENTICATED;
       case 404 -> GrpcStatus.NOT_FOUND;
-      case 409 -> error == ApiError.DUPLICATE_ID ? GrpcStatus.ALREADY_EXISTS : GrpcStatus.FAILED_PRECONDITION;
+      case 409 ->
+          error == ApiError.DUPLICATE_ID
+              ? GrpcStatus.ALREADY_EXISTS
+              : GrpcStatus.FAILED_PRECONDITION;
       case 413, 429 -> GrpcStatus.RESOURCE_EXHAUSTED;
       case 501 -> GrpcStatus.UNIMPLEMENTED;
       case 503 -> GrpcStatus.UNAVAILABLE;
@@ -136,44 +157,76 @@ public final class TfServingGrpc {
     };
   }
 
-  private Future<PredictResponse> predict(GrpcServerRequest<PredictRequest, PredictResponse> call,
-      PredictRequest request) {
+  private Future<PredictResponse> predict(
+      GrpcServerRequest<PredictRequest, PredictResponse> call, PredictRequest request) {
     ModelSpec spec = request.getModelSpec();
     String model = spec.getName();
     ModelDeployment deployment = admit(call, model);
     requireSignature(spec);
     int version = TfServingModels.pinned(deployment, spec);
     if (!request.getInputsMap().keySet().equals(Set.of(INPUT))) {
-      throw new IllegalArgumentException("signature '" + SIGNATURE + "' takes one input, '" + INPUT + "' (a DT_STRING "
-          + "tensor of shape [N]); got " + new TreeSet<>(request.getInputsMap().keySet()));
+      throw new IllegalArgumentException(
+          "signature '"
+              + SIGNATURE
+              + "' takes one input, '"
+              + INPUT
+              + "' (a DT_STRING "
+              + "tensor of shape [N]); got "
+              + new TreeSet<>(request.getInputsMap().keySet()));
     }
     Set<String> outputs = new LinkedHashSet<>(request.getOutputFilterList());
     for (String output : outputs) {
       if (!OUTPUTS.contains(output)) {
-        throw new IllegalArgumentException("output_filter names '" + output + "'; signature '" + SIGNATURE
-            + "' has outputs " + new TreeSet<>(OUTPUTS));
+        throw new IllegalArgumentException(
+            "output_filter names '"
+                + output
+                + "'; signature '"
+                + SIGNATURE
+                + "' has outputs "
+                + new TreeSet<>(OUTPUTS));
       }
     }
     List<String> texts = Tensors.texts(INPUT, request.getInputsMap().get(INPUT));
     if (texts.size() > config.maxItems()) {
-      throw ApiError.PAYLOAD_TOO_LARGE.because("input '" + INPUT + "' holds " + texts.size() + " texts, the limit is "
-          + config.maxItems() + " (MAAS_INGEST_MAX_ITEMS); send fewer per call");
+      throw ApiError.PAYLOAD_TOO_LARGE.because(
+          "input '"
+              + INPUT
+              + "' holds "
+              + texts.size()
+              + " texts, the limit is "
+              + config.maxItems()
+              + " (MAAS_INGEST_MAX_ITEMS); send fewer per call");
     }
     long now = System.currentTimeMillis();
     List<InferenceRequest> requests = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
       int bytes = InferenceRequest.utf8Length(texts.get(i));
       if (bytes > config.maxTextBytes()) {
-        throw new IllegalArgumentException("text " + i + " of input '" + INPUT + "' is " + bytes
-            + " bytes of UTF-8, the limit is " + config.maxTextBytes() + " (MAAS_MAX_TEXT_BYTES)");
+        throw new IllegalArgumentException(
+            "text "
+                + i
+                + " of input '"
+                + INPUT
+                + "' is "
+                + bytes
+                + " bytes of UTF-8, the limit is "
+                + config.maxTextBytes()
+                + " (MAAS_MAX_TEXT_BYTES)");
       }
-      requests.add(new InferenceRequest(UUID.randomUUID().toString(), model, texts.get(i), now,
-          spec.hasVersion() || spec.hasVersionLabel() ? version : null, Map.of()));
+      requests.add(
+          new InferenceRequest(
+              UUID.randomUUID().toString(),
+              model,
+              texts.get(i),
+              now,
+              spec.hasVersion() || spec.hasVersionLabel() ? version : null,
+              Map.of()));
     }
     return predictor.predict(model, requests).map(results -> answer(model, results, outputs));
   }
 
-  private static PredictResponse answer(String model, List<InferenceResult> results, Set<String> filter) {
+  private static PredictResponse answer(
+      String model, List<InferenceResult> results, Set<String> filter) {
     List<String> classes = List.copyOf(results.get(0).scores().keySet());
     float[][] probabilities = new float[results.size()][classes.size()];
     List<String> labels = new ArrayList<>(results.size());
@@ -187,32 +240,42 @@ public final class TfServingGrpc {
       labels.add(result.label());
       versions[i] = result.version();
     }
-    Map<String, TensorProto> outputs = Map.of(
-        "probabilities", Tensors.floats(probabilities, classes.size()),
-        "label", Tensors.strings(labels),
-        "classes", Tensors.strings(classes),
-        "version", Tensors.longs(versions));
-    PredictResponse.Builder response = PredictResponse.newBuilder()
-        // the version that answered the first text; "version" says it for each (a canary may answer some)
-        .setModelSpec(ModelSpec.newBuilder().setName(model).setSignatureName(SIGNATURE)
-            .setVersion(Int64Value.of(versions[0])));
-    outputs.forEach((name, tensor) -> {
-      if (filter.isEmpty() || filter.contains(name)) {
-        response.putOutputs(name, tensor);
-      }
-    });
+    Map<String, TensorProto> outputs =
+        Map.of(
+            "probabilities", Tensors.floats(probabilities, classes.size()),
+            "label", Tensors.strings(labels),
+            "classes", Tensors.strings(classes),
+            "version", Tensors.longs(versions));
+    PredictResponse.Builder response =
+        PredictResponse.newBuilder()
+            // the version that answered the first text; "version"
+            // says it for each (a canary may answer some)
+            .setModelSpec(
+                ModelSpec.newBuilder()
+                    .setName(model)
+                    .setSignatureName(SIGNATURE)
+                    .setVersion(Int64Value.of(versions[0])));
+    outputs.forEach(
+        (name, tensor) -> {
+          if (filter.isEmpty() || filter.contains(name)) {
+            response.putOutputs(name, tensor);
+          }
+        });
     return response.build();
   }
 
   private Future<GetModelMetadataResponse> metadata(
-      GrpcServerRequest<GetModelMetadataRequest, GetModelMetadataResponse> call, GetModelMetadataRequest request) {
+      GrpcServerRequest<GetModelMetadataRequest, GetModelMetadataResponse> call,
+      GetModelMetadataRequest request) {
     ModelSpec spec = request.getModelSpec();
     return Future.succeededFuture(
-        TfServingModels.metadata(admit(call, spec.getName()), spec, request.getMetadataFieldList()));
+        TfServingModels.metadata(
+            admit(call, spec.getName()), spec, request.getMetadataFieldList()));
   }
 
   private Future<GetModelStatusResponse> status(
-      GrpcServerRequest<GetModelStatusRequest, GetModelStatusResponse> call, GetModelStatusRequest request) {
+      GrpcServerRequest<GetModelStatusRequest, GetModelStatusResponse> call,
+      GetModelStatusRequest request) {
     ModelSpec spec = request.getModelSpec();
     return Future.succeededFuture(TfServingModels.status(admit(call, spec.getName()), spec));
   }
@@ -227,8 +290,12 @@ public final class TfServingGrpc {
   private static void requireSignature(ModelSpec spec) {
     String name = spec.getSignatureName();
     if (!name.isEmpty() && !TfServingModels.SIGNATURE.equals(name)) {
-      throw new IllegalArgumentException("signature '" + name + "' not found; maas models have '"
-          + TfServingModels.SIGNATURE + "'");
+      throw new IllegalArgumentException(
+          "signature '"
+              + name
+              + "' not found; maas models have '"
+              + TfServingModels.SIGNATURE
+              + "'");
     }
   }
 }

@@ -31,8 +31,12 @@ final class HttpAdmission {
     admission.requireValidName(model);
     if (!types.contains(mediaType(ctx))) {
       count(model, INVALID, 1);
-      throw ApiError.UNSUPPORTED_MEDIA_TYPE.because("send the body as " + String.join(" or ", types.stream()
-          .sorted().toList()) + ", got '" + ctx.request().getHeader("Content-Type") + "'");
+      throw ApiError.UNSUPPORTED_MEDIA_TYPE.because(
+          "send the body as "
+              + String.join(" or ", types.stream().sorted().toList())
+              + ", got '"
+              + ctx.request().getHeader("Content-Type")
+              + "'");
     }
     admission.admit(model);
     ctx.next();

@@ -81,19 +81,29 @@ public final class IngestApiVerticle extends ApiVerticle {
   @Override
   public Future<?> start() {
     KafkaHealth health = kafka.health();
-    publisher = new RequestPublisher(KafkaProducer.create(vertx, producerConfig()), config.maxInFlight(),
-        health::reachable);
-    health.onChange(context, reachable -> {
-      if (!reachable) {
-        publisher.abandon();
-      }
-    });
+    publisher =
+        new RequestPublisher(
+            KafkaProducer.create(vertx, producerConfig()), config.maxInFlight(), health::reachable);
+    health.onChange(
+        context,
+        reachable -> {
+          if (!reachable) {
+            publisher.abandon();
+          }
+        });
     results = new ResultFollower(clients, context);
     watcher = new DeploymentWatcher(clients, context, this::deployed);
     watcher.start();
     results.start();
-    Admission checks = new Admission(config, clients.bootstrapServers(), health, deployments, watcher::caughtUp, publisher,
-        results);
+    Admission checks =
+        new Admission(
+            config,
+            clients.bootstrapServers(),
+            health,
+            deployments,
+            watcher::caughtUp,
+            publisher,
+            results);
     admission = new HttpAdmission(checks);
     Preparation preparation = new Preparation(vertx, config, publisher, checks);
     requests = new RequestsApi(preparation, checks, publisher);
@@ -105,13 +115,15 @@ public final class IngestApiVerticle extends ApiVerticle {
 
   /** TensorFlow Serving's gRPC API, on this verticle's event loop beside the HTTP one (plain HTTP/2). */
   private Future<?> startGrpc(TfServingGrpc grpc) {
-    return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true))
+    return vertx
+        .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true))
         .requestHandler(grpc.server(vertx))
         .listen(config.grpcPort())
-        .onSuccess(server -> {
-          grpcServer = server;
-          LOG.info("TensorFlow Serving's gRPC API listening on port {}", server.actualPort());
-        });
+        .onSuccess(
+            server -> {
+              grpcServer = server;
+              LOG.info("TensorFlow Serving's gRPC API listening on port {}", server.actualPort());
+            });
   }
 
   /** The gRPC port, once started (the configured one, or the one picked for 0). */
@@ -131,30 +143,48 @@ public final class IngestApiVerticle extends ApiVerticle {
     long linger = Long.parseLong(producer.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "0"));
     producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(delivery));
     // Kafka refuses a delivery timeout below linger.ms + request.timeout.ms (30 s by default).
-    producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(30_000, delivery - linger)));
+    producer.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        String.valueOf(Math.min(30_000, delivery - linger)));
     producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(delivery));
     long requestBytes = Math.min(Integer.MAX_VALUE, 2L * config.maxTextBytes() + 64 * 1024);
     if (requestBytes > DEFAULT_MAX_REQUEST_BYTES) {
       producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(requestBytes));
-      producer.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(Math.max(32L << 20, 2 * requestBytes)));
+      producer.put(
+          ProducerConfig.BUFFER_MEMORY_CONFIG,
+          String.valueOf(Math.max(32L << 20, 2 * requestBytes)));
     }
     return producer;
   }
 
   @Override
   public Future<?> stop() {
-    return vertx.executeBlocking(() -> {
-      watcher.close();
-      results.close();
-      return null;
-    }).compose(v -> grpcServer == null ? Future.succeededFuture() : grpcServer.close()).compose(v -> publisher.close());
+    return vertx
+        .executeBlocking(
+            () -> {
+              watcher.close();
+              results.close();
+              return null;
+            })
+        .compose(v -> grpcServer == null ? Future.succeededFuture() : grpcServer.close())
+        .compose(v -> publisher.close());
   }
 
   @Override
   protected void readiness(HealthChecks checks) {
-    // Until every deployment on maas.models has been read, known models would be refused as unknown.
-    checks.register("deployments", promise -> promise.complete(watcher.caughtUp() ? Status.OK()
-        : Status.KO(new JsonObject().put("message", "still reading the model deployments on " + Topics.MODELS))));
+    // Until every deployment on maas.models has been
+    // read, known models would be refused as unknown.
+    checks.register(
+        "deployments",
+        promise ->
+            promise.complete(
+                watcher.caughtUp()
+                    ? Status.OK()
+                    : Status.KO(
+                        new JsonObject()
+                            .put(
+                                "message",
+                                "still reading the model deployments on " + Topics.MODELS))));
   }
 
   @Override
@@ -164,35 +194,69 @@ public final class IngestApiVerticle extends ApiVerticle {
     // refusals (bad name, wrong type, unknown model) should come before the body is read.
     String requestsPath = "/v1/models/:model/requests";
     router.post(requestsPath).handler(admission::authorize);
-    router.post(requestsPath).handler(ctx -> admission.admit(ctx, Set.of(JSON, RequestsApi.NDJSON)));
-    router.post(requestsPath).handler(body).handler(requests::handle).failureHandler(this::bodyTooLarge);
-    // TensorFlow Serving's ":predict" suffix is not a path segment, so these routes are regular expressions.
-    // Each is named by its path in the OpenAPI document, which tests hold the routes against.
+    router
+        .post(requestsPath)
+        .handler(ctx -> admission.admit(ctx, Set.of(JSON, RequestsApi.NDJSON)));
+    router
+        .post(requestsPath)
+        .handler(body)
+        .handler(requests::handle)
+        .failureHandler(this::bodyTooLarge);
+    // TensorFlow Serving's ":predict" suffix is not a path segment, so
+    // these routes are regular expressions. Each is named by its path
+    // in the OpenAPI document, which tests hold the routes against.
     String predictPath = "/v1/models/([^/:]+):predict";
     String predictName = "/v1/models/{model}:predict";
     router.postWithRegex(predictPath).setName(predictName).handler(admission::authorize);
-    router.postWithRegex(predictPath).setName(predictName).handler(ctx -> admission.admit(ctx, Set.of(JSON)));
-    router.postWithRegex(predictPath).setName(predictName).handler(body).handler(ctx -> predict.handle(ctx, null))
+    router
+        .postWithRegex(predictPath)
+        .setName(predictName)
+        .handler(ctx -> admission.admit(ctx, Set.of(JSON)));
+    router
+        .postWithRegex(predictPath)
+        .setName(predictName)
+        .handler(body)
+        .handler(ctx -> predict.handle(ctx, null))
         .failureHandler(this::bodyTooLarge);
     // TensorFlow Serving's REST model status and metadata
     for (String path : new String[] {"/v1/models/:model", "/v1/models/:model/versions/:version"}) {
       router.get(path).handler(admission::authorize).handler(models::status);
     }
-    router.get("/v1/models/:model/metadata").handler(admission::authorize).handler(models::metadata);
+    router
+        .get("/v1/models/:model/metadata")
+        .handler(admission::authorize)
+        .handler(models::metadata);
     String predictVersionPath = "/v1/models/([^/:]+)/versions/([0-9]+):predict";
     String predictVersionName = "/v1/models/{model}/versions/{version}:predict";
-    router.postWithRegex(predictVersionPath).setName(predictVersionName).handler(admission::authorize);
-    router.postWithRegex(predictVersionPath).setName(predictVersionName).handler(ctx -> admission.admit(ctx, Set.of(JSON)));
-    router.postWithRegex(predictVersionPath).setName(predictVersionName).handler(body).handler(predict::handleVersion)
+    router
+        .postWithRegex(predictVersionPath)
+        .setName(predictVersionName)
+        .handler(admission::authorize);
+    router
+        .postWithRegex(predictVersionPath)
+        .setName(predictVersionName)
+        .handler(ctx -> admission.admit(ctx, Set.of(JSON)));
+    router
+        .postWithRegex(predictVersionPath)
+        .setName(predictVersionName)
+        .handler(body)
+        .handler(predict::handleVersion)
         .failureHandler(this::bodyTooLarge);
   }
 
   /** The body handler's 413, counted for the model and explained; every other failure goes on to ApiVerticle's handler. */
   private void bodyTooLarge(RoutingContext ctx) {
-    if (ctx.failure() == null && ctx.statusCode() == ApiError.PAYLOAD_TOO_LARGE.status() && !ctx.response().ended()) {
+    if (ctx.failure() == null
+        && ctx.statusCode() == ApiError.PAYLOAD_TOO_LARGE.status()
+        && !ctx.response().ended()) {
       count(HttpAdmission.model(ctx), TOO_LARGE, 1);
-      HttpErrors.respond(ctx, ApiError.PAYLOAD_TOO_LARGE.status(), ApiError.PAYLOAD_TOO_LARGE.code(), "the body is larger than "
-          + config.maxBodyBytes() + " bytes (MAAS_INGEST_MAX_BODY_BYTES); send fewer per call");
+      HttpErrors.respond(
+          ctx,
+          ApiError.PAYLOAD_TOO_LARGE.status(),
+          ApiError.PAYLOAD_TOO_LARGE.code(),
+          "the body is larger than "
+              + config.maxBodyBytes()
+              + " bytes (MAAS_INGEST_MAX_BODY_BYTES); send fewer per call");
       return;
     }
     ctx.next();
@@ -201,11 +265,16 @@ public final class IngestApiVerticle extends ApiVerticle {
   private void deployed(ModelDeployment deployment) {
     deployments.put(deployment.model(), deployment);
     if (deployment.production() == null) {
-      LOG.info("Model {} (revision {}) has no production version; ingest refuses its requests as unknown",
-          deployment.model(), deployment.revision());
+      LOG.info(
+          "Model {} (revision {}) has no production version; ingest refuses its requests as unknown",
+          deployment.model(),
+          deployment.revision());
     } else {
-      LOG.info("Model {} (revision {}) is served by production version {}; ingest takes its requests",
-          deployment.model(), deployment.revision(), deployment.production().version());
+      LOG.info(
+          "Model {} (revision {}) is served by production version {}; ingest takes its requests",
+          deployment.model(),
+          deployment.revision(),
+          deployment.production().version());
     }
   }
 }

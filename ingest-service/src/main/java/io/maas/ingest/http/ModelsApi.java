@@ -1,7 +1,7 @@
 package io.maas.ingest.http;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Int64Value;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.maas.common.event.ModelDeployment;
@@ -23,8 +23,11 @@ import java.util.List;
  */
 final class ModelsApi {
 
-  private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames()
-      .alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer()
+          .preservingProtoFieldNames()
+          .alwaysPrintFieldsWithNoPresence()
+          .omittingInsignificantWhitespace();
 
   private final Admission admission;
 
@@ -39,12 +42,18 @@ final class ModelsApi {
 
   void metadata(RoutingContext ctx) {
     ModelDeployment deployment = admitted(ctx);
-    GetModelMetadataResponse metadata = TfServingModels.metadata(deployment, spec(ctx, deployment),
-        List.of(TfServingModels.METADATA_FIELD));
-    JsonObject body = new JsonObject()
-        .put("model_spec", new JsonObject(print(metadata.getModelSpec())))
-        .put("metadata", new JsonObject().put(TfServingModels.METADATA_FIELD,
-            new JsonObject(print(TfServingModels.signatures()))));
+    GetModelMetadataResponse metadata =
+        TfServingModels.metadata(
+            deployment, spec(ctx, deployment), List.of(TfServingModels.METADATA_FIELD));
+    JsonObject body =
+        new JsonObject()
+            .put("model_spec", new JsonObject(print(metadata.getModelSpec())))
+            .put(
+                "metadata",
+                new JsonObject()
+                    .put(
+                        TfServingModels.METADATA_FIELD,
+                        new JsonObject(print(TfServingModels.signatures()))));
     ctx.json(body);
   }
 
@@ -62,7 +71,8 @@ final class ModelsApi {
       try {
         spec.setVersion(Int64Value.of(Long.parseLong(version)));
       } catch (NumberFormatException e) {
-        throw ApiError.INVALID_VERSION.because("the version in the URL must be a whole number, got '" + version + "'");
+        throw ApiError.INVALID_VERSION.because(
+            "the version in the URL must be a whole number, got '" + version + "'");
       }
     }
     return spec.build();
@@ -76,7 +86,8 @@ final class ModelsApi {
     try {
       return JSON.print(message);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + message.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot print " + message.getClass().getSimpleName() + " as JSON", e);
     }
   }
 }

@@ -33,7 +33,8 @@ final class PredictApi {
       version = 0;
     }
     if (version < 1) {
-      throw ApiError.INVALID_VERSION.because("the version in the URL must be a positive whole number");
+      throw ApiError.INVALID_VERSION.because(
+          "the version in the URL must be a positive whole number");
     }
     handle(ctx, version);
   }
@@ -41,19 +42,22 @@ final class PredictApi {
   void handle(RoutingContext ctx, Integer version) {
     String model = HttpAdmission.model(ctx);
     long now = System.currentTimeMillis();
-    preparation.valid(ctx, model, now, (decoder, body) -> decoder.predict(body, version, now))
+    preparation
+        .valid(ctx, model, now, (decoder, body) -> decoder.predict(body, version, now))
         .compose(prepared -> predictor.predict(model, prepared.body().requests()))
         .onFailure(e -> Preparation.fail(ctx, e))
-        .onSuccess(answers -> {
-          JsonArray predictions = new JsonArray();
-          for (InferenceResult answer : answers) {
-            predictions.add(new JsonObject()
-                .put("id", answer.id())
-                .put("label", answer.label())
-                .put("scores", new JsonObject(new LinkedHashMap<>(answer.scores())))
-                .put("version", answer.version()));
-          }
-          ctx.json(new JsonObject().put("predictions", predictions));
-        });
+        .onSuccess(
+            answers -> {
+              JsonArray predictions = new JsonArray();
+              for (InferenceResult answer : answers) {
+                predictions.add(
+                    new JsonObject()
+                        .put("id", answer.id())
+                        .put("label", answer.label())
+                        .put("scores", new JsonObject(new LinkedHashMap<>(answer.scores())))
+                        .put("version", answer.version()));
+              }
+              ctx.json(new JsonObject().put("predictions", predictions));
+            });
   }
 }

@@ -3,9 +3,9 @@ package io.maas.ingest.http;
 import static io.maas.ingest.core.IngestMetrics.ACCEPTED;
 import static io.maas.ingest.core.IngestMetrics.count;
 
-import io.maas.ingest.core.Admission;
 import io.maas.common.event.InferenceRequest;
 import io.maas.common.kafka.Topics;
+import io.maas.ingest.core.Admission;
 import io.maas.ingest.kafka.KafkaUnavailableException;
 import io.maas.ingest.kafka.RequestPublisher;
 import io.vertx.core.Future;
@@ -41,23 +41,38 @@ final class RequestsApi {
     String model = HttpAdmission.model(ctx);
     boolean ndjson = NDJSON.equals(HttpAdmission.mediaType(ctx));
     long now = System.currentTimeMillis();
-    preparation.valid(ctx, model, now, (decoder, body) -> ndjson ? decoder.ndjson(body, now) : decoder.json(body, now))
-        .compose(prepared -> {
-          List<InferenceRequest> requests = prepared.body().requests();
-          int n = requests.size();
-          if (!publisher.hasRoomFor(n)) {
-            return Future.failedFuture(admission.overloaded(model, n));
-          }
-          return publisher.publish(Topics.requests(model), prepared.records())
-              .recover(e -> Future.failedFuture(unpublished(model, n, e)))
-              .map(requests);
-        })
-        .onSuccess(requests -> {
-          count(model, ACCEPTED, requests.size());
-          ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("accepted", requests.size())
-                  .put("ids", new JsonArray(requests.stream().map(InferenceRequest::id).toList())).encode());
-        })
+    preparation
+        .valid(
+            ctx,
+            model,
+            now,
+            (decoder, body) -> ndjson ? decoder.ndjson(body, now) : decoder.json(body, now))
+        .compose(
+            prepared -> {
+              List<InferenceRequest> requests = prepared.body().requests();
+              int n = requests.size();
+              if (!publisher.hasRoomFor(n)) {
+                return Future.failedFuture(admission.overloaded(model, n));
+              }
+              return publisher
+                  .publish(Topics.requests(model), prepared.records())
+                  .recover(e -> Future.failedFuture(unpublished(model, n, e)))
+                  .map(requests);
+            })
+        .onSuccess(
+            requests -> {
+              count(model, ACCEPTED, requests.size());
+              ctx.response()
+                  .setStatusCode(202)
+                  .putHeader("Content-Type", "application/json")
+                  .end(
+                      new JsonObject()
+                          .put("accepted", requests.size())
+                          .put(
+                              "ids",
+                              new JsonArray(requests.stream().map(InferenceRequest::id).toList()))
+                          .encode());
+            })
         .onFailure(e -> Preparation.fail(ctx, e));
   }
 
@@ -68,7 +83,12 @@ final class RequestsApi {
     if (e instanceof KafkaUnavailableException) {
       return admission.kafkaUnavailable(model, n);
     }
-    LOG.warn("Kafka did not acknowledge all of {} requests for model {}, answering 503: {}", n, model, e.getMessage());
-    return admission.notAcknowledged(model, n, "Kafka did not acknowledge every request, so none is promised; send them again");
+    LOG.warn(
+        "Kafka did not acknowledge all of {} requests for model {}, answering 503: {}",
+        n,
+        model,
+        e.getMessage());
+    return admission.notAcknowledged(
+        model, n, "Kafka did not acknowledge every request, so none is promised; send them again");
   }
 }

@@ -30,11 +30,11 @@ public final class RequestPublisher {
 
   /** Bytes awaiting acknowledgement above which no new call is taken (the producer's write queue). */
   public static final int MAX_PENDING_BYTES = 64 * 1024 * 1024;
+
   private static final long CLOSE_TIMEOUT_MS = 15_000;
 
   /** One record: key (request id, or null) and value bytes. */
-  public record Record(String key, byte[] value) {
-  }
+  public record Record(String key, byte[] value) {}
 
   private final KafkaProducer<String, byte[]> producer;
   private final int maxInFlight;
@@ -43,14 +43,15 @@ public final class RequestPublisher {
   private int inFlight;
 
   /** @param reachable whether Kafka is reachable now (false: refuse at once) */
-  public RequestPublisher(KafkaProducer<String, byte[]> producer, int maxInFlight, BooleanSupplier reachable) {
+  public RequestPublisher(
+      KafkaProducer<String, byte[]> producer, int maxInFlight, BooleanSupplier reachable) {
     this.producer = producer;
     this.maxInFlight = maxInFlight;
     this.reachable = reachable;
     producer.setWriteQueueMaxSize(MAX_PENDING_BYTES);
     // Each failed send fails its own future, which the caller answers; without a handler Vert.x
     // would also log every one as an "Unhandled exception" (hundreds while the broker is gone).
-    producer.exceptionHandler(e -> { });
+    producer.exceptionHandler(e -> {});
   }
 
   /** Whether {@code records} more may be published now without passing either bound. */
@@ -74,19 +75,23 @@ public final class RequestPublisher {
     inFlight += records.size();
     List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
     for (Record record : records) {
-      acks.add(producer.send(KafkaProducerRecord.create(topic, record.key(), record.value()))
-          .onComplete(ar -> inFlight--));
+      acks.add(
+          producer
+              .send(KafkaProducerRecord.create(topic, record.key(), record.value()))
+              .onComplete(ar -> inFlight--));
     }
     Promise<Void> promise = Promise.promise();
     waiting.add(promise);
-    Future.all(acks).onComplete(ar -> {
-      waiting.remove(promise);
-      if (ar.succeeded()) {
-        promise.tryComplete();
-      } else {
-        promise.tryFail(ar.cause());
-      }
-    });
+    Future.all(acks)
+        .onComplete(
+            ar -> {
+              waiting.remove(promise);
+              if (ar.succeeded()) {
+                promise.tryComplete();
+              } else {
+                promise.tryFail(ar.cause());
+              }
+            });
     return promise.future();
   }
 

@@ -62,8 +62,7 @@ public final class ResultFollower extends ConsumerThread {
   private final Map<String, Future<Void>> followed = new HashMap<>();
   private final BlockingQueue<Follow> follows = new LinkedBlockingQueue<>();
 
-  private record Follow(String model, Promise<Void> promise) {
-  }
+  private record Follow(String model, Promise<Void> promise) {}
 
   /** @param context where handlers run and where the methods of this class are called */
   public ResultFollower(KafkaClients clients, Context context) {
@@ -113,13 +112,15 @@ public final class ResultFollower extends ConsumerThread {
   @Override
   protected void run() {
     Map<String, Object> config = new HashMap<>(clients.consumerConfig("results", null));
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       attach(c);
       Set<TopicPartition> assigned = new HashSet<>();
       while (running()) {
         try {
           // Nothing assigned yet: poll() would refuse, so wait for the first topic to follow.
-          Follow follow = assigned.isEmpty() ? follows.poll(500, TimeUnit.MILLISECONDS) : follows.poll();
+          Follow follow =
+              assigned.isEmpty() ? follows.poll(500, TimeUnit.MILLISECONDS) : follows.poll();
           while (follow != null) {
             startFollowing(c, assigned, follow);
             follow = follows.poll();
@@ -145,25 +146,29 @@ public final class ResultFollower extends ConsumerThread {
     }
   }
 
-  private void startFollowing(KafkaConsumer<String, byte[]> c, Set<TopicPartition> assigned, Follow follow) {
+  private void startFollowing(
+      KafkaConsumer<String, byte[]> c, Set<TopicPartition> assigned, Follow follow) {
     String topic = Topics.results(follow.model());
     try {
       List<PartitionInfo> infos = c.partitionsFor(topic, METADATA_TIMEOUT);
       if (infos == null || infos.isEmpty()) {
         throw new IllegalStateException("topic " + topic + " does not exist");
       }
-      List<TopicPartition> added = infos.stream()
-          .map(info -> new TopicPartition(topic, info.partition()))
-          .filter(p -> !assigned.contains(p))
-          .toList();
+      List<TopicPartition> added =
+          infos.stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .filter(p -> !assigned.contains(p))
+              .toList();
       Map<TopicPartition, Long> ends = c.endOffsets(added, METADATA_TIMEOUT);
       Set<TopicPartition> all = new HashSet<>(assigned);
       all.addAll(added);
-      // assign() keeps the positions of partitions that stay assigned; the new ones start at their end.
+      // assign() keeps the positions of partitions that
+      // stay assigned; the new ones start at their end.
       c.assign(all);
       ends.forEach(c::seek);
       assigned.addAll(added);
-      LOG.info("Following {} ({} partitions) from its end for :predict answers", topic, added.size());
+      LOG.info(
+          "Following {} ({} partitions) from its end for :predict answers", topic, added.size());
       context.runOnContext(v -> follow.promise().complete());
     } catch (WakeupException | InterruptException e) {
       throw e;
@@ -187,8 +192,12 @@ public final class ResultFollower extends ConsumerThread {
         }
         results.add(result);
       } catch (EventException e) {
-        LOG.warn("Ignoring a malformed result on {} partition {} offset {}: {}", record.topic(), record.partition(),
-            record.offset(), e.getMessage());
+        LOG.warn(
+            "Ignoring a malformed result on {} partition {} offset {}: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            e.getMessage());
       }
     }
     if (results != null) {

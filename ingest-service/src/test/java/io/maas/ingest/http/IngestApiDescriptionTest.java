@@ -25,7 +25,11 @@ class IngestApiDescriptionTest {
     ApiContract api = ApiContract.resource(vertx, "openapi/ingest-service.json");
 
     assertThat(api.document().getJsonObject("paths").fieldNames())
-        .contains("/openapi.json", "/v1/models/{model}:predict", "/v1/models/{model}/versions/{version}:predict");
-    api.assertErrorCodesWithin(Arrays.stream(ApiError.values()).map(e -> Map.entry(e.status(), e.code())).toList());
+        .contains(
+            "/openapi.json",
+            "/v1/models/{model}:predict",
+            "/v1/models/{model}/versions/{version}:predict");
+    api.assertErrorCodesWithin(
+        Arrays.stream(ApiError.values()).map(e -> Map.entry(e.status(), e.code())).toList());
   }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class RequestPublisherTest {
 
-  private static final List<RequestPublisher.Record> ONE = List.of(new RequestPublisher.Record("r-1", new byte[] {'{', '}'}));
+  private static final List<RequestPublisher.Record> ONE =
+      List.of(new RequestPublisher.Record("r-1", new byte[] {'{', '}'}));
 
   private final AtomicBoolean reachable = new AtomicBoolean(true);
   private Vertx vertx;
@@ -41,7 +42,8 @@ class RequestPublisherTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     mock = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-    publisher = on(() -> new RequestPublisher(KafkaProducer.create(vertx, mock), 100, reachable::get));
+    publisher =
+        on(() -> new RequestPublisher(KafkaProducer.create(vertx, mock), 100, reachable::get));
   }
 
   @AfterEach
@@ -78,31 +80,36 @@ class RequestPublisherTest {
     Future<Void> published = on(() -> publisher.publish("maas.requests.spam", ONE));
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> mock.history().size() == 1);
 
-    on(() -> {
-      publisher.abandon();
-      return null;
-    });
+    on(
+        () -> {
+          publisher.abandon();
+          return null;
+        });
 
     assertThat(published.failed()).isTrue();
     assertThat(published.cause()).isInstanceOf(KafkaUnavailableException.class);
-    assertThat(on(publisher::inFlight)).as("still with the producer, so still bounded").isEqualTo(1);
+    assertThat(on(publisher::inFlight))
+        .as("still with the producer, so still bounded")
+        .isEqualTo(1);
 
     mock.completeNext();
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> on(publisher::inFlight) == 0);
-    assertThat(published.cause()).as("a late acknowledgement does not turn a 503 into a promise")
+    assertThat(published.cause())
+        .as("a late acknowledgement does not turn a 503 into a promise")
         .isInstanceOf(KafkaUnavailableException.class);
   }
 
   /** Runs {@code work} on the publisher's context, as the verticle would. */
   private <T> T on(Callable<T> work) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(work.call());
-      } catch (Exception e) {
-        result.completeExceptionally(e);
-      }
-    });
+    context.runOnContext(
+        v -> {
+          try {
+            result.complete(work.call());
+          } catch (Exception e) {
+            result.completeExceptionally(e);
+          }
+        });
     return result.get(10, TimeUnit.SECONDS);
   }
 }

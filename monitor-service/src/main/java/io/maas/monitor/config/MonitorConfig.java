@@ -26,12 +26,22 @@ import java.util.Map;
  *                        records uncommitted before it is STALL (default 60)
  * @param intervalMillis  {@code MAAS_MONITOR_INTERVAL_MS}, how often lag is sampled and verdicts are made (default 5000)
  */
-public record MonitorConfig(MaasConfig maas, String groupId, Duration window, double psiThreshold, double jsThreshold,
-    int minResults, int profileResults, int answersCapacity, double lagWarnSeconds, Duration lagStall,
+public record MonitorConfig(
+    MaasConfig maas,
+    String groupId,
+    Duration window,
+    double psiThreshold,
+    double jsThreshold,
+    int minResults,
+    int profileResults,
+    int answersCapacity,
+    double lagWarnSeconds,
+    Duration lagStall,
     long intervalMillis) {
 
   /** The longest window: the monitor keeps an hour of answers. */
   public static final Duration MAX_WINDOW = Duration.ofHours(1);
+
   public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
 
   public static final Map<String, String> DEFAULTS;

@@ -11,8 +11,7 @@ public final class Divergence {
 
   private static final double SMOOTHING = 0.5;
 
-  private Divergence() {
-  }
+  private Divergence() {}
 
   /** PSI of {@code actual} against {@code expected}. */
   public static double psi(long[] expected, long[] actual) {

@@ -40,8 +40,10 @@ public record DriftCheck(double psiThreshold, double jsThreshold, int minResults
 
     /** The worst check, by PSI. */
     public String worst() {
-      return checks.entrySet().stream().max(Map.Entry.comparingByValue((a, b) -> Double.compare(a.psi(), b.psi())))
-          .map(Map.Entry::getKey).orElse(null);
+      return checks.entrySet().stream()
+          .max(Map.Entry.comparingByValue((a, b) -> Double.compare(a.psi(), b.psi())))
+          .map(Map.Entry::getKey)
+          .orElse(null);
     }
   }
 
@@ -62,13 +64,19 @@ public record DriftCheck(double psiThreshold, double jsThreshold, int minResults
     }
     checks.put(LABELS, check(expected, actual));
     checks.put(CONFIDENCE, check(profile.confidence(), window.confidence()));
-    profile.descriptors().forEach((name, reference) -> {
-      Distribution observed = window.descriptors().get(name);
-      // a descriptor the results do not carry (an older inference service) is not judged
-      if (observed != null && observed.total() > 0 && reference.total() > 0 && reference.sameBins(observed)) {
-        checks.put(name, check(reference, observed));
-      }
-    });
+    profile
+        .descriptors()
+        .forEach(
+            (name, reference) -> {
+              Distribution observed = window.descriptors().get(name);
+              // a descriptor the results do not carry (an older inference service) is not judged
+              if (observed != null
+                  && observed.total() > 0
+                  && reference.total() > 0
+                  && reference.sameBins(observed)) {
+                checks.put(name, check(reference, observed));
+              }
+            });
     double score = checks.values().stream().mapToDouble(Check::psi).max().orElse(0);
     boolean drifted = checks.values().stream().anyMatch(Check::drifted);
     return new Verdict(score, drifted, true, checks);

@@ -17,8 +17,7 @@ public final class Estimate {
   /** Pseudo-answers at the bin's middle confidence added to each bin of the calibration table. */
   static final double PRIOR = 5;
 
-  private Estimate() {
-  }
+  private Estimate() {}
 
   /** Expected accuracy of the answers counted in {@code confidence}; NaN without answers. */
   public static double accuracy(Distribution confidence, ReferenceProfile profile) {

@@ -32,7 +32,8 @@ public final class VerdictVerticle extends VerticleBase {
   private KafkaProducer<String, byte[]> producer;
   private long timer = -1;
 
-  public VerdictVerticle(MonitorConfig config, KafkaClients clients, Windows windows, DriftCheck check) {
+  public VerdictVerticle(
+      MonitorConfig config, KafkaClients clients, Windows windows, DriftCheck check) {
     this.config = config;
     this.clients = clients;
     this.windows = windows;
@@ -47,14 +48,18 @@ public final class VerdictVerticle extends VerticleBase {
   }
 
   private void judge() {
-    vertx.executeBlocking(() -> windows.verdicts(config.window()), false).onSuccess(verdicts -> {
-      MonitorMetrics.publish(verdicts, windows.lagView());
-      for (VersionVerdict v : verdicts) {
-        if (v.drift().judged()) {
-          publishChange(v);
-        }
-      }
-    }).onFailure(e -> LOG.warn("Judging the windows failed: {}", e.toString()));
+    vertx
+        .executeBlocking(() -> windows.verdicts(config.window()), false)
+        .onSuccess(
+            verdicts -> {
+              MonitorMetrics.publish(verdicts, windows.lagView());
+              for (VersionVerdict v : verdicts) {
+                if (v.drift().judged()) {
+                  publishChange(v);
+                }
+              }
+            })
+        .onFailure(e -> LOG.warn("Judging the windows failed: {}", e.toString()));
   }
 
   private void publishChange(VersionVerdict v) {
@@ -64,29 +69,44 @@ public final class VerdictVerticle extends VerticleBase {
       return;
     }
     published.put(key, v.drift().drifted());
-    JsonObject value = new JsonObject()
-        .put("model", v.model())
-        .put("version", v.version())
-        .put("check", "drift")
-        .put("role", v.role())
-        .put("drifted", v.drift().drifted())
-        .put("score", DriftCheck.round(v.drift().score()))
-        .put("worst", v.drift().worst())
-        .put("threshold", check.psiThreshold())
-        .put("window", config.window().toString())
-        .put("results", v.results())
-        .put("at", System.currentTimeMillis());
+    JsonObject value =
+        new JsonObject()
+            .put("model", v.model())
+            .put("version", v.version())
+            .put("check", "drift")
+            .put("role", v.role())
+            .put("drifted", v.drift().drifted())
+            .put("score", DriftCheck.round(v.drift().score()))
+            .put("worst", v.drift().worst())
+            .put("threshold", check.psiThreshold())
+            .put("window", config.window().toString())
+            .put("results", v.results())
+            .put("at", System.currentTimeMillis());
     if (v.drift().drifted()) {
-      LOG.warn("Model {} v{} drifted over the last {}: {} (PSI {})", v.model(), v.version(), config.window(),
-          v.drift().worst(), String.format("%.3f", v.drift().score()));
+      LOG.warn(
+          "Model {} v{} drifted over the last {}: {} (PSI {})",
+          v.model(),
+          v.version(),
+          config.window(),
+          v.drift().worst(),
+          String.format("%.3f", v.drift().score()));
     } else if (before != null) {
-      LOG.info("Model {} v{} no longer drifts over the last {}", v.model(), v.version(), config.window());
+      LOG.info(
+          "Model {} v{} no longer drifts over the last {}",
+          v.model(),
+          v.version(),
+          config.window());
     }
-    producer.send(KafkaProducerRecord.create(Topics.MONITOR, key, value.toBuffer().getBytes()))
-        .onFailure(e -> {
-          LOG.warn("Publishing the drift state of {} failed ({}); it is published again at the next change", key, e.toString());
-          published.remove(key);
-        });
+    producer
+        .send(KafkaProducerRecord.create(Topics.MONITOR, key, value.toBuffer().getBytes()))
+        .onFailure(
+            e -> {
+              LOG.warn(
+                  "Publishing the drift state of {} failed ({}); it is published again at the next change",
+                  key,
+                  e.toString());
+              published.remove(key);
+            });
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.maas.monitor.http;
 
-import io.maas.common.http.ApiVerticle;
 import io.maas.common.http.ApiError;
+import io.maas.common.http.ApiVerticle;
 import io.maas.common.kafka.KafkaAdminVerticle;
 import io.maas.monitor.config.MonitorConfig;
 import io.maas.monitor.kafka.StreamVerticle;
@@ -29,7 +29,8 @@ public final class MonitorApiVerticle extends ApiVerticle {
   private final Windows windows;
   private final StreamVerticle stream;
 
-  public MonitorApiVerticle(MonitorConfig config, KafkaAdminVerticle kafka, Windows windows, StreamVerticle stream) {
+  public MonitorApiVerticle(
+      MonitorConfig config, KafkaAdminVerticle kafka, Windows windows, StreamVerticle stream) {
     super(config.maas().monitorPort(), kafka, "openapi/monitor-service.json");
     this.config = config;
     this.windows = windows;
@@ -38,9 +39,13 @@ public final class MonitorApiVerticle extends ApiVerticle {
 
   @Override
   protected void readiness(HealthChecks checks) {
-    // ready once the last hour is read and every version's profile asked for: answers are then as before a restart
-    checks.register("stream", promise -> promise.complete(stream.caughtUp() && windows.profilesSettled()
-        ? Status.OK() : Status.KO()));
+    // ready once the last hour is read and every version's profile asked for: answers are then as
+    // before a restart
+    checks.register(
+        "stream",
+        promise ->
+            promise.complete(
+                stream.caughtUp() && windows.profilesSettled() ? Status.OK() : Status.KO()));
   }
 
   @Override
@@ -49,13 +54,18 @@ public final class MonitorApiVerticle extends ApiVerticle {
     router.get("/v1/summary/stream").handler(this::stream);
     router.get("/").handler(ctx -> ctx.reroute("/index.html"));
     // the page's chart library, from its webjar on the classpath
-    router.get("/webjars/*").setName("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
-    router.get("/*").setName("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router
+        .get("/webjars/*")
+        .setName("/webjars/*")
+        .handler(StaticHandler.create("META-INF/resources/webjars"));
+    router
+        .get("/*")
+        .setName("/*")
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
   }
 
   /** What a summary is asked for: a window, and one model or null for all. */
-  private record Question(Duration window, String model) {
-  }
+  private record Question(Duration window, String model) {}
 
   /** The question a request asks; 400 for a bad window, 404 for a model the monitor has not seen. */
   private Question question(RoutingContext ctx) {
@@ -65,11 +75,18 @@ public final class MonitorApiVerticle extends ApiVerticle {
       try {
         window = Duration.parse(raw);
       } catch (DateTimeParseException e) {
-        throw ApiError.INVALID_WINDOW.because("window must be an ISO-8601 duration such as PT5M, got '" + raw + "'");
+        throw ApiError.INVALID_WINDOW.because(
+            "window must be an ISO-8601 duration such as PT5M, got '" + raw + "'");
       }
-      if (window.compareTo(MonitorConfig.MIN_WINDOW) < 0 || window.compareTo(MonitorConfig.MAX_WINDOW) > 0) {
-        throw ApiError.INVALID_WINDOW.because("window must be between " + MonitorConfig.MIN_WINDOW + " and "
-            + MonitorConfig.MAX_WINDOW + ", got " + raw);
+      if (window.compareTo(MonitorConfig.MIN_WINDOW) < 0
+          || window.compareTo(MonitorConfig.MAX_WINDOW) > 0) {
+        throw ApiError.INVALID_WINDOW.because(
+            "window must be between "
+                + MonitorConfig.MIN_WINDOW
+                + " and "
+                + MonitorConfig.MAX_WINDOW
+                + ", got "
+                + raw);
       }
     }
     String model = ctx.request().getParam("model");
@@ -81,20 +98,27 @@ public final class MonitorApiVerticle extends ApiVerticle {
 
   private void summary(RoutingContext ctx) {
     Question q = question(ctx);
-    vertx.executeBlocking(() -> windows.summary(q.window(), q.model()), false)
-        .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
+    vertx
+        .executeBlocking(() -> windows.summary(q.window(), q.model()), false)
+        .onSuccess(
+            json ->
+                ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
         .onFailure(ctx::fail);
   }
 
   private void stream(RoutingContext ctx) {
     Question q = question(ctx);
-    HttpServerResponse response = ctx.response()
-        .setChunked(true)
-        .putHeader("Content-Type", "text/event-stream")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
-    Runnable push = () -> vertx.executeBlocking(() -> windows.summary(q.window(), q.model()), false)
-        .onSuccess(json -> send(response, json));
+    HttpServerResponse response =
+        ctx.response()
+            .setChunked(true)
+            .putHeader("Content-Type", "text/event-stream")
+            .putHeader("Cache-Control", "no-cache")
+            .putHeader("X-Accel-Buffering", "no");
+    Runnable push =
+        () ->
+            vertx
+                .executeBlocking(() -> windows.summary(q.window(), q.model()), false)
+                .onSuccess(json -> send(response, json));
     push.run();
     long timer = vertx.setPeriodic(STREAM_MILLIS, id -> push.run());
     response.closeHandler(v -> vertx.cancelTimer(timer));

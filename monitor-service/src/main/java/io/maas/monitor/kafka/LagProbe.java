@@ -57,8 +57,10 @@ public final class LagProbe implements AutoCloseable {
   private final Windows windows;
   private final Clock clock;
   private final Map<String, GroupHistory> histories = new HashMap<>();
+
   /** The log end offsets at the last sample, and when it was taken; on the probe's thread only. */
   private Map<TopicPartition, Long> lastEnds = Map.of();
+
   private long lastAt;
   private final Thread thread;
   private volatile boolean running = true;
@@ -84,7 +86,8 @@ public final class LagProbe implements AutoCloseable {
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024);
     try (Admin admin = clients.admin();
-         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       peek = consumer;
       while (running) {
         try {
@@ -95,7 +98,10 @@ public final class LagProbe implements AutoCloseable {
           Thread.currentThread().interrupt();
           return;
         } catch (Exception e) {
-          LOG.debug("Sampling consumer group lag failed ({}); trying again in {} ms", e.toString(), config.intervalMillis());
+          LOG.debug(
+              "Sampling consumer group lag failed ({}); trying again in {} ms",
+              e.toString(),
+              config.intervalMillis());
         }
         try {
           Thread.sleep(config.intervalMillis());
@@ -110,18 +116,25 @@ public final class LagProbe implements AutoCloseable {
 
   LagView sample(Admin admin, KafkaConsumer<byte[], byte[]> consumer) throws Exception {
     long now = clock.millis();
-    Collection<GroupListing> listings = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all()
-        .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+    Collection<GroupListing> listings =
+        admin
+            .listGroups(ListGroupsOptions.forConsumerGroups())
+            .all()
+            .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
     Map<String, Map<TopicPartition, Long>> committed = new TreeMap<>();
     for (GroupListing listing : listings) {
-      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(listing.groupId())
-          .partitionsToOffsetAndMetadata().get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin
+              .listConsumerGroupOffsets(listing.groupId())
+              .partitionsToOffsetAndMetadata()
+              .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
       Map<TopicPartition, Long> maas = new HashMap<>();
-      offsets.forEach((tp, o) -> {
-        if (o != null && tp.topic().startsWith("maas.")) {
-          maas.put(tp, o.offset());
-        }
-      });
+      offsets.forEach(
+          (tp, o) -> {
+            if (o != null && tp.topic().startsWith("maas.")) {
+              maas.put(tp, o.offset());
+            }
+          });
       if (!maas.isEmpty()) {
         committed.put(listing.groupId(), maas);
       }
@@ -130,63 +143,84 @@ public final class LagProbe implements AutoCloseable {
     if (committed.isEmpty()) {
       return new LagView(Map.of(), now);
     }
-    Map<String, ConsumerGroupDescription> described = admin.describeConsumerGroups(committed.keySet()).all()
-        .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+    Map<String, ConsumerGroupDescription> described =
+        admin
+            .describeConsumerGroups(committed.keySet())
+            .all()
+            .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
     Set<TopicPartition> partitions = new HashSet<>();
     committed.values().forEach(m -> partitions.addAll(m.keySet()));
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-        .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+        admin.listOffsets(latest).all().get(CALL.toMillis(), TimeUnit.MILLISECONDS);
 
     // the records at the committed offsets of partitions behind by more than the last sample's
     // appends: their timestamps give the age
     Map<TopicPartition, Long> wanted = new HashMap<>();
-    committed.values().forEach(m -> m.forEach((tp, offset) -> {
-      if (ends.get(tp) != null && ends.get(tp).offset() > offset && !appendedSinceLastSample(tp, offset)) {
-        wanted.merge(tp, offset, Math::min);
-      }
-    }));
+    committed
+        .values()
+        .forEach(
+            m ->
+                m.forEach(
+                    (tp, offset) -> {
+                      if (ends.get(tp) != null
+                          && ends.get(tp).offset() > offset
+                          && !appendedSinceLastSample(tp, offset)) {
+                        wanted.merge(tp, offset, Math::min);
+                      }
+                    }));
     Map<TopicPartition, Map<Long, Long>> timestamps = timestamps(consumer, committed, wanted);
     Map<TopicPartition, Long> endOffsets = new HashMap<>();
     ends.forEach((tp, info) -> endOffsets.put(tp, info.offset()));
 
     Map<String, LagView.Group> groups = new TreeMap<>();
-    committed.forEach((group, offsets) -> {
-      // per topic: records behind, committed offsets, log ends
-      Map<String, long[]> records = new TreeMap<>();
-      Map<String, Double> seconds = new TreeMap<>();
-      long committedSum = 0;
-      long behind = 0;
-      double oldest = 0;
-      for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
-        TopicPartition tp = e.getKey();
-        long end = ends.get(tp) == null ? e.getValue() : ends.get(tp).offset();
-        long lag = Math.max(0, end - e.getValue());
-        committedSum += e.getValue();
-        behind += lag;
-        long[] sums = records.computeIfAbsent(tp.topic(), t -> new long[3]);
-        sums[0] += lag;
-        sums[1] += e.getValue();
-        sums[2] += end;
-        double age = 0;
-        if (lag > 0) {
-          Long ts = timestamps.getOrDefault(tp, Map.of()).get(e.getValue());
-          age = ts != null ? Math.max(0, (now - ts) / 1000.0)
-              : appendedSinceLastSample(tp, e.getValue()) ? estimatedAge(lastEnds.get(tp), e.getValue(), end, now - lastAt) : 0;
-        }
-        seconds.merge(tp.topic(), age, Math::max);
-        oldest = Math.max(oldest, age);
-      }
-      ConsumerGroupDescription d = described.get(group);
-      boolean active = d != null && !d.members().isEmpty();
-      GroupHistory history = histories.computeIfAbsent(group, g -> new GroupHistory(config.lagStall().toMillis() * 2));
-      history.add(new GroupHistory.Sample(now, committedSum, behind, oldest, active));
-      LagStatus status = history.status(config.lagWarnSeconds(), config.lagStall().toMillis());
-      Map<String, LagView.TopicLag> topics = new TreeMap<>();
-      records.forEach((topic, n) -> topics.put(topic, new LagView.TopicLag(n[0], seconds.getOrDefault(topic, 0.0), n[1], n[2])));
-      groups.put(group, new LagView.Group(topics, status));
-    });
+    committed.forEach(
+        (group, offsets) -> {
+          // per topic: records behind, committed offsets, log ends
+          Map<String, long[]> records = new TreeMap<>();
+          Map<String, Double> seconds = new TreeMap<>();
+          long committedSum = 0;
+          long behind = 0;
+          double oldest = 0;
+          for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
+            TopicPartition tp = e.getKey();
+            long end = ends.get(tp) == null ? e.getValue() : ends.get(tp).offset();
+            long lag = Math.max(0, end - e.getValue());
+            committedSum += e.getValue();
+            behind += lag;
+            long[] sums = records.computeIfAbsent(tp.topic(), t -> new long[3]);
+            sums[0] += lag;
+            sums[1] += e.getValue();
+            sums[2] += end;
+            double age = 0;
+            if (lag > 0) {
+              Long ts = timestamps.getOrDefault(tp, Map.of()).get(e.getValue());
+              age =
+                  ts != null
+                      ? Math.max(0, (now - ts) / 1000.0)
+                      : appendedSinceLastSample(tp, e.getValue())
+                          ? estimatedAge(lastEnds.get(tp), e.getValue(), end, now - lastAt)
+                          : 0;
+            }
+            seconds.merge(tp.topic(), age, Math::max);
+            oldest = Math.max(oldest, age);
+          }
+          ConsumerGroupDescription d = described.get(group);
+          boolean active = d != null && !d.members().isEmpty();
+          GroupHistory history =
+              histories.computeIfAbsent(
+                  group, g -> new GroupHistory(config.lagStall().toMillis() * 2));
+          history.add(new GroupHistory.Sample(now, committedSum, behind, oldest, active));
+          LagStatus status = history.status(config.lagWarnSeconds(), config.lagStall().toMillis());
+          Map<String, LagView.TopicLag> topics = new TreeMap<>();
+          records.forEach(
+              (topic, n) ->
+                  topics.put(
+                      topic,
+                      new LagView.TopicLag(n[0], seconds.getOrDefault(topic, 0.0), n[1], n[2])));
+          groups.put(group, new LagView.Group(topics, status));
+        });
     lastEnds = endOffsets;
     lastAt = now;
     return new LagView(groups, now);
@@ -211,19 +245,27 @@ public final class LagProbe implements AutoCloseable {
   }
 
   /** Timestamps of the records at the given offsets (and, for other groups, at theirs), by partition and offset. */
-  private static Map<TopicPartition, Map<Long, Long>> timestamps(KafkaConsumer<byte[], byte[]> consumer,
-      Map<String, Map<TopicPartition, Long>> committed, Map<TopicPartition, Long> lowest) {
+  private static Map<TopicPartition, Map<Long, Long>> timestamps(
+      KafkaConsumer<byte[], byte[]> consumer,
+      Map<String, Map<TopicPartition, Long>> committed,
+      Map<TopicPartition, Long> lowest) {
     Map<TopicPartition, Map<Long, Long>> found = new HashMap<>();
     if (lowest.isEmpty()) {
       return found;
     }
-    // every group's committed offset on each partition, to read them all in one pass from the lowest
+    // every group's committed offset on each partition,
+    // to read them all in one pass from the lowest
     Map<TopicPartition, Set<Long>> needed = new HashMap<>();
-    committed.values().forEach(m -> m.forEach((tp, offset) -> {
-      if (lowest.containsKey(tp)) {
-        needed.computeIfAbsent(tp, k -> new HashSet<>()).add(offset);
-      }
-    }));
+    committed
+        .values()
+        .forEach(
+            m ->
+                m.forEach(
+                    (tp, offset) -> {
+                      if (lowest.containsKey(tp)) {
+                        needed.computeIfAbsent(tp, k -> new HashSet<>()).add(offset);
+                      }
+                    }));
     for (Map.Entry<TopicPartition, Set<Long>> e : needed.entrySet()) {
       TopicPartition tp = e.getKey();
       Map<Long, Long> byOffset = new HashMap<>();
@@ -232,9 +274,11 @@ public final class LagProbe implements AutoCloseable {
         consumer.seek(tp, offset);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (System.nanoTime() < deadline) {
-          List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(consumer.poll(Duration.ofMillis(200)).records(tp));
+          List<ConsumerRecord<byte[], byte[]>> records =
+              new ArrayList<>(consumer.poll(Duration.ofMillis(200)).records(tp));
           if (!records.isEmpty()) {
-            // the first readable record at or after the offset (transaction markers take offsets too)
+            // the first readable record at or after the
+            // offset (transaction markers take offsets too)
             byOffset.put(offset, records.get(0).timestamp());
             break;
           }

@@ -49,24 +49,31 @@ public final class StreamReader extends ConsumerThread {
   private static final Logger LOG = LoggerFactory.getLogger(StreamReader.class);
 
   /** The topics the monitor reads. */
-  public static final Pattern TOPICS = Pattern.compile(
-      "maas\\.(results|shadow|feedback)\\.[a-z0-9][a-z0-9-]{0,62}|maas\\.dlq|maas\\.models");
+  public static final Pattern TOPICS =
+      Pattern.compile(
+          "maas\\.(results|shadow|feedback)\\.[a-z0-9][a-z0-9-]{0,62}|maas\\.dlq|maas\\.models");
+
   private static final String FEEDBACK_PREFIX = "maas.feedback.";
   private static final String SHADOW_PREFIX = "maas.shadow.";
   private static final String RESULTS_PREFIX = "maas.results.";
   private static final long COMMIT_MILLIS = 5_000;
   private static final int LOGGED_ERRORS = 20;
 
-  static final Counter EVENTS = Counter.build("maas_monitor_events_total",
-      "Events the monitor read, by kind (result, shadow, dead_letter, deployment, feedback) and outcome (ok, invalid)")
-      .labelNames("kind", "outcome").register();
+  static final Counter EVENTS =
+      Counter.build(
+              "maas_monitor_events_total",
+              "Events the monitor read, by kind (result, shadow, dead_letter, deployment, feedback) and outcome (ok, invalid)")
+          .labelNames("kind", "outcome")
+          .register();
 
   private final MonitorConfig config;
   private final KafkaClients clients;
   private final Windows windows;
   private final Clock clock;
+
   /** The next offset of every partition read in this process; a rebalance resumes there. */
   private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+
   private final Map<TopicPartition, Long> catchUp = new ConcurrentHashMap<>();
   private volatile boolean assigned;
   private volatile boolean polling;
@@ -103,23 +110,29 @@ public final class StreamReader extends ConsumerThread {
     // second, so that a busy stream costs the broker a few fetches a second, not one per batch.
     props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       attach(c);
-      c.subscribe(TOPICS, new ConsumerRebalanceListener() {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-          partitions.forEach(catchUp::remove);
-        }
+      c.subscribe(
+          TOPICS,
+          new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+              partitions.forEach(catchUp::remove);
+            }
 
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          position(c, partitions);
-          assigned = true;
-        }
-      });
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+              position(c, partitions);
+              assigned = true;
+            }
+          });
       long lastCommit = clock.millis();
       polling = true;
-      LOG.info("Monitor reading maas topics in group {}, windows of up to {}", config.groupId(), MonitorConfig.MAX_WINDOW);
+      LOG.info(
+          "Monitor reading maas topics in group {}, windows of up to {}",
+          config.groupId(),
+          MonitorConfig.MAX_WINDOW);
       while (running()) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
           TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -127,7 +140,13 @@ public final class StreamReader extends ConsumerThread {
           positions.put(tp, record.offset() + 1);
         }
         if (!catchUp.isEmpty()) {
-          catchUp.entrySet().removeIf(e -> c.assignment().contains(e.getKey()) ? c.position(e.getKey()) >= e.getValue() : true);
+          catchUp
+              .entrySet()
+              .removeIf(
+                  e ->
+                      c.assignment().contains(e.getKey())
+                          ? c.position(e.getKey()) >= e.getValue()
+                          : true);
         }
         if (clock.millis() - lastCommit >= COMMIT_MILLIS) {
           lastCommit = clock.millis();
@@ -139,11 +158,15 @@ public final class StreamReader extends ConsumerThread {
             }
           }
           if (!offsets.isEmpty()) {
-            c.commitAsync(offsets, (o, e) -> {
-              if (e != null) {
-                LOG.debug("Committing the monitor's offsets failed ({}); the next commit covers it", e.toString());
-              }
-            });
+            c.commitAsync(
+                offsets,
+                (o, e) -> {
+                  if (e != null) {
+                    LOG.debug(
+                        "Committing the monitor's offsets failed ({}); the next commit covers it",
+                        e.toString());
+                  }
+                });
           }
         }
       }
@@ -178,11 +201,12 @@ public final class StreamReader extends ConsumerThread {
       }
     }
     Map<TopicPartition, Long> ends = c.endOffsets(partitions);
-    ends.forEach((tp, end) -> {
-      if (c.position(tp) < end) {
-        catchUp.put(tp, end);
-      }
-    });
+    ends.forEach(
+        (tp, end) -> {
+          if (c.position(tp) < end) {
+            catchUp.put(tp, end);
+          }
+        });
   }
 
   private void dispatch(ConsumerRecord<String, byte[]> record) {
@@ -206,8 +230,13 @@ public final class StreamReader extends ConsumerThread {
     } catch (EventException | IllegalArgumentException | DecodeException | ClassCastException e) {
       EVENTS.labels(kind, "invalid").inc();
       if (errorsLogged++ < LOGGED_ERRORS) {
-        LOG.warn("Skipping an unreadable record on {} at partition {} offset {}: {}{}", topic, record.partition(),
-            record.offset(), e.getMessage(), errorsLogged == LOGGED_ERRORS ? " (further ones are only counted)" : "");
+        LOG.warn(
+            "Skipping an unreadable record on {} at partition {} offset {}: {}{}",
+            topic,
+            record.partition(),
+            record.offset(),
+            e.getMessage(),
+            errorsLogged == LOGGED_ERRORS ? " (further ones are only counted)" : "");
       }
     }
   }

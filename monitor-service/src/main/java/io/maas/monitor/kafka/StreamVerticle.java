@@ -32,10 +32,11 @@ public final class StreamVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return vertx.executeBlocking(() -> {
-      reader.close();
-      lag.close();
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          reader.close();
+          lag.close();
+          return null;
+        });
   }
 }

@@ -12,8 +12,7 @@ import java.util.Iterator;
 public final class GroupHistory {
 
   /** One look at the group. */
-  public record Sample(long at, long committed, long records, double seconds, boolean active) {
-  }
+  public record Sample(long at, long committed, long records, double seconds, boolean active) {}
 
   private static final int RISING_SAMPLES = 5;
 

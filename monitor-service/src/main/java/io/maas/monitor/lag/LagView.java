@@ -17,9 +17,7 @@ public record LagView(Map<String, Group> groups, long at) {
    * and the sum of its committed offsets and of the topic's log ends (both only grow: their
    * rates are records consumed and records written, which SLOs divide).
    */
-  public record TopicLag(long records, double seconds, long committed, long end) {
-  }
+  public record TopicLag(long records, double seconds, long committed, long end) {}
 
-  public record Group(Map<String, TopicLag> topics, LagStatus status) {
-  }
+  public record Group(Map<String, TopicLag> topics, LagStatus status) {}
 }

@@ -43,36 +43,58 @@ public final class ProfileFetcher extends VerticleBase {
     String model = version.getKey();
     int v = version.getValue();
     String path = registry.getPath() + "/v1/models/" + model + "/versions/" + v;
-    int port = registry.getPort() > 0 ? registry.getPort() : ("https".equals(registry.getScheme()) ? 443 : 80);
-    client.get(port, registry.getHost(), path).ssl("https".equals(registry.getScheme())).timeout(10_000).send()
-        .onSuccess(response -> {
-          if (response.statusCode() == 404) {
-            LOG.info("The registry does not know model {} v{}; it is profiled on its first production answers", model, v);
-            windows.profileFetched(model, v, null);
-          } else if (response.statusCode() != 200) {
-            windows.profileFailed(model, v, RETRY_MILLIS);
-          } else {
-            windows.profileFetched(model, v, profile(model, v, response.bodyAsJsonObject()));
-          }
-        })
-        .onFailure(e -> {
-          LOG.debug("Asking the registry for the profile of {} v{} failed ({}); asking again in {} s", model, v,
-              e.toString(), RETRY_MILLIS / 1000);
-          windows.profileFailed(model, v, RETRY_MILLIS);
-        });
+    int port =
+        registry.getPort() > 0
+            ? registry.getPort()
+            : ("https".equals(registry.getScheme()) ? 443 : 80);
+    client
+        .get(port, registry.getHost(), path)
+        .ssl("https".equals(registry.getScheme()))
+        .timeout(10_000)
+        .send()
+        .onSuccess(
+            response -> {
+              if (response.statusCode() == 404) {
+                LOG.info(
+                    "The registry does not know model {} v{}; it is profiled on its first production answers",
+                    model,
+                    v);
+                windows.profileFetched(model, v, null);
+              } else if (response.statusCode() != 200) {
+                windows.profileFailed(model, v, RETRY_MILLIS);
+              } else {
+                windows.profileFetched(model, v, profile(model, v, response.bodyAsJsonObject()));
+              }
+            })
+        .onFailure(
+            e -> {
+              LOG.debug(
+                  "Asking the registry for the profile of {} v{} failed ({}); asking again in {} s",
+                  model,
+                  v,
+                  e.toString(),
+                  RETRY_MILLIS / 1000);
+              windows.profileFailed(model, v, RETRY_MILLIS);
+            });
   }
 
   private static ReferenceProfile profile(String model, int version, JsonObject body) {
     JsonObject json = body == null ? null : body.getJsonObject("profile");
     if (json == null) {
-      LOG.info("Model {} v{} has no training profile; it is profiled on its first production answers", model, version);
+      LOG.info(
+          "Model {} v{} has no training profile; it is profiled on its first production answers",
+          model,
+          version);
       return null;
     }
     try {
       return ReferenceProfile.fromJson(json);
     } catch (IllegalArgumentException e) {
-      LOG.warn("The training profile of model {} v{} is unreadable ({}); it is profiled on its first production answers",
-          model, version, e.getMessage());
+      LOG.warn(
+          "The training profile of model {} v{} is unreadable ({}); it is profiled on its first production answers",
+          model,
+          version,
+          e.getMessage());
       return null;
     }
   }

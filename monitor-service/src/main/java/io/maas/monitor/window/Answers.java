@@ -15,8 +15,7 @@ import java.util.Map;
  */
 final class Answers {
 
-  record Answer(int version, Role role, String label, long at) {
-  }
+  record Answer(int version, Role role, String label, long at) {}
 
   /** What is known of one id. */
   static final class Entry {
@@ -29,12 +28,13 @@ final class Answers {
   private final Map<String, Entry> byId;
 
   Answers(int capacity) {
-    this.byId = new LinkedHashMap<>(1024, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.byId =
+        new LinkedHashMap<>(1024, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   /** The entry of an id, made if new. */

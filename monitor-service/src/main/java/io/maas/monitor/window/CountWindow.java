@@ -8,8 +8,10 @@ import java.util.TreeMap;
 public final class CountWindow {
 
   private final long[] indexes = new long[SeriesWindow.SLOTS];
+
   @SuppressWarnings("unchecked")
   private final Map<String, Long>[] counts = new Map[SeriesWindow.SLOTS];
+
   private long newest = Long.MIN_VALUE;
 
   public CountWindow() {

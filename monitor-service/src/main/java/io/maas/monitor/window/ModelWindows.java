@@ -16,8 +16,10 @@ final class ModelWindows {
   final Map<Integer, Role> lastRole = new HashMap<>();
   final Map<Integer, VersionProfile> profiles = new HashMap<>();
   final CountWindow deadLetters = new CountWindow();
+
   /** Dead letters blamed on a version (it failed on the request), by reason. */
   final Map<Integer, CountWindow> versionDeadLetters = new HashMap<>();
+
   final Answers answers;
   ModelDeployment deployment;
 
@@ -31,21 +33,24 @@ final class ModelWindows {
     if (deployment != null) {
       slots(deployment).forEach(s -> versions.add(s.version()));
     }
-    results.forEach((v, w) -> {
-      if (w.newestSlot() >= span.fromSlot()) {
-        versions.add(v);
-      }
-    });
-    shadow.forEach((v, w) -> {
-      if (w.newestSlot() >= span.fromSlot()) {
-        versions.add(v);
-      }
-    });
-    versionDeadLetters.forEach((v, w) -> {
-      if (w.newestSlot() >= span.fromSlot()) {
-        versions.add(v);
-      }
-    });
+    results.forEach(
+        (v, w) -> {
+          if (w.newestSlot() >= span.fromSlot()) {
+            versions.add(v);
+          }
+        });
+    shadow.forEach(
+        (v, w) -> {
+          if (w.newestSlot() >= span.fromSlot()) {
+            versions.add(v);
+          }
+        });
+    versionDeadLetters.forEach(
+        (v, w) -> {
+          if (w.newestSlot() >= span.fromSlot()) {
+            versions.add(v);
+          }
+        });
     return versions;
   }
 
@@ -76,15 +81,17 @@ final class ModelWindows {
   }
 
   Map<Integer, SeriesWindow> mainTopic(int version) {
-    boolean shadowRole = Role.SHADOW.code().equals(role(version))
-        || (!results.containsKey(version) && shadow.containsKey(version));
+    boolean shadowRole =
+        Role.SHADOW.code().equals(role(version))
+            || (!results.containsKey(version) && shadow.containsKey(version));
     return shadowRole ? shadow : results;
   }
 
   /** The main series slot by slot over the span, for the page's charts. */
   JsonObject timeline(int version, Span span) {
     SeriesWindow w = mainTopic(version).get(version);
-    return (w == null ? new SeriesWindow() : w).timeline(span.fromSlot(), span.toSlot(), span.asOf());
+    return (w == null ? new SeriesWindow() : w)
+        .timeline(span.fromSlot(), span.toSlot(), span.asOf());
   }
 
   static List<ModelDeployment.Slot> slots(ModelDeployment d) {

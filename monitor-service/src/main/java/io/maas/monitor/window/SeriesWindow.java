@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 public final class SeriesWindow {
 
   public static final long SLOT_MILLIS = 10_000;
+
   /** An hour of slots and the one being filled. */
   public static final int SLOTS = 361;
 
@@ -24,7 +25,8 @@ public final class SeriesWindow {
   }
 
   /** Records an answer; one older than the ring holds is dropped (false). */
-  public boolean add(long at, String label, double confidence, TextDescriptors descriptors, long latencyMs) {
+  public boolean add(
+      long at, String label, double confidence, TextDescriptors descriptors, long latencyMs) {
     Slot slot = slot(at);
     if (slot == null) {
       return false;
@@ -33,12 +35,13 @@ public final class SeriesWindow {
     slot.labels.merge(label, 1L, Long::sum);
     slot.confidence.add(confidence);
     if (descriptors != null) {
-      slot.descriptors.forEach((name, d) -> {
-        double v = descriptors.value(name);
-        if (!Double.isNaN(v)) {
-          d.add(v);
-        }
-      });
+      slot.descriptors.forEach(
+          (name, d) -> {
+            double v = descriptors.value(name);
+            if (!Double.isNaN(v)) {
+              d.add(v);
+            }
+          });
     }
     slot.latency().recordValue(Math.max(0, Math.min(Slot.MAX_LATENCY_MS, latencyMs)));
     return true;
@@ -90,14 +93,20 @@ public final class SeriesWindow {
     for (long index = fromSlot; index <= toSlot; index++) {
       Slot slot = ring[(int) Math.floorMod(index, (long) SLOTS)];
       boolean has = slot != null && slot.index == index && slot.results > 0;
-      double seconds = index == toSlot ? Math.max(1, asOf - index * SLOT_MILLIS) / 1000.0 : SLOT_MILLIS / 1000.0;
+      double seconds =
+          index == toSlot ? Math.max(1, asOf - index * SLOT_MILLIS) / 1000.0 : SLOT_MILLIS / 1000.0;
       perSecond.add(has ? Math.round(slot.results / seconds * 1000) / 1000.0 : 0);
       p50.add(has ? (Object) slot.latency.getValueAtPercentile(50) : null);
       p95.add(has ? (Object) slot.latency.getValueAtPercentile(95) : null);
       p99.add(has ? (Object) slot.latency.getValueAtPercentile(99) : null);
     }
-    return new JsonObject().put("slotSeconds", SLOT_MILLIS / 1000).put("from", fromSlot * SLOT_MILLIS)
-        .put("perSecond", perSecond).put("p50", p50).put("p95", p95).put("p99", p99);
+    return new JsonObject()
+        .put("slotSeconds", SLOT_MILLIS / 1000)
+        .put("from", fromSlot * SLOT_MILLIS)
+        .put("perSecond", perSecond)
+        .put("p50", p50)
+        .put("p95", p95)
+        .put("p99", p99);
   }
 
   /** The newest slot with an answer, or Long.MIN_VALUE. */

@@ -19,8 +19,10 @@ final class Slot {
   final Map<String, Long> labels = new HashMap<>();
   final Distribution confidence = ReferenceProfile.confidenceBins();
   final Map<String, Distribution> descriptors = new LinkedHashMap<>();
+
   /** Allocated on first use: most slots of a quiet series never need one. */
   IntCountsHistogram latency;
+
   long compared;
   long agreeing;
   long labelled;

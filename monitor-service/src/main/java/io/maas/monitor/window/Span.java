@@ -8,7 +8,8 @@ record Span(long asOf, long fromSlot, long toSlot) {
   /** The whole slots of {@code window} that end with the one {@code asOf} is in. */
   static Span of(Duration window, long asOf) {
     long toSlot = SeriesWindow.slotOf(asOf);
-    long slots = Math.max(1, (window.toMillis() + SeriesWindow.SLOT_MILLIS - 1) / SeriesWindow.SLOT_MILLIS);
+    long slots =
+        Math.max(1, (window.toMillis() + SeriesWindow.SLOT_MILLIS - 1) / SeriesWindow.SLOT_MILLIS);
     return new Span(asOf, toSlot - slots + 1, toSlot);
   }
 

@@ -28,28 +28,41 @@ final class SummaryJson {
       versions.put(String.valueOf(version), version(m, version, span));
     }
     JsonObject lagJson = new JsonObject();
-    List<String> topics = List.of(Topics.requests(name), Topics.results(name), Topics.shadow(name), "maas.feedback." + name);
-    lag.groups().forEach((group, g) -> {
-      long records = 0;
-      double seconds = 0;
-      boolean any = false;
-      for (String topic : topics) {
-        LagView.TopicLag t = g.topics().get(topic);
-        if (t != null) {
-          any = true;
-          records += t.records();
-          seconds = Math.max(seconds, t.seconds());
-        }
-      }
-      if (any) {
-        lagJson.put(group, new JsonObject().put("records", records).put("seconds", round(seconds, 3))
-            .put("status", g.status().name()));
-      }
-    });
+    List<String> topics =
+        List.of(
+            Topics.requests(name),
+            Topics.results(name),
+            Topics.shadow(name),
+            "maas.feedback." + name);
+    lag.groups()
+        .forEach(
+            (group, g) -> {
+              long records = 0;
+              double seconds = 0;
+              boolean any = false;
+              for (String topic : topics) {
+                LagView.TopicLag t = g.topics().get(topic);
+                if (t != null) {
+                  any = true;
+                  records += t.records();
+                  seconds = Math.max(seconds, t.seconds());
+                }
+              }
+              if (any) {
+                lagJson.put(
+                    group,
+                    new JsonObject()
+                        .put("records", records)
+                        .put("seconds", round(seconds, 3))
+                        .put("status", g.status().name()));
+              }
+            });
     return new JsonObject()
         .put("deployment", m.deployment == null ? null : deployment(m.deployment))
         .put("versions", versions)
-        .put("deadLetters", new JsonObject(new LinkedHashMap<>(m.deadLetters.sum(span.fromSlot(), span.toSlot()))))
+        .put(
+            "deadLetters",
+            new JsonObject(new LinkedHashMap<>(m.deadLetters.sum(span.fromSlot(), span.toSlot()))))
         .put("lag", lagJson);
   }
 
@@ -62,26 +75,45 @@ final class SummaryJson {
     ReferenceProfile profile = vp == null ? null : vp.profile;
     double seconds = Math.max(1, (span.asOf() - span.from()) / 1000.0);
     double estimated = Estimate.accuracy(a.confidence(), profile);
-    JsonObject json = new JsonObject()
-        .put("role", role)
-        .put("results", results.results())
-        .put("shadowResults", shadow.results())
-        .put("perSecond", round(a.results() / seconds, 3))
-        .put("latencyMs", a.results() == 0 ? null : new JsonObject()
-            .put("p50", a.latencyMs(50)).put("p95", a.latencyMs(95)).put("p99", a.latencyMs(99)).put("max", a.maxLatencyMs()))
-        .put("labels", new JsonObject(new LinkedHashMap<>(a.labels())))
-        .put("deadLetters", new JsonObject(new LinkedHashMap<>(deadLetters(m, version, span))))
-        .put("confidence", a.confidence().toJson())
-        .put("timeline", m.timeline(version, span))
-        .put("estimatedAccuracy", Double.isNaN(estimated) ? null : round(estimated, 4))
-        .put("drift", drift.toJson(drift.judge(a, profile)))
-        .put("profile", profile(vp))
-        .put("agreement", a.compared() == 0 ? null : new JsonObject()
-            .put("rate", round(a.agreeing() / (double) a.compared(), 4)).put("compared", a.compared()));
+    JsonObject json =
+        new JsonObject()
+            .put("role", role)
+            .put("results", results.results())
+            .put("shadowResults", shadow.results())
+            .put("perSecond", round(a.results() / seconds, 3))
+            .put(
+                "latencyMs",
+                a.results() == 0
+                    ? null
+                    : new JsonObject()
+                        .put("p50", a.latencyMs(50))
+                        .put("p95", a.latencyMs(95))
+                        .put("p99", a.latencyMs(99))
+                        .put("max", a.maxLatencyMs()))
+            .put("labels", new JsonObject(new LinkedHashMap<>(a.labels())))
+            .put("deadLetters", new JsonObject(new LinkedHashMap<>(deadLetters(m, version, span))))
+            .put("confidence", a.confidence().toJson())
+            .put("timeline", m.timeline(version, span))
+            .put("estimatedAccuracy", Double.isNaN(estimated) ? null : round(estimated, 4))
+            .put("drift", drift.toJson(drift.judge(a, profile)))
+            .put("profile", profile(vp))
+            .put(
+                "agreement",
+                a.compared() == 0
+                    ? null
+                    : new JsonObject()
+                        .put("rate", round(a.agreeing() / (double) a.compared(), 4))
+                        .put("compared", a.compared()));
     if (a.labelled() > 0) {
       double realized = a.correct() / (double) a.labelled();
-      json.put("realizedAccuracy", new JsonObject().put("accuracy", round(realized, 4)).put("labelled", a.labelled())
-          .put("estimateError", Double.isNaN(estimated) ? null : round(estimated - realized, 4)));
+      json.put(
+          "realizedAccuracy",
+          new JsonObject()
+              .put("accuracy", round(realized, 4))
+              .put("labelled", a.labelled())
+              .put(
+                  "estimateError",
+                  Double.isNaN(estimated) ? null : round(estimated - realized, 4)));
     } else {
       json.put("realizedAccuracy", null);
     }
@@ -98,19 +130,29 @@ final class SummaryJson {
       return null;
     }
     if (vp.profile != null) {
-      return new JsonObject().put("source", vp.profile.source()).put("examples", vp.profile.examples())
+      return new JsonObject()
+          .put("source", vp.profile.source())
+          .put("examples", vp.profile.examples())
           .put("calibrated", vp.profile.calibrated());
     }
-    return new JsonObject().put("source", ReferenceProfile.PRODUCTION).put("examples", vp.bootstrap.examples())
-        .put("building", true).put("needs", profileResults);
+    return new JsonObject()
+        .put("source", ReferenceProfile.PRODUCTION)
+        .put("examples", vp.bootstrap.examples())
+        .put("building", true)
+        .put("needs", profileResults);
   }
 
   static JsonObject deployment(ModelDeployment d) {
     return new JsonObject()
         .put("revision", d.revision())
         .put("production", d.production() == null ? null : d.production().version())
-        .put("canary", d.canary() == null ? null
-            : new JsonObject().put("version", d.canary().version()).put("weight", d.canary().weight()))
+        .put(
+            "canary",
+            d.canary() == null
+                ? null
+                : new JsonObject()
+                    .put("version", d.canary().version())
+                    .put("weight", d.canary().weight()))
         .put("shadow", d.shadow() == null ? null : d.shadow().version())
         .put("rollout", d.rollout() == null ? null : d.rollout().toJson());
   }

@@ -28,9 +28,14 @@ import java.util.TreeMap;
 public final class Windows {
 
   /** One model version, as the verdict timer and the gauges see it. */
-  public record VersionVerdict(String model, int version, String role, long results, DriftCheck.Verdict drift,
-      double estimatedAccuracy, Double agreement) {
-  }
+  public record VersionVerdict(
+      String model,
+      int version,
+      String role,
+      long results,
+      DriftCheck.Verdict drift,
+      double estimatedAccuracy,
+      Double agreement) {}
 
   private final DriftCheck drift;
   private final int profileResults;
@@ -62,7 +67,10 @@ public final class Windows {
     ModelWindows m = model(r.model());
     if (shadowTopic && r.role() == Role.PRODUCTION) {
       // production's control answer to a canary's request: only there to be compared with it
-      produced(m, m.answers.entry(r.id()), new Answers.Answer(r.version(), r.role(), r.label(), r.completedAt()));
+      produced(
+          m,
+          m.answers.entry(r.id()),
+          new Answers.Answer(r.version(), r.role(), r.label(), r.completedAt()));
       return;
     }
     double top = r.scores().getOrDefault(r.label(), 0.0);
@@ -70,7 +78,8 @@ public final class Windows {
     if (vp.profile == null || !ReferenceProfile.TRAINING.equals(vp.profile.source())) {
       vp.bootstrap(r, top, profileResults);
     }
-    (shadowTopic ? m.shadow : m.results).computeIfAbsent(r.version(), v -> new SeriesWindow())
+    (shadowTopic ? m.shadow : m.results)
+        .computeIfAbsent(r.version(), v -> new SeriesWindow())
         .add(r.completedAt(), r.label(), top, r.descriptors(), r.completedAt() - r.ingestedAt());
     m.lastRole.put(r.version(), r.role());
     Answers.Entry entry = m.answers.entry(r.id());
@@ -115,7 +124,9 @@ public final class Windows {
     Answers.Entry entry = m.answers.entry(id);
     entry.truth = label;
     if (entry.result != null) {
-      m.results.get(entry.result.version()).feedback(entry.result.at(), label.equals(entry.result.label()));
+      m.results
+          .get(entry.result.version())
+          .feedback(entry.result.at(), label.equals(entry.result.label()));
     }
   }
 
@@ -124,7 +135,9 @@ public final class Windows {
       ModelWindows m = model(letter.model());
       m.deadLetters.add(letter.failedAt(), letter.reason());
       if (letter.version() != null) {
-        m.versionDeadLetters.computeIfAbsent(letter.version(), v -> new CountWindow()).add(letter.failedAt(), letter.reason());
+        m.versionDeadLetters
+            .computeIfAbsent(letter.version(), v -> new CountWindow())
+            .add(letter.failedAt(), letter.reason());
       }
     } else {
       unattributedDeadLetters.add(letter.failedAt(), letter.reason());
@@ -154,23 +167,26 @@ public final class Windows {
   public synchronized List<Map.Entry<String, Integer>> profilesToFetch() {
     long now = clock.millis();
     List<Map.Entry<String, Integer>> wanted = new ArrayList<>();
-    models.forEach((name, m) -> {
-      m.profiles.forEach((version, vp) -> {
-        if (!vp.asking && !vp.answered && now >= vp.retryAt) {
-          vp.asking = true;
-          wanted.add(Map.entry(name, version));
-        }
-      });
-      if (m.deployment != null) {
-        for (ModelDeployment.Slot slot : ModelWindows.slots(m.deployment)) {
-          VersionProfile vp = m.profiles.computeIfAbsent(slot.version(), v -> new VersionProfile());
-          if (!vp.asking && !vp.answered && now >= vp.retryAt) {
-            vp.asking = true;
-            wanted.add(Map.entry(name, slot.version()));
+    models.forEach(
+        (name, m) -> {
+          m.profiles.forEach(
+              (version, vp) -> {
+                if (!vp.asking && !vp.answered && now >= vp.retryAt) {
+                  vp.asking = true;
+                  wanted.add(Map.entry(name, version));
+                }
+              });
+          if (m.deployment != null) {
+            for (ModelDeployment.Slot slot : ModelWindows.slots(m.deployment)) {
+              VersionProfile vp =
+                  m.profiles.computeIfAbsent(slot.version(), v -> new VersionProfile());
+              if (!vp.asking && !vp.answered && now >= vp.retryAt) {
+                vp.asking = true;
+                wanted.add(Map.entry(name, slot.version()));
+              }
+            }
           }
-        }
-      }
-    });
+        });
     return wanted;
   }
 
@@ -218,14 +234,23 @@ public final class Windows {
   public synchronized List<VersionVerdict> verdicts(Duration window) {
     Span span = Span.of(window, clock.millis());
     List<VersionVerdict> verdicts = new ArrayList<>();
-    models.forEach((name, m) -> {
-      for (int version : m.versions(span)) {
-        Aggregate a = m.main(version, span);
-        ReferenceProfile profile = m.profiles.containsKey(version) ? m.profiles.get(version).profile : null;
-        verdicts.add(new VersionVerdict(name, version, m.role(version), a.results(), drift.judge(a, profile),
-            Estimate.accuracy(a.confidence(), profile), a.compared() == 0 ? null : a.agreeing() / (double) a.compared()));
-      }
-    });
+    models.forEach(
+        (name, m) -> {
+          for (int version : m.versions(span)) {
+            Aggregate a = m.main(version, span);
+            ReferenceProfile profile =
+                m.profiles.containsKey(version) ? m.profiles.get(version).profile : null;
+            verdicts.add(
+                new VersionVerdict(
+                    name,
+                    version,
+                    m.role(version),
+                    a.results(),
+                    drift.judge(a, profile),
+                    Estimate.accuracy(a.confidence(), profile),
+                    a.compared() == 0 ? null : a.agreeing() / (double) a.compared()));
+          }
+        });
     return verdicts;
   }
 
@@ -237,21 +262,23 @@ public final class Windows {
   public synchronized JsonObject summary(Duration window, String only) {
     Span span = Span.of(window, clock.millis());
     JsonObject modelsJson = new JsonObject();
-    models.forEach((name, m) -> {
-      if (only == null || only.equals(name)) {
-        modelsJson.put(name, json.model(name, m, span, lag));
-      }
-    });
-    JsonObject summary = new JsonObject()
-        .put("window", window.toString())
-        .put("asOf", Instant.ofEpochMilli(span.asOf()).toString())
-        .put("from", Instant.ofEpochMilli(span.from()).toString())
-        .put("models", modelsJson);
+    models.forEach(
+        (name, m) -> {
+          if (only == null || only.equals(name)) {
+            modelsJson.put(name, json.model(name, m, span, lag));
+          }
+        });
+    JsonObject summary =
+        new JsonObject()
+            .put("window", window.toString())
+            .put("asOf", Instant.ofEpochMilli(span.asOf()).toString())
+            .put("from", Instant.ofEpochMilli(span.from()).toString())
+            .put("models", modelsJson);
     Map<String, Long> unattributed = unattributedDeadLetters.sum(span.fromSlot(), span.toSlot());
     if (!unattributed.isEmpty() && only == null) {
-      summary.put("unattributedDeadLetters", new JsonObject(new java.util.LinkedHashMap<>(unattributed)));
+      summary.put(
+          "unattributedDeadLetters", new JsonObject(new java.util.LinkedHashMap<>(unattributed)));
     }
     return summary;
   }
-
 }

@@ -19,12 +19,17 @@ class DivergenceTest {
     long[] flood = {20, 980};
     assertThat(Divergence.psi(reference, flood)).isGreaterThan(0.2);
     assertThat(Divergence.psi(flood, reference)).isGreaterThan(0.2);
-    assertThat(Divergence.jensenShannon(reference, flood)).isGreaterThan(0.1).isLessThanOrEqualTo(1.0);
+    assertThat(Divergence.jensenShannon(reference, flood))
+        .isGreaterThan(0.1)
+        .isLessThanOrEqualTo(1.0);
   }
 
   @Test
   void emptyBinsStayFinite() {
-    assertThat(Divergence.psi(new long[] {100, 0}, new long[] {0, 100})).isFinite().isGreaterThan(2);
-    assertThat(Divergence.jensenShannon(new long[] {100, 0}, new long[] {0, 100})).isGreaterThan(0.9);
+    assertThat(Divergence.psi(new long[] {100, 0}, new long[] {0, 100}))
+        .isFinite()
+        .isGreaterThan(2);
+    assertThat(Divergence.jensenShannon(new long[] {100, 0}, new long[] {0, 100}))
+        .isGreaterThan(0.9);
   }
 }

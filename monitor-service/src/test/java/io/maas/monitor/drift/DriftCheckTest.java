@@ -31,14 +31,19 @@ class DriftCheckTest {
 
   private static TextDescriptors text(Random random, double unseen) {
     int words = 20 + random.nextInt(200);
-    return new TextDescriptors(words * 6, words, unseen * random.nextDouble() * 2, 0.05 + random.nextDouble() * 0.05);
+    return new TextDescriptors(
+        words * 6, words, unseen * random.nextDouble() * 2, 0.05 + random.nextDouble() * 0.05);
   }
 
   private static Aggregate stream(Random random, int n, double hamShare, double unseen) {
     SeriesWindow window = new SeriesWindow();
     for (int i = 0; i < n; i++) {
-      window.add(T0 + i, random.nextDouble() < hamShare ? "ham" : "spam", 0.9 + random.nextDouble() * 0.1,
-          text(random, unseen), 10);
+      window.add(
+          T0 + i,
+          random.nextDouble() < hamShare ? "ham" : "spam",
+          0.9 + random.nextDouble() * 0.1,
+          text(random, unseen),
+          10);
     }
     return window.aggregate(Long.MIN_VALUE, Long.MAX_VALUE);
   }
@@ -87,12 +92,16 @@ class DriftCheckTest {
     int bin = confident.bin(0.995);
     long held = profile.confidence().count(bin);
     double middle = (0.99 + 0.999) / 2;
-    double expected = (profile.accuracy(bin) * held + Estimate.PRIOR * middle) / (held + Estimate.PRIOR);
-    assertThat(Estimate.accuracy(confident, profile)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9))
+    double expected =
+        (profile.accuracy(bin) * held + Estimate.PRIOR * middle) / (held + Estimate.PRIOR);
+    assertThat(Estimate.accuracy(confident, profile))
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9))
         .isGreaterThan(0.95);
     Distribution unsure = ReferenceProfile.confidenceBins();
     unsure.add(0.55);
-    assertThat(Estimate.accuracy(unsure, profile)).as("no held-out answers there: the confidence itself").isEqualTo(0.55);
+    assertThat(Estimate.accuracy(unsure, profile))
+        .as("no held-out answers there: the confidence itself")
+        .isEqualTo(0.55);
     assertThat(Estimate.accuracy(ReferenceProfile.confidenceBins(), profile)).isNaN();
   }
 }

@@ -24,7 +24,9 @@ class MonitorApiDescriptionTest {
   void isAnOpenApi31ContractListingOnlyErrorsTheServiceAnswers() {
     ApiContract api = ApiContract.resource(vertx, "openapi/monitor-service.json");
 
-    assertThat(api.document().getJsonObject("paths").fieldNames()).contains("/openapi.json", "/v1/summary/stream");
-    api.assertErrorCodesWithin(Arrays.stream(ApiError.values()).map(e -> Map.entry(e.status(), e.code())).toList());
+    assertThat(api.document().getJsonObject("paths").fieldNames())
+        .contains("/openapi.json", "/v1/summary/stream");
+    api.assertErrorCodesWithin(
+        Arrays.stream(ApiError.values()).map(e -> Map.entry(e.status(), e.code())).toList());
   }
 }

@@ -34,22 +34,36 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LagProbeIT {
 
   @Test
-  void readsTheOldestRecordOfAGroupBehindAndEstimatesAGroupKeepingUp(TestKafka kafka) throws Exception {
+  void readsTheOldestRecordOfAGroupBehindAndEstimatesAGroupKeepingUp(TestKafka kafka)
+      throws Exception {
     String topic = "maas.requests." + TestKafka.unique("lag");
     String group = TestKafka.unique("lag-group");
     kafka.createTopic(topic, 1);
     TopicPartition tp = new TopicPartition(topic, 0);
-    MonitorConfig config = MonitorConfig.from(Settings.load(MonitorConfig.DEFAULTS, Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "MAAS_MONITOR_INTERVAL_MS", "1000")));
+    MonitorConfig config =
+        MonitorConfig.from(
+            Settings.load(
+                MonitorConfig.DEFAULTS,
+                Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    kafka.bootstrapServers(),
+                    "MAAS_MONITOR_INTERVAL_MS",
+                    "1000")));
     KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), "lag-test");
-    Windows windows = new Windows(new DriftCheck(config.psiThreshold(), config.jsThreshold(), config.minResults()),
-        config.profileResults(), config.answersCapacity(), Clock.systemUTC());
+    Windows windows =
+        new Windows(
+            new DriftCheck(config.psiThreshold(), config.jsThreshold(), config.minResults()),
+            config.profileResults(),
+            config.answersCapacity(),
+            Clock.systemUTC());
     LagProbe probe = new LagProbe(config, clients, windows, Clock.systemUTC());
     Map<String, Object> peekConfig = new HashMap<>(clients.consumerConfig("lag-test-peek", null));
     peekConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
 
     try (Admin admin = kafka.admin();
-         KafkaConsumer<byte[], byte[]> peek = new KafkaConsumer<>(peekConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        KafkaConsumer<byte[], byte[]> peek =
+            new KafkaConsumer<>(
+                peekConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       send(kafka, topic, 10);
       commit(admin, group, tp, 0);
       Thread.sleep(2_000);
@@ -58,7 +72,9 @@ class LagProbeIT {
       // behind by everything, nothing known of earlier appends: the record at offset 0 is read
       LagView.TopicLag first = lag(probe.sample(admin, peek), group, topic);
       assertThat(first.records()).isEqualTo(10);
-      assertThat(first.seconds()).as("age of the record at the committed offset").isBetween(2.0, 30.0);
+      assertThat(first.seconds())
+          .as("age of the record at the committed offset")
+          .isBetween(2.0, 30.0);
       assertThat(fetches(peek)).as("fetches for the first sample").isPositive();
 
       // 10 more appended, the group past the end of the last sample: estimated, nothing fetched
@@ -69,7 +85,9 @@ class LagProbeIT {
       LagView.TopicLag keepingUp = lag(probe.sample(admin, peek), group, topic);
       double betweenSamples = (System.currentTimeMillis() - firstSampleFrom) / 1000.0;
       assertThat(keepingUp.records()).isEqualTo(5);
-      assertThat(keepingUp.seconds()).as("half the appends since the last sample are behind: half the time between the samples")
+      assertThat(keepingUp.seconds())
+          .as(
+              "half the appends since the last sample are behind: half the time between the samples")
           .isBetween(0.5, betweenSamples / 2);
       assertThat(fetches(peek)).as("fetches for a group keeping up").isEqualTo(fetchesBefore);
 
@@ -78,7 +96,9 @@ class LagProbeIT {
       send(kafka, topic, 5);
       LagView.TopicLag stopped = lag(probe.sample(admin, peek), group, topic);
       assertThat(stopped.records()).isEqualTo(10);
-      assertThat(stopped.seconds()).as("age of the record at offset 15, sent 2.5 s ago or more").isGreaterThanOrEqualTo(2.5);
+      assertThat(stopped.seconds())
+          .as("age of the record at offset 15, sent 2.5 s ago or more")
+          .isGreaterThanOrEqualTo(2.5);
       assertThat(fetches(peek)).as("fetches for a stopped group").isGreaterThan(fetchesBefore);
     }
   }
@@ -103,14 +123,21 @@ class LagProbeIT {
     }
   }
 
-  private static void commit(Admin admin, String group, TopicPartition tp, long offset) throws Exception {
+  private static void commit(Admin admin, String group, TopicPartition tp, long offset)
+      throws Exception {
     admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(offset))).all().get();
   }
 
   /** Fetch requests the peeking consumer has sent. */
   private static double fetches(KafkaConsumer<byte[], byte[]> consumer) {
     return consumer.metrics().entrySet().stream()
-        .filter(e -> e.getKey().name().equals("fetch-total") && e.getKey().group().equals("consumer-fetch-manager-metrics"))
-        .map(Map.Entry::getValue).mapToDouble(m -> ((Number) ((Metric) m).metricValue()).doubleValue()).findFirst().orElse(0);
+        .filter(
+            e ->
+                e.getKey().name().equals("fetch-total")
+                    && e.getKey().group().equals("consumer-fetch-manager-metrics"))
+        .map(Map.Entry::getValue)
+        .mapToDouble(m -> ((Number) ((Metric) m).metricValue()).doubleValue())
+        .findFirst()
+        .orElse(0);
   }
 }

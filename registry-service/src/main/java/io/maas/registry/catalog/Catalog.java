@@ -25,13 +25,16 @@ public final class Catalog {
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("type", "deployment").put("deployment", deployment.toJson())
+      return new JsonObject()
+          .put("type", "deployment")
+          .put("deployment", deployment.toJson())
           .put("productionHistory", new JsonArray(productionHistory));
     }
 
     static Deployment fromJson(JsonObject json) {
       List<Integer> history = new ArrayList<>();
-      json.getJsonArray("productionHistory", new JsonArray()).forEach(v -> history.add(((Number) v).intValue()));
+      json.getJsonArray("productionHistory", new JsonArray())
+          .forEach(v -> history.add(((Number) v).intValue()));
       return new Deployment(ModelDeployment.fromJson(json.getJsonObject("deployment")), history);
     }
   }
@@ -77,7 +80,9 @@ public final class Catalog {
       }
       return;
     }
-    versions.computeIfAbsent(model, m -> new TreeMap<>()).put(version, ModelVersion.fromJson(value));
+    versions
+        .computeIfAbsent(model, m -> new TreeMap<>())
+        .put(version, ModelVersion.fromJson(value));
     highest.merge(model, version, Math::max);
   }
 

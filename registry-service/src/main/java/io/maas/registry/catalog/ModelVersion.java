@@ -13,8 +13,17 @@ import java.util.List;
  *                (null for a version uploaded without one) rather than inside {@code "details"}
  */
 public record ModelVersion(
-    String model, int version, String sha256, long size, long created, String createdBy, String description,
-    List<String> tags, List<String> classes, JsonObject signature, JsonObject details) {
+    String model,
+    int version,
+    String sha256,
+    long size,
+    long created,
+    String createdBy,
+    String description,
+    List<String> tags,
+    List<String> classes,
+    JsonObject signature,
+    JsonObject details) {
 
   private static final String PROFILE = "profile";
 

@@ -27,8 +27,14 @@ import java.util.Map;
  * @param monitorUrl      {@code MAAS_MONITOR_URL}: the monitor rollouts ask for their verdicts (default http://127.0.0.1:8083)
  * @param rolloutIntervalMillis {@code MAAS_ROLLOUT_INTERVAL_MS}: how often running rollouts are judged (default 5000)
  */
-public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive.Limits limits, Retention retention,
-    int partitions, URI monitorUrl, long rolloutIntervalMillis) {
+public record RegistryConfig(
+    MaasConfig maas,
+    long maxArchiveBytes,
+    ModelArchive.Limits limits,
+    Retention retention,
+    int partitions,
+    URI monitorUrl,
+    long rolloutIntervalMillis) {
 
   public static final String MAX_ARCHIVE_BYTES = "MAAS_REGISTRY_MAX_ARCHIVE_BYTES";
   public static final String MAX_ENTRIES = "MAAS_REGISTRY_MAX_ENTRIES";
@@ -55,12 +61,16 @@ public record RegistryConfig(MaasConfig maas, long maxArchiveBytes, ModelArchive
   }
 
   public static RegistryConfig from(Settings settings) {
-    return new RegistryConfig(MaasConfig.from(settings),
+    return new RegistryConfig(
+        MaasConfig.from(settings),
         settings.longValue(MAX_ARCHIVE_BYTES, 1024, Long.MAX_VALUE),
-        new ModelArchive.Limits(settings.integer(MAX_ENTRIES, 1, 10_000_000),
+        new ModelArchive.Limits(
+            settings.integer(MAX_ENTRIES, 1, 10_000_000),
             settings.longValue(MAX_UNPACKED_BYTES, 1024, Long.MAX_VALUE)),
-        new Retention(settings.duration(TOPIC_RETENTION, Duration.ofMinutes(10), Duration.ofDays(3650)),
-            settings.longValue(TOPIC_RETENTION_BYTES, Retention.MIN_BYTES_PER_PARTITION, Long.MAX_VALUE)),
+        new Retention(
+            settings.duration(TOPIC_RETENTION, Duration.ofMinutes(10), Duration.ofDays(3650)),
+            settings.longValue(
+                TOPIC_RETENTION_BYTES, Retention.MIN_BYTES_PER_PARTITION, Long.MAX_VALUE)),
         settings.integer(TOPIC_PARTITIONS, 1, 10_000),
         settings.httpUrl(MONITOR_URL),
         settings.longValue(ROLLOUT_INTERVAL_MS, 100, 600_000));

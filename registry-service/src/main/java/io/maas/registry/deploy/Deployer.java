@@ -43,16 +43,28 @@ public final class Deployer {
    * @param shadow  the shadow's version, or null
    * @param rollout the rollout that asks for it, or null
    */
-  public Catalog.Deployment next(String model, int production, Integer canary, Double weight, Integer shadow,
+  public Catalog.Deployment next(
+      String model,
+      int production,
+      Integer canary,
+      Double weight,
+      Integer shadow,
       ModelDeployment.RolloutMark rollout) {
     Catalog.Deployment current = catalog.deployment(model).orElse(null);
-    List<Integer> history = new ArrayList<>(current == null ? List.of() : current.productionHistory());
+    List<Integer> history =
+        new ArrayList<>(current == null ? List.of() : current.productionHistory());
     if (history.isEmpty() || history.get(history.size() - 1) != production) {
       history.add(production);
     }
-    ModelDeployment deployment = new ModelDeployment(model, current == null ? 1 : current.deployment().revision() + 1,
-        slot(model, production, null), canary == null ? null : slot(model, canary, weight),
-        shadow == null ? null : slot(model, shadow, null), System.currentTimeMillis(), rollout);
+    ModelDeployment deployment =
+        new ModelDeployment(
+            model,
+            current == null ? 1 : current.deployment().revision() + 1,
+            slot(model, production, null),
+            canary == null ? null : slot(model, canary, weight),
+            shadow == null ? null : slot(model, shadow, null),
+            System.currentTimeMillis(),
+            rollout);
     return new Catalog.Deployment(deployment, history);
   }
 
@@ -64,8 +76,14 @@ public final class Deployer {
     }
     List<Integer> history = new ArrayList<>(current.productionHistory());
     history.remove(history.size() - 1);
-    ModelDeployment deployment = new ModelDeployment(model, current.deployment().revision() + 1,
-        slot(model, history.get(history.size() - 1), null), null, null, System.currentTimeMillis());
+    ModelDeployment deployment =
+        new ModelDeployment(
+            model,
+            current.deployment().revision() + 1,
+            slot(model, history.get(history.size() - 1), null),
+            null,
+            null,
+            System.currentTimeMillis());
     return java.util.Optional.of(new Catalog.Deployment(deployment, history));
   }
 
@@ -74,13 +92,22 @@ public final class Deployer {
     ModelDeployment d = deployment.deployment();
     return log.append(d.model() + "/deployment", deployment.toJson())
         .compose(v -> log.publish(d))
-        .map(v -> {
-          LOG.info("Deployed model {} revision {}: production {}, canary {}, shadow {}{}", d.model(), d.revision(),
-              d.production().version(), d.canary() == null ? "none" : d.canary().version() + " (" + d.canary().weight() + ")",
-              d.shadow() == null ? "none" : d.shadow().version(),
-              d.rollout() == null ? "" : " (rollout " + d.rollout().id() + ", " + d.rollout().state() + ")");
-          return d;
-        });
+        .map(
+            v -> {
+              LOG.info(
+                  "Deployed model {} revision {}: production {}, canary {}, shadow {}{}",
+                  d.model(),
+                  d.revision(),
+                  d.production().version(),
+                  d.canary() == null
+                      ? "none"
+                      : d.canary().version() + " (" + d.canary().weight() + ")",
+                  d.shadow() == null ? "none" : d.shadow().version(),
+                  d.rollout() == null
+                      ? ""
+                      : " (rollout " + d.rollout().id() + ", " + d.rollout().state() + ")");
+              return d;
+            });
   }
 
   private ModelDeployment.Slot slot(String model, int version, Double weight) {

@@ -31,11 +31,19 @@ final class DeploymentApi {
   }
 
   void routes(Router router, Handler<RoutingContext> requireAdmin, int jsonLimit) {
-    router.put("/v1/models/:model/deployment").handler(RegistryMetrics.counting(RegistryMetrics.DEPLOYMENT));
-    router.put("/v1/models/:model/deployment").handler(BodyHandler.create(false).setBodyLimit(jsonLimit))
-        .handler(requireAdmin).handler(this::deploy);
-    router.post("/v1/models/:model/rollback").handler(RegistryMetrics.counting(RegistryMetrics.ROLLBACK))
-        .handler(requireAdmin).handler(this::rollback);
+    router
+        .put("/v1/models/:model/deployment")
+        .handler(RegistryMetrics.counting(RegistryMetrics.DEPLOYMENT));
+    router
+        .put("/v1/models/:model/deployment")
+        .handler(BodyHandler.create(false).setBodyLimit(jsonLimit))
+        .handler(requireAdmin)
+        .handler(this::deploy);
+    router
+        .post("/v1/models/:model/rollback")
+        .handler(RegistryMetrics.counting(RegistryMetrics.ROLLBACK))
+        .handler(requireAdmin)
+        .handler(this::rollback);
   }
 
   private void deploy(RoutingContext ctx) {
@@ -46,13 +54,22 @@ final class DeploymentApi {
     }
     Integer shadow = body.getValue("shadow") instanceof Number s ? s.intValue() : null;
     JsonObject canaryJson = body.getValue("canary") instanceof JsonObject c ? c : null;
-    Integer canary = canaryJson != null && canaryJson.getValue("version") instanceof Number c ? c.intValue() : null;
-    Double weight = canaryJson != null && canaryJson.getValue("weight") instanceof Number w ? w.doubleValue() : null;
+    Integer canary =
+        canaryJson != null && canaryJson.getValue("version") instanceof Number c
+            ? c.intValue()
+            : null;
+    Double weight =
+        canaryJson != null && canaryJson.getValue("weight") instanceof Number w
+            ? w.doubleValue()
+            : null;
     if (canaryJson != null && (canary == null || weight == null || weight <= 0 || weight >= 1)) {
-      throw ApiError.INVALID_FIELD.because("'canary' must be {\"version\":N,\"weight\":W} with 0 < W < 1");
+      throw ApiError.INVALID_FIELD.because(
+          "'canary' must be {\"version\":N,\"weight\":W} with 0 < W < 1");
     }
-    if (production.intValue() == (canary == null ? -1 : canary) || production.intValue() == (shadow == null ? -1 : shadow)) {
-      throw ApiError.INVALID_FIELD.because("canary and shadow must be versions other than production");
+    if (production.intValue() == (canary == null ? -1 : canary)
+        || production.intValue() == (shadow == null ? -1 : shadow)) {
+      throw ApiError.INVALID_FIELD.because(
+          "canary and shadow must be versions other than production");
     }
     for (Integer v : new Integer[] {production.intValue(), canary, shadow}) {
       if (v != null && catalog.version(model, v).isEmpty()) {
@@ -66,25 +83,51 @@ final class DeploymentApi {
   private void rollback(RoutingContext ctx) {
     String model = ctx.pathParam("model");
     noRolloutRunning(model);
-    record(ctx, deployer.previous(model).orElseThrow(() -> ApiError.NO_PREVIOUS_PRODUCTION.because(
-        "model " + model + " has no earlier production version to roll back to")));
+    record(
+        ctx,
+        deployer
+            .previous(model)
+            .orElseThrow(
+                () ->
+                    ApiError.NO_PREVIOUS_PRODUCTION.because(
+                        "model " + model + " has no earlier production version to roll back to")));
   }
 
   private void noRolloutRunning(String model) {
     Optional<Rollout> running = catalog.runningRollout(model);
     if (running.isPresent()) {
       Rollout r = running.get();
-      throw ApiError.ROLLOUT_RUNNING.because("rollout " + r.id() + " of " + model + " version " + r.plan().version()
-          + " is running; DELETE /v1/models/" + model + "/rollouts/" + r.id() + " first (back to production v" + r.baseline() + ")");
+      throw ApiError.ROLLOUT_RUNNING.because(
+          "rollout "
+              + r.id()
+              + " of "
+              + model
+              + " version "
+              + r.plan().version()
+              + " is running; DELETE /v1/models/"
+              + model
+              + "/rollouts/"
+              + r.id()
+              + " first (back to production v"
+              + r.baseline()
+              + ")");
     }
   }
 
   private void record(RoutingContext ctx, Catalog.Deployment deployment) {
-    deployer.record(deployment)
+    deployer
+        .record(deployment)
         .onSuccess(d -> ctx.json(d.toJson()))
-        .onFailure(e -> {
-          LOG.error("Recording the deployment of {} failed: {}", deployment.deployment().model(), e.getMessage(), e);
-          ctx.fail(ApiError.KAFKA_UNAVAILABLE.because("the deployment could not be recorded: " + e.getMessage()));
-        });
+        .onFailure(
+            e -> {
+              LOG.error(
+                  "Recording the deployment of {} failed: {}",
+                  deployment.deployment().model(),
+                  e.getMessage(),
+                  e);
+              ctx.fail(
+                  ApiError.KAFKA_UNAVAILABLE.because(
+                      "the deployment could not be recorded: " + e.getMessage()));
+            });
   }
 }

@@ -44,7 +44,8 @@ public final class RegistryApiVerticle extends ApiVerticle {
   private RolloutController rollouts;
   private volatile boolean loaded;
 
-  public RegistryApiVerticle(RegistryConfig config, KafkaClients clients, KafkaAdminVerticle kafka) {
+  public RegistryApiVerticle(
+      RegistryConfig config, KafkaClients clients, KafkaAdminVerticle kafka) {
     super(config.maas().registryPort(), kafka, "openapi/registry-service.json");
     this.config = config;
     this.clients = clients;
@@ -57,16 +58,31 @@ public final class RegistryApiVerticle extends ApiVerticle {
     log = new RegistryLog(vertx, clients, catalog);
     deployer = new Deployer(catalog, log, config.maas().registryUrl());
     uploads = new UploadApi(vertx, config, catalog, store, log, kafka, this::view);
-    rollouts = new RolloutController(vertx, catalog, log, deployer, new MonitorClient(vertx, config.monitorUrl()),
-        config.rolloutIntervalMillis());
-    return vertx.executeBlocking(() -> {
-          store.init();
-          return null;
-        })
+    rollouts =
+        new RolloutController(
+            vertx,
+            catalog,
+            log,
+            deployer,
+            new MonitorClient(vertx, config.monitorUrl()),
+            config.rolloutIntervalMillis());
+    return vertx
+        .executeBlocking(
+            () -> {
+              store.init();
+              return null;
+            })
         .compose(v -> log.start())
         // retention settings may have changed since the topics were made
-        .compose(v -> kafka.provisioner().ensure(vertx,
-            catalog.models().stream().flatMap(m -> uploads.modelTopics(m).stream()).toList()))
+        .compose(
+            v ->
+                kafka
+                    .provisioner()
+                    .ensure(
+                        vertx,
+                        catalog.models().stream()
+                            .flatMap(m -> uploads.modelTopics(m).stream())
+                            .toList()))
         .onSuccess(v -> loaded = true)
         .compose(v -> super.start())
         .onSuccess(v -> rollouts.start());
@@ -84,25 +100,42 @@ public final class RegistryApiVerticle extends ApiVerticle {
 
   @Override
   protected void routes(Router router) {
-    Handler<RoutingContext> requireAdmin = RegistryRequests.requireAdmin(config.maas().adminToken());
+    Handler<RoutingContext> requireAdmin =
+        RegistryRequests.requireAdmin(config.maas().adminToken());
     uploads.routes(router, requireAdmin);
     new DeploymentApi(catalog, deployer).routes(router, requireAdmin, JSON_LIMIT);
     new RolloutApi(catalog, rollouts).routes(router, requireAdmin, JSON_LIMIT);
 
     router.get("/v1/models").handler(this::listModels);
-    router.get("/v1/models/:model").handler(ctx -> getModel(ctx, RegistryRequests.registered(ctx, catalog)));
-    router.get(VERSIONS).handler(ctx -> ctx.json(new JsonArray(
-        catalog.versions(RegistryRequests.registered(ctx, catalog)).stream().map(this::view).toList())));
-    router.get(VERSIONS + "/:version").handler(ctx -> ctx.json(view(RegistryRequests.version(ctx, catalog))));
-    router.get(VERSIONS + "/:version/artifact").handler(ctx -> {
-      ModelVersion v = RegistryRequests.version(ctx, catalog);
-      ctx.response()
-          .putHeader("Content-Type", "application/gzip")
-          .putHeader("X-Maas-Sha256", v.sha256())
-          .putHeader("ETag", "\"" + v.sha256() + "\"")
-          .putHeader("Content-Disposition", "attachment; filename=\"" + v.model() + "-" + v.version() + ".tar.gz\"")
-          .sendFile(store.blob(v.sha256()).toString());
-    });
+    router
+        .get("/v1/models/:model")
+        .handler(ctx -> getModel(ctx, RegistryRequests.registered(ctx, catalog)));
+    router
+        .get(VERSIONS)
+        .handler(
+            ctx ->
+                ctx.json(
+                    new JsonArray(
+                        catalog.versions(RegistryRequests.registered(ctx, catalog)).stream()
+                            .map(this::view)
+                            .toList())));
+    router
+        .get(VERSIONS + "/:version")
+        .handler(ctx -> ctx.json(view(RegistryRequests.version(ctx, catalog))));
+    router
+        .get(VERSIONS + "/:version/artifact")
+        .handler(
+            ctx -> {
+              ModelVersion v = RegistryRequests.version(ctx, catalog);
+              ctx.response()
+                  .putHeader("Content-Type", "application/gzip")
+                  .putHeader("X-Maas-Sha256", v.sha256())
+                  .putHeader("ETag", "\"" + v.sha256() + "\"")
+                  .putHeader(
+                      "Content-Disposition",
+                      "attachment; filename=\"" + v.model() + "-" + v.version() + ".tar.gz\"")
+                  .sendFile(store.blob(v.sha256()).toString());
+            });
   }
 
   private void listModels(RoutingContext ctx) {
@@ -110,22 +143,37 @@ public final class RegistryApiVerticle extends ApiVerticle {
     for (String model : catalog.models()) {
       List<ModelVersion> versions = catalog.versions(model);
       Optional<Catalog.Deployment> deployment = catalog.deployment(model);
-      models.add(new JsonObject()
-          .put("model", model)
-          .put("versions", new JsonArray(versions.stream().map(ModelVersion::version).toList()))
-          .put("latestVersion", versions.isEmpty() ? null : versions.get(versions.size() - 1).version())
-          .put("production", deployment.map(d -> d.deployment().production().version()).orElse(null))
-          .put("revision", deployment.map(d -> d.deployment().revision()).orElse(null)));
+      models.add(
+          new JsonObject()
+              .put("model", model)
+              .put("versions", new JsonArray(versions.stream().map(ModelVersion::version).toList()))
+              .put(
+                  "latestVersion",
+                  versions.isEmpty() ? null : versions.get(versions.size() - 1).version())
+              .put(
+                  "production",
+                  deployment.map(d -> d.deployment().production().version()).orElse(null))
+              .put("revision", deployment.map(d -> d.deployment().revision()).orElse(null)));
     }
     ctx.json(models);
   }
 
   private void getModel(RoutingContext ctx, String model) {
-    ctx.json(new JsonObject()
-        .put("model", model)
-        .put("versions", new JsonArray(catalog.versions(model).stream().map(this::view).toList()))
-        .put("deployment", catalog.deployment(model).map(d -> d.deployment().toJson()).orElse(null))
-        .put("productionHistory", catalog.deployment(model).map(d -> new JsonArray(d.productionHistory())).orElse(new JsonArray())));
+    ctx.json(
+        new JsonObject()
+            .put("model", model)
+            .put(
+                "versions",
+                new JsonArray(catalog.versions(model).stream().map(this::view).toList()))
+            .put(
+                "deployment",
+                catalog.deployment(model).map(d -> d.deployment().toJson()).orElse(null))
+            .put(
+                "productionHistory",
+                catalog
+                    .deployment(model)
+                    .map(d -> new JsonArray(d.productionHistory()))
+                    .orElse(new JsonArray())));
   }
 
   /** A version as the API shows it: its record, with the URL its artifact downloads from. */

@@ -21,9 +21,12 @@ final class RegistryMetrics {
    * registry could not store or record the write). A request whose client went away before any
    * answer is not counted. Every series exists from the start, so the first failure is an increase.
    */
-  static final Counter WRITES = Counter.build("maas_registry_writes_total",
-          "Writes to the registry (upload, deployment, rollback, rollout) by outcome (ok, rejected, failed)")
-      .labelNames("operation", "outcome").register();
+  static final Counter WRITES =
+      Counter.build(
+              "maas_registry_writes_total",
+              "Writes to the registry (upload, deployment, rollback, rollout) by outcome (ok, rejected, failed)")
+          .labelNames("operation", "outcome")
+          .register();
 
   static {
     for (String operation : List.of(UPLOAD, DEPLOYMENT, ROLLBACK, ROLLOUT)) {
@@ -33,13 +36,13 @@ final class RegistryMetrics {
     }
   }
 
-  private RegistryMetrics() {
-  }
+  private RegistryMetrics() {}
 
   /** A write route's first handler: counts the write once its answer's status is sent. */
   static Handler<RoutingContext> counting(String operation) {
     return ctx -> {
-      ctx.addHeadersEndHandler(v -> WRITES.labels(operation, outcome(ctx.response().getStatusCode())).inc());
+      ctx.addHeadersEndHandler(
+          v -> WRITES.labels(operation, outcome(ctx.response().getStatusCode())).inc());
       ctx.next();
     };
   }

@@ -15,14 +15,14 @@ import java.util.Optional;
 /** What the registry's handlers read from a request, checked: each refuses with its {@link ApiError}. */
 final class RegistryRequests {
 
-  private RegistryRequests() {
-  }
+  private RegistryRequests() {}
 
   /** The {@code :model} path parameter, a valid model name. */
   static String model(RoutingContext ctx) {
     String model = ctx.pathParam("model");
     if (!Names.isValidModel(model)) {
-      throw ApiError.INVALID_MODEL.because("model names match [a-z0-9][a-z0-9-]{0,62}, got '" + model + "'");
+      throw ApiError.INVALID_MODEL.because(
+          "model names match [a-z0-9][a-z0-9-]{0,62}, got '" + model + "'");
     }
     return model;
   }
@@ -40,10 +40,14 @@ final class RegistryRequests {
   static ModelVersion version(RoutingContext ctx, Catalog catalog) {
     String model = ctx.pathParam("model");
     long version = parseLong(ctx.pathParam("version"));
-    Optional<ModelVersion> found = version < 1 || version > Integer.MAX_VALUE ? Optional.empty()
-        : catalog.version(model, (int) version);
-    return found.orElseThrow(() -> ApiError.VERSION_NOT_FOUND.because(
-        "model '" + model + "' has no version " + ctx.pathParam("version")));
+    Optional<ModelVersion> found =
+        version < 1 || version > Integer.MAX_VALUE
+            ? Optional.empty()
+            : catalog.version(model, (int) version);
+    return found.orElseThrow(
+        () ->
+            ApiError.VERSION_NOT_FOUND.because(
+                "model '" + model + "' has no version " + ctx.pathParam("version")));
   }
 
   /** The body as a JSON object; {@code example} shows the caller one. */
@@ -64,11 +68,13 @@ final class RegistryRequests {
     BearerTokens tokens = BearerTokens.of(token.map(List::of).orElse(List.of()));
     return ctx -> {
       if (token.isEmpty()) {
-        throw ApiError.WRITES_DISABLED.because("registry writes are disabled: start the registry with MAAS_ADMIN_TOKEN set,"
-            + " then send 'Authorization: Bearer <token>'");
+        throw ApiError.WRITES_DISABLED.because(
+            "registry writes are disabled: start the registry with MAAS_ADMIN_TOKEN set,"
+                + " then send 'Authorization: Bearer <token>'");
       }
       if (!tokens.accepts(ctx.request().getHeader("Authorization"))) {
-        throw ApiError.UNAUTHORIZED.because("send 'Authorization: Bearer <MAAS_ADMIN_TOKEN>' to change the registry");
+        throw ApiError.UNAUTHORIZED.because(
+            "send 'Authorization: Bearer <MAAS_ADMIN_TOKEN>' to change the registry");
       }
       ctx.next();
     };

@@ -47,42 +47,67 @@ public final class RegistryLog {
    */
   public Future<Void> start() {
     producer = clients.producer(vertx, "registry");
-    return vertx.executeBlocking(() -> List.of(
-            TopicSnapshot.read(clients, Topics.REGISTRY, REPLAY_TIMEOUT),
-            TopicSnapshot.read(clients, Topics.MODELS, REPLAY_TIMEOUT)), false)
-        .compose(snapshots -> {
-          for (ConsumerRecord<String, byte[]> record : snapshots.get(0)) {
-            catalog.apply(record.key(), record.value() == null ? null
-                : new JsonObject(new String(record.value(), StandardCharsets.UTF_8)));
-          }
-          Map<String, Long> published = new HashMap<>();
-          for (ConsumerRecord<String, byte[]> record : snapshots.get(1)) {
-            if (record.value() != null) {
-              published.put(record.key(), ModelDeployment.decode(record.value()).revision());
-            }
-          }
-          LOG.info("Registry state rebuilt from {}: {} models, {} records", Topics.REGISTRY,
-              catalog.models().size(), snapshots.get(0).size());
-          return Future.all(catalog.deployments().values().stream()
-              .filter(d -> published.getOrDefault(d.deployment().model(), 0L) < d.deployment().revision())
-              .map(d -> {
-                LOG.warn("Republishing deployment of {} revision {}: {} missed it", d.deployment().model(),
-                    d.deployment().revision(), Topics.MODELS);
-                return publish(d.deployment());
-              }).toList()).mapEmpty();
-        });
+    return vertx
+        .executeBlocking(
+            () ->
+                List.of(
+                    TopicSnapshot.read(clients, Topics.REGISTRY, REPLAY_TIMEOUT),
+                    TopicSnapshot.read(clients, Topics.MODELS, REPLAY_TIMEOUT)),
+            false)
+        .compose(
+            snapshots -> {
+              for (ConsumerRecord<String, byte[]> record : snapshots.get(0)) {
+                catalog.apply(
+                    record.key(),
+                    record.value() == null
+                        ? null
+                        : new JsonObject(new String(record.value(), StandardCharsets.UTF_8)));
+              }
+              Map<String, Long> published = new HashMap<>();
+              for (ConsumerRecord<String, byte[]> record : snapshots.get(1)) {
+                if (record.value() != null) {
+                  published.put(record.key(), ModelDeployment.decode(record.value()).revision());
+                }
+              }
+              LOG.info(
+                  "Registry state rebuilt from {}: {} models, {} records",
+                  Topics.REGISTRY,
+                  catalog.models().size(),
+                  snapshots.get(0).size());
+              return Future.all(
+                      catalog.deployments().values().stream()
+                          .filter(
+                              d ->
+                                  published.getOrDefault(d.deployment().model(), 0L)
+                                      < d.deployment().revision())
+                          .map(
+                              d -> {
+                                LOG.warn(
+                                    "Republishing deployment of {} revision {}: {} missed it",
+                                    d.deployment().model(),
+                                    d.deployment().revision(),
+                                    Topics.MODELS);
+                                return publish(d.deployment());
+                              })
+                          .toList())
+                  .mapEmpty();
+            });
   }
 
   /** Writes a registry record; the catalog sees it once Kafka has acknowledged it. */
   public Future<Void> append(String key, JsonObject value) {
-    return producer.send(KafkaProducerRecord.create(Topics.REGISTRY, key, value.toBuffer().getBytes()))
+    return producer
+        .send(KafkaProducerRecord.create(Topics.REGISTRY, key, value.toBuffer().getBytes()))
         .onSuccess(meta -> catalog.apply(key, value))
         .mapEmpty();
   }
 
   /** Publishes a model's desired state on {@code maas.models}. */
   public Future<Void> publish(ModelDeployment deployment) {
-    return producer.send(KafkaProducerRecord.create(Topics.MODELS, deployment.model(), deployment.toBuffer().getBytes()))
+    return producer
+        .send(
+            KafkaProducerRecord.create(
+                Topics.MODELS, deployment.model(), deployment.toBuffer().getBytes()))
         .mapEmpty();
   }
 

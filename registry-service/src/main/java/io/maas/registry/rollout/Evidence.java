@@ -13,7 +13,8 @@ import io.vertx.core.json.JsonObject;
  * @param agreement  the share of those that agreed, or NaN when none was compared
  * @param drifted    whether the monitor judged its inputs or outputs drifted
  */
-public record Evidence(long results, long errors, double p99Ms, long compared, double agreement, boolean drifted) {
+public record Evidence(
+    long results, long errors, double p99Ms, long compared, double agreement, boolean drifted) {
 
   public static final Evidence NONE = new Evidence(0, 0, Double.NaN, 0, Double.NaN, false);
 
@@ -42,17 +43,25 @@ public record Evidence(long results, long errors, double p99Ms, long compared, d
     JsonObject latency = version.getJsonObject("latencyMs");
     JsonObject agreement = version.getJsonObject("agreement");
     JsonObject drift = version.getJsonObject("drift");
-    return new Evidence(version.getLong("results", 0L), errors,
+    return new Evidence(
+        version.getLong("results", 0L),
+        errors,
         latency == null || latency.getValue("p99") == null ? Double.NaN : latency.getDouble("p99"),
         agreement == null ? 0 : agreement.getLong("compared", 0L),
-        agreement == null || agreement.getValue("rate") == null ? Double.NaN : agreement.getDouble("rate"),
+        agreement == null || agreement.getValue("rate") == null
+            ? Double.NaN
+            : agreement.getDouble("rate"),
         drift != null && Boolean.TRUE.equals(drift.getBoolean("drifted")));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("results", results).put("errors", errors)
-        .put("p99Ms", Double.isNaN(p99Ms) ? null : p99Ms).put("compared", compared)
-        .put("agreement", Double.isNaN(agreement) ? null : Math.round(agreement * 10_000) / 10_000.0)
+    return new JsonObject()
+        .put("results", results)
+        .put("errors", errors)
+        .put("p99Ms", Double.isNaN(p99Ms) ? null : p99Ms)
+        .put("compared", compared)
+        .put(
+            "agreement", Double.isNaN(agreement) ? null : Math.round(agreement * 10_000) / 10_000.0)
         .put("drifted", drifted);
   }
 }

@@ -30,20 +30,38 @@ public final class MonitorClient {
    * empty when the monitor has seen nothing of the model yet.
    */
   public Future<JsonObject> versions(String model, Duration window) {
-    String uri = monitor.toString().replaceAll("/+$", "") + "/v1/summary?model="
-        + URLEncoder.encode(model, StandardCharsets.UTF_8) + "&window=" + window;
-    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri).setIdleTimeout(TIMEOUT_MILLIS))
+    String uri =
+        monitor.toString().replaceAll("/+$", "")
+            + "/v1/summary?model="
+            + URLEncoder.encode(model, StandardCharsets.UTF_8)
+            + "&window="
+            + window;
+    return http.request(
+            new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(uri)
+                .setIdleTimeout(TIMEOUT_MILLIS))
         .compose(request -> request.send())
-        .compose(response -> response.body().compose(body -> {
-          if (response.statusCode() == 404) {
-            return Future.succeededFuture(new JsonObject());
-          }
-          if (response.statusCode() != 200) {
-            return Future.failedFuture("the monitor answered HTTP " + response.statusCode() + ": " + body);
-          }
-          JsonObject summary = body.toJsonObject().getJsonObject("models").getJsonObject(model);
-          return Future.succeededFuture(summary == null ? new JsonObject() : summary.getJsonObject("versions", new JsonObject()));
-        }));
+        .compose(
+            response ->
+                response
+                    .body()
+                    .compose(
+                        body -> {
+                          if (response.statusCode() == 404) {
+                            return Future.succeededFuture(new JsonObject());
+                          }
+                          if (response.statusCode() != 200) {
+                            return Future.failedFuture(
+                                "the monitor answered HTTP " + response.statusCode() + ": " + body);
+                          }
+                          JsonObject summary =
+                              body.toJsonObject().getJsonObject("models").getJsonObject(model);
+                          return Future.succeededFuture(
+                              summary == null
+                                  ? new JsonObject()
+                                  : summary.getJsonObject("versions", new JsonObject()));
+                        }));
   }
 
   public Future<Void> close() {

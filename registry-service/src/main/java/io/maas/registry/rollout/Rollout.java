@@ -19,11 +19,26 @@ import java.util.List;
  * @param gate          the gate that failed, else null
  * @param steps         what each step passed on, for people
  */
-public record Rollout(String model, int id, RolloutPlan plan, int baseline, State state, int number, long startedAt,
-    long stepStartedAt, Long endedAt, String gate, String reason, boolean applied, List<JsonObject> steps) {
+public record Rollout(
+    String model,
+    int id,
+    RolloutPlan plan,
+    int baseline,
+    State state,
+    int number,
+    long startedAt,
+    long stepStartedAt,
+    Long endedAt,
+    String gate,
+    String reason,
+    boolean applied,
+    List<JsonObject> steps) {
 
   public enum State {
-    RUNNING("running"), PROMOTED("promoted"), ROLLED_BACK("rolled_back"), ABORTED("aborted");
+    RUNNING("running"),
+    PROMOTED("promoted"),
+    ROLLED_BACK("rolled_back"),
+    ABORTED("aborted");
 
     private final String code;
 
@@ -51,7 +66,8 @@ public record Rollout(String model, int id, RolloutPlan plan, int baseline, Stat
 
   /** A new rollout at its first step, not applied yet. */
   public static Rollout start(String model, int id, RolloutPlan plan, int baseline, long now) {
-    return new Rollout(model, id, plan, baseline, State.RUNNING, 0, now, now, null, null, null, false, List.of());
+    return new Rollout(
+        model, id, plan, baseline, State.RUNNING, 0, now, now, null, null, null, false, List.of());
   }
 
   public boolean running() {
@@ -77,39 +93,109 @@ public record Rollout(String model, int id, RolloutPlan plan, int baseline, Stat
     List<JsonObject> log = log(now, canary, "passed", why);
     int next = number + 1;
     if (next >= plan.steps().size() || plan.promotes(next)) {
-      return new Rollout(model, id, plan, baseline, State.PROMOTED, Math.min(next, plan.steps().size() - 1), startedAt,
-          now, now, null, null, false, log);
+      return new Rollout(
+          model,
+          id,
+          plan,
+          baseline,
+          State.PROMOTED,
+          Math.min(next, plan.steps().size() - 1),
+          startedAt,
+          now,
+          now,
+          null,
+          null,
+          false,
+          log);
     }
-    return new Rollout(model, id, plan, baseline, State.RUNNING, next, startedAt, now, null, null, null, false, log);
+    return new Rollout(
+        model,
+        id,
+        plan,
+        baseline,
+        State.RUNNING,
+        next,
+        startedAt,
+        now,
+        null,
+        null,
+        null,
+        false,
+        log);
   }
 
   /** A gate failed: back to the baseline. */
   public Rollout rolledBack(long now, Evidence canary, String failedGate, String why) {
-    return new Rollout(model, id, plan, baseline, State.ROLLED_BACK, number, startedAt, stepStartedAt, now, failedGate, why,
-        false, log(now, canary, "failed", why));
+    return new Rollout(
+        model,
+        id,
+        plan,
+        baseline,
+        State.ROLLED_BACK,
+        number,
+        startedAt,
+        stepStartedAt,
+        now,
+        failedGate,
+        why,
+        false,
+        log(now, canary, "failed", why));
   }
 
   /** Stopped by a person: back to the baseline. */
   public Rollout aborted(long now, String why) {
-    return new Rollout(model, id, plan, baseline, State.ABORTED, number, startedAt, stepStartedAt, now, null, why, false, steps);
+    return new Rollout(
+        model,
+        id,
+        plan,
+        baseline,
+        State.ABORTED,
+        number,
+        startedAt,
+        stepStartedAt,
+        now,
+        null,
+        why,
+        false,
+        steps);
   }
 
   /** Its deployment revision is recorded. */
   public Rollout asApplied() {
-    return new Rollout(model, id, plan, baseline, state, number, startedAt, stepStartedAt, endedAt, gate, reason, true, steps);
+    return new Rollout(
+        model,
+        id,
+        plan,
+        baseline,
+        state,
+        number,
+        startedAt,
+        stepStartedAt,
+        endedAt,
+        gate,
+        reason,
+        true,
+        steps);
   }
 
   private List<JsonObject> log(long now, Evidence canary, String outcome, String why) {
     List<JsonObject> log = new ArrayList<>(steps);
-    log.add(new JsonObject().put("step", plan.step(number)).put("number", number + 1).put("startedAt", stepStartedAt)
-        .put("endedAt", now).put("outcome", outcome).put("canary", canary.toJson()).put("because", why));
+    log.add(
+        new JsonObject()
+            .put("step", plan.step(number))
+            .put("number", number + 1)
+            .put("startedAt", stepStartedAt)
+            .put("endedAt", now)
+            .put("outcome", outcome)
+            .put("canary", canary.toJson())
+            .put("because", why));
     return log;
   }
 
   /** What the deployment revisions it makes carry, for the monitor. */
   public ModelDeployment.RolloutMark mark() {
-    return new ModelDeployment.RolloutMark(id, plan.version(), state.code(), step(), number + 1, plan.steps().size(),
-        reason);
+    return new ModelDeployment.RolloutMark(
+        id, plan.version(), state.code(), step(), number + 1, plan.steps().size(), reason);
   }
 
   public JsonObject toJson() {
@@ -136,9 +222,19 @@ public record Rollout(String model, int id, RolloutPlan plan, int baseline, Stat
     List<JsonObject> steps = new ArrayList<>();
     json.getJsonArray("steps", new JsonArray()).forEach(s -> steps.add((JsonObject) s));
     Object ended = json.getValue("endedAt");
-    return new Rollout(json.getString("model"), json.getInteger("id"), RolloutPlan.fromJson(json.getJsonObject("plan")),
-        json.getInteger("baseline"), State.of(json.getString("state")), json.getInteger("stepNumber") - 1,
-        json.getLong("startedAt"), json.getLong("stepStartedAt"), ended == null ? null : ((Number) ended).longValue(),
-        json.getString("gate"), json.getString("reason"), json.getBoolean("applied", false), steps);
+    return new Rollout(
+        json.getString("model"),
+        json.getInteger("id"),
+        RolloutPlan.fromJson(json.getJsonObject("plan")),
+        json.getInteger("baseline"),
+        State.of(json.getString("state")),
+        json.getInteger("stepNumber") - 1,
+        json.getLong("startedAt"),
+        json.getLong("stepStartedAt"),
+        ended == null ? null : ((Number) ended).longValue(),
+        json.getString("gate"),
+        json.getString("reason"),
+        json.getBoolean("applied", false),
+        steps);
   }
 }

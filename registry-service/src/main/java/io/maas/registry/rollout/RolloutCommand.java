@@ -18,10 +18,12 @@ import java.util.Locale;
  */
 public final class RolloutCommand {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: ./maas rollout MODEL VERSION [--steps 0.05,0.25,0.5,1] [--min-results 200] [--max-step-seconds 600]
              ./maas rollout MODEL stop""";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String registry;
   private final String token;
@@ -40,7 +42,12 @@ public final class RolloutCommand {
       System.err.println("maas: " + e.getMessage() + "\n" + USAGE);
       System.exit(2);
     } catch (IOException e) {
-      System.err.println("maas: the registry at " + registry + " does not answer (" + e.getMessage() + "); is './maas up' running?");
+      System.err.println(
+          "maas: the registry at "
+              + registry
+              + " does not answer ("
+              + e.getMessage()
+              + "); is './maas up' running?");
       System.exit(2);
     }
   }
@@ -65,13 +72,15 @@ public final class RolloutCommand {
             try {
               steps.add(Double.parseDouble(s.trim()));
             } catch (NumberFormatException e) {
-              throw new IllegalArgumentException("--steps takes weights such as 0.05,0.25,0.5,1, got " + args[i + 1]);
+              throw new IllegalArgumentException(
+                  "--steps takes weights such as 0.05,0.25,0.5,1, got " + args[i + 1]);
             }
           }
           body.put("steps", steps);
         }
         case "--min-results" -> body.put("minResults", whole(args[i + 1], "--min-results"));
-        case "--max-step-seconds" -> body.put("maxStepSeconds", whole(args[i + 1], "--max-step-seconds"));
+        case "--max-step-seconds" ->
+            body.put("maxStepSeconds", whole(args[i + 1], "--max-step-seconds"));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -81,9 +90,14 @@ public final class RolloutCommand {
     }
     JsonObject r = new JsonObject(started.body());
     JsonObject plan = r.getJsonObject("plan");
-    System.out.printf("rollout %d of %s: version %d in %d steps %s, production v%d is the baseline (Ctrl-C stops following, not the rollout)%n",
-        r.getInteger("id"), model, r.getInteger("version"), plan.getJsonArray("steps").size(),
-        percents(plan.getJsonArray("steps")), r.getInteger("baseline"));
+    System.out.printf(
+        "rollout %d of %s: version %d in %d steps %s, production v%d is the baseline (Ctrl-C stops following, not the rollout)%n",
+        r.getInteger("id"),
+        model,
+        r.getInteger("version"),
+        plan.getJsonArray("steps").size(),
+        percents(plan.getJsonArray("steps")),
+        r.getInteger("baseline"));
     return follow(model, r.getInteger("id"));
   }
 
@@ -100,8 +114,13 @@ public final class RolloutCommand {
       JsonArray steps = r.getJsonArray("steps");
       for (; shownSteps < steps.size(); shownSteps++) {
         JsonObject s = steps.getJsonObject(shownSteps);
-        System.out.printf("  step %d at %s %s after %d s: %s%n", s.getInteger("number"), percent(s.getDouble("step")),
-            s.getString("outcome"), Math.round((s.getLong("endedAt") - s.getLong("startedAt")) / 1000.0), s.getString("because"));
+        System.out.printf(
+            "  step %d at %s %s after %d s: %s%n",
+            s.getInteger("number"),
+            percent(s.getDouble("step")),
+            s.getString("outcome"),
+            Math.round((s.getLong("endedAt") - s.getLong("startedAt")) / 1000.0),
+            s.getString("because"));
       }
       String state = r.getString("state");
       switch (state) {
@@ -110,19 +129,26 @@ public final class RolloutCommand {
           return 0;
         }
         case "rolled_back" -> {
-          System.out.printf("rolled back at step %d (%s gate): production is v%d again%n", r.getInteger("stepNumber"),
-              r.getString("gate"), r.getInteger("baseline"));
+          System.out.printf(
+              "rolled back at step %d (%s gate): production is v%d again%n",
+              r.getInteger("stepNumber"), r.getString("gate"), r.getInteger("baseline"));
           return 1;
         }
         case "aborted" -> {
-          System.out.printf("aborted at step %d: production is v%d again%n", r.getInteger("stepNumber"), r.getInteger("baseline"));
+          System.out.printf(
+              "aborted at step %d: production is v%d again%n",
+              r.getInteger("stepNumber"), r.getInteger("baseline"));
           return 1;
         }
         default -> {
           double step = r.getDouble("step");
           if (step != shownStep) {
-            System.out.printf("  step %d of %d: canary v%d at %s%n", r.getInteger("stepNumber"),
-                r.getJsonObject("plan").getJsonArray("steps").size(), r.getInteger("version"), percent(step));
+            System.out.printf(
+                "  step %d of %d: canary v%d at %s%n",
+                r.getInteger("stepNumber"),
+                r.getJsonObject("plan").getJsonArray("steps").size(),
+                r.getInteger("version"),
+                percent(step));
             shownStep = step;
           }
           String waiting = r.getString("waitingFor");
@@ -144,11 +170,14 @@ public final class RolloutCommand {
     for (Object o : new JsonArray(list.body())) {
       JsonObject r = (JsonObject) o;
       if ("running".equals(r.getString("state"))) {
-        HttpResponse<String> aborted = call("DELETE", "/v1/models/" + model + "/rollouts/" + r.getInteger("id"), null);
+        HttpResponse<String> aborted =
+            call("DELETE", "/v1/models/" + model + "/rollouts/" + r.getInteger("id"), null);
         if (aborted.statusCode() != 200) {
           return refused(aborted);
         }
-        System.out.printf("rollout %d of %s aborted: production is v%d again%n", r.getInteger("id"), model, r.getInteger("baseline"));
+        System.out.printf(
+            "rollout %d of %s aborted: production is v%d again%n",
+            r.getInteger("id"), model, r.getInteger("baseline"));
         return 0;
       }
     }
@@ -156,10 +185,17 @@ public final class RolloutCommand {
     return 1;
   }
 
-  private HttpResponse<String> call(String method, String path, String json) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(registry + path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + token)
-        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+  private HttpResponse<String> call(String method, String path, String json)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(registry + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) {
       request.header("Content-Type", "application/json");
     }
@@ -195,6 +231,9 @@ public final class RolloutCommand {
 
   private static String percent(double weight) {
     double p = weight * 100;
-    return (p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f", p) : String.format(Locale.ROOT, "%.1f", p)) + "%";
+    return (p == Math.rint(p)
+            ? String.format(Locale.ROOT, "%.0f", p)
+            : String.format(Locale.ROOT, "%.1f", p))
+        + "%";
   }
 }

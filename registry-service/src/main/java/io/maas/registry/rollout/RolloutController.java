@@ -29,12 +29,17 @@ public final class RolloutController {
 
   private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
 
-  static final Counter ENDED = Counter.build("maas_rollouts_total",
-          "Progressive rollouts that ended, by how (promoted, rolled_back, aborted)")
-      .labelNames("model", "state").register();
-  static final Gauge WEIGHT = Gauge.build("maas_rollout_canary_weight",
-          "The canary weight of the step a running rollout is at")
-      .labelNames("model", "version").register();
+  static final Counter ENDED =
+      Counter.build(
+              "maas_rollouts_total",
+              "Progressive rollouts that ended, by how (promoted, rolled_back, aborted)")
+          .labelNames("model", "state")
+          .register();
+  static final Gauge WEIGHT =
+      Gauge.build(
+              "maas_rollout_canary_weight", "The canary weight of the step a running rollout is at")
+          .labelNames("model", "version")
+          .register();
 
   private final Vertx vertx;
   private final Catalog catalog;
@@ -46,7 +51,12 @@ public final class RolloutController {
   private final Map<String, String> waiting = new HashMap<>();
   private long timer = -1;
 
-  public RolloutController(Vertx vertx, Catalog catalog, RegistryLog log, Deployer deployer, MonitorClient monitor,
+  public RolloutController(
+      Vertx vertx,
+      Catalog catalog,
+      RegistryLog log,
+      Deployer deployer,
+      MonitorClient monitor,
       long intervalMillis) {
     this.vertx = vertx;
     this.catalog = catalog;
@@ -58,7 +68,9 @@ public final class RolloutController {
 
   /** Finishes moves a stopped registry left half done, then judges every interval. */
   public void start() {
-    catalog.allRollouts().stream().filter(Rollout::running).forEach(r -> WEIGHT.labels(r.model(), String.valueOf(r.plan().version())).set(r.step()));
+    catalog.allRollouts().stream()
+        .filter(Rollout::running)
+        .forEach(r -> WEIGHT.labels(r.model(), String.valueOf(r.plan().version())).set(r.step()));
     tick();
     timer = vertx.setPeriodic(intervalMillis, id -> tick());
   }
@@ -72,27 +84,46 @@ public final class RolloutController {
 
   /** Starts a rollout the API checked; completes once its first step's revision is recorded. */
   public Future<Rollout> begin(String model, RolloutPlan plan, int baseline) {
-    return serially(model, () -> {
-      if (catalog.runningRollout(model).isPresent()) {
-        return Future.failedFuture(new IllegalStateException("a rollout of " + model + " is running"));
-      }
-      Rollout rollout = Rollout.start(model, catalog.nextRolloutId(model), plan, baseline, System.currentTimeMillis());
-      LOG.info("Rollout {} of {} version {} starts: steps {}, {} answers a step, production v{} is the baseline",
-          rollout.id(), model, plan.version(), plan.steps(), plan.minResults(), baseline);
-      return move(rollout);
-    });
+    return serially(
+        model,
+        () -> {
+          if (catalog.runningRollout(model).isPresent()) {
+            return Future.failedFuture(
+                new IllegalStateException("a rollout of " + model + " is running"));
+          }
+          Rollout rollout =
+              Rollout.start(
+                  model, catalog.nextRolloutId(model), plan, baseline, System.currentTimeMillis());
+          LOG.info(
+              "Rollout {} of {} version {} starts: steps {}, {} answers a step, production v{} is the baseline",
+              rollout.id(),
+              model,
+              plan.version(),
+              plan.steps(),
+              plan.minResults(),
+              baseline);
+          return move(rollout);
+        });
   }
 
   /** Stops a running rollout: back to its baseline. */
   public Future<Rollout> abort(String model, int id, String why) {
-    return serially(model, () -> {
-      Rollout now = catalog.rollout(model, id).orElseThrow();
-      if (!now.running()) {
-        return Future.succeededFuture(now);
-      }
-      LOG.warn("Rollout {} of {} version {} aborted at step {}: {}", id, model, now.plan().version(), now.step(), why);
-      return move(now.aborted(System.currentTimeMillis(), why));
-    });
+    return serially(
+        model,
+        () -> {
+          Rollout now = catalog.rollout(model, id).orElseThrow();
+          if (!now.running()) {
+            return Future.succeededFuture(now);
+          }
+          LOG.warn(
+              "Rollout {} of {} version {} aborted at step {}: {}",
+              id,
+              model,
+              now.plan().version(),
+              now.step(),
+              why);
+          return move(now.aborted(System.currentTimeMillis(), why));
+        });
   }
 
   /** Why a running rollout has not moved on yet, as of the last check; null when it has not been checked. */
@@ -107,8 +138,12 @@ public final class RolloutController {
         continue;
       }
       if (!r.applied()) {
-        LOG.warn("Rollout {} of {}: finishing the move to {} at step {} that was not recorded as done", r.id(), r.model(),
-            r.state().code(), r.step());
+        LOG.warn(
+            "Rollout {} of {}: finishing the move to {} at step {} that was not recorded as done",
+            r.id(),
+            r.model(),
+            r.state().code(),
+            r.step());
         serially(r.model(), () -> move(r));
       } else if (r.running()) {
         serially(r.model(), () -> judge(r.model(), r.id()));
@@ -130,43 +165,79 @@ public final class RolloutController {
       return Future.succeededFuture(r);
     }
     long now = System.currentTimeMillis();
-    return monitor.versions(model, window(now - r.stepStartedAt()))
-        .map(versions -> {
-          Evidence canary = Evidence.fromSummary(versions.getJsonObject(String.valueOf(r.plan().version())));
-          Evidence production = Evidence.fromSummary(versions.getJsonObject(String.valueOf(r.baseline())));
-          return new Judged(canary, RolloutGates.judge(r.plan(), canary, production));
-        })
-        .recover(e -> Future.succeededFuture(new Judged(Evidence.NONE, new RolloutGates.Decision(RolloutGates.Outcome.WAIT,
-            "monitor", "the monitor could not be asked: " + e.getMessage()))))
-        .compose(judged -> {
-          RolloutGates.Decision d = judged.decision();
-          switch (d.outcome()) {
-            case PASS -> {
-              Rollout next = r.passed(now, judged.canary(), d.reason());
-              LOG.info("Rollout {} of {} version {}: step {} passed ({}); {}", id, model, r.plan().version(), r.step(),
-                  d.reason(), next.running() ? "next step " + next.step() : "promoting it to production");
-              return move(next);
-            }
-            case FAIL -> {
-              LOG.warn("Rollout {} of {} version {}: step {} failed the {} gate ({}); back to production v{}", id, model,
-                  r.plan().version(), r.step(), d.gate(), d.reason(), r.baseline());
-              return move(r.rolledBack(now, judged.canary(), d.gate(), d.reason()));
-            }
-            default -> {
-              waiting.put(r.key(), d.reason());
-              if (now - r.stepStartedAt() > r.plan().maxStepSeconds() * 1000L) {
-                String why = "step " + r.step() + " had no verdict within " + r.plan().maxStepSeconds() + " s: " + d.reason();
-                LOG.warn("Rollout {} of {} version {}: {}; back to production v{}", id, model, r.plan().version(), why, r.baseline());
-                return move(r.rolledBack(now, judged.canary(), "max_step_seconds", why));
+    return monitor
+        .versions(model, window(now - r.stepStartedAt()))
+        .map(
+            versions -> {
+              Evidence canary =
+                  Evidence.fromSummary(versions.getJsonObject(String.valueOf(r.plan().version())));
+              Evidence production =
+                  Evidence.fromSummary(versions.getJsonObject(String.valueOf(r.baseline())));
+              return new Judged(canary, RolloutGates.judge(r.plan(), canary, production));
+            })
+        .recover(
+            e ->
+                Future.succeededFuture(
+                    new Judged(
+                        Evidence.NONE,
+                        new RolloutGates.Decision(
+                            RolloutGates.Outcome.WAIT,
+                            "monitor",
+                            "the monitor could not be asked: " + e.getMessage()))))
+        .compose(
+            judged -> {
+              RolloutGates.Decision d = judged.decision();
+              switch (d.outcome()) {
+                case PASS -> {
+                  Rollout next = r.passed(now, judged.canary(), d.reason());
+                  LOG.info(
+                      "Rollout {} of {} version {}: step {} passed ({}); {}",
+                      id,
+                      model,
+                      r.plan().version(),
+                      r.step(),
+                      d.reason(),
+                      next.running() ? "next step " + next.step() : "promoting it to production");
+                  return move(next);
+                }
+                case FAIL -> {
+                  LOG.warn(
+                      "Rollout {} of {} version {}: step {} failed the {} gate ({}); back to production v{}",
+                      id,
+                      model,
+                      r.plan().version(),
+                      r.step(),
+                      d.gate(),
+                      d.reason(),
+                      r.baseline());
+                  return move(r.rolledBack(now, judged.canary(), d.gate(), d.reason()));
+                }
+                default -> {
+                  waiting.put(r.key(), d.reason());
+                  if (now - r.stepStartedAt() > r.plan().maxStepSeconds() * 1000L) {
+                    String why =
+                        "step "
+                            + r.step()
+                            + " had no verdict within "
+                            + r.plan().maxStepSeconds()
+                            + " s: "
+                            + d.reason();
+                    LOG.warn(
+                        "Rollout {} of {} version {}: {}; back to production v{}",
+                        id,
+                        model,
+                        r.plan().version(),
+                        why,
+                        r.baseline());
+                    return move(r.rolledBack(now, judged.canary(), "max_step_seconds", why));
+                  }
+                  return Future.succeededFuture(r);
+                }
               }
-              return Future.succeededFuture(r);
-            }
-          }
-        });
+            });
   }
 
-  private record Judged(Evidence canary, RolloutGates.Decision decision) {
-  }
+  private record Judged(Evidence canary, RolloutGates.Decision decision) {}
 
   /** The window that covers the step: whole 10 s slots back from now, one more than the step has lasted. */
   static Duration window(long elapsedMillis) {
@@ -179,30 +250,47 @@ public final class RolloutController {
     String version = String.valueOf(next.plan().version());
     return log.append(next.key(), next.toJson())
         .compose(v -> deployer.record(revision(next)))
-        .compose(d -> {
-          Rollout applied = next.asApplied();
-          return log.append(applied.key(), applied.toJson()).map(applied);
-        })
-        .onSuccess(applied -> {
-          waiting.remove(applied.key());
-          if (applied.running()) {
-            WEIGHT.labels(applied.model(), version).set(applied.step());
-          } else {
-            WEIGHT.remove(applied.model(), version);
-            ENDED.labels(applied.model(), applied.state().code()).inc();
-            LOG.info("Rollout {} of {} version {} {}{}", applied.id(), applied.model(), version, applied.state().code(),
-                applied.reason() == null ? "" : ": " + applied.reason());
-          }
-        })
-        .onFailure(e -> LOG.error("Rollout {} of {}: recording the move to {} failed ({}); tried again in {} ms",
-            next.id(), next.model(), next.state().code(), e.getMessage(), intervalMillis));
+        .compose(
+            d -> {
+              Rollout applied = next.asApplied();
+              return log.append(applied.key(), applied.toJson()).map(applied);
+            })
+        .onSuccess(
+            applied -> {
+              waiting.remove(applied.key());
+              if (applied.running()) {
+                WEIGHT.labels(applied.model(), version).set(applied.step());
+              } else {
+                WEIGHT.remove(applied.model(), version);
+                ENDED.labels(applied.model(), applied.state().code()).inc();
+                LOG.info(
+                    "Rollout {} of {} version {} {}{}",
+                    applied.id(),
+                    applied.model(),
+                    version,
+                    applied.state().code(),
+                    applied.reason() == null ? "" : ": " + applied.reason());
+              }
+            })
+        .onFailure(
+            e ->
+                LOG.error(
+                    "Rollout {} of {}: recording the move to {} failed ({}); tried again in {} ms",
+                    next.id(),
+                    next.model(),
+                    next.state().code(),
+                    e.getMessage(),
+                    intervalMillis));
   }
 
   /** The deployment revision a rollout's state asks for; the shadow stays unless it is the rolled-out version. */
   private Catalog.Deployment revision(Rollout r) {
     ModelDeployment current = catalog.deployment(r.model()).orElseThrow().deployment();
     int version = r.plan().version();
-    Integer shadow = current.shadow() == null || current.shadow().version() == version ? null : current.shadow().version();
+    Integer shadow =
+        current.shadow() == null || current.shadow().version() == version
+            ? null
+            : current.shadow().version();
     ModelDeployment.RolloutMark mark = r.mark();
     return switch (r.state()) {
       case RUNNING -> deployer.next(r.model(), r.baseline(), version, r.step(), shadow, mark);

@@ -14,7 +14,11 @@ package io.maas.registry.rollout;
 public final class RolloutGates {
 
   /** What to do with a step. */
-  public enum Outcome { WAIT, PASS, FAIL }
+  public enum Outcome {
+    WAIT,
+    PASS,
+    FAIL
+  }
 
   /**
    * @param gate   the gate that failed ({@code errors}, {@code latency}, {@code agreement}, {@code drift},
@@ -36,42 +40,68 @@ public final class RolloutGates {
     }
   }
 
-  private RolloutGates() {
-  }
+  private RolloutGates() {}
 
   public static Decision judge(RolloutPlan plan, Evidence canary, Evidence production) {
     RolloutPlan.Gates gates = plan.gates();
     if (canary.answered() < plan.minResults()) {
-      return Decision.waiting("min_results", "the canary has " + canary.answered() + " of " + plan.minResults() + " answers");
+      return Decision.waiting(
+          "min_results",
+          "the canary has " + canary.answered() + " of " + plan.minResults() + " answers");
     }
     double allowedErrors = production.errorRate() + gates.maxErrorRateIncrease();
     if (canary.errorRate() > allowedErrors) {
-      return Decision.fail("errors", String.format("the canary dead-lettered %.2f%% of its answers (%d of %d), production %.2f%%",
-          100 * canary.errorRate(), canary.errors(), canary.answered(), 100 * production.errorRate()));
+      return Decision.fail(
+          "errors",
+          String.format(
+              "the canary dead-lettered %.2f%% of its answers (%d of %d), production %.2f%%",
+              100 * canary.errorRate(),
+              canary.errors(),
+              canary.answered(),
+              100 * production.errorRate()));
     }
     if (!Double.isNaN(canary.p99Ms()) && !Double.isNaN(production.p99Ms())) {
       double allowed = gates.maxLatencyRatio() * production.p99Ms() + gates.latencySlackMs();
       if (canary.p99Ms() > allowed) {
-        return Decision.fail("latency", String.format("the canary's p99 is %.0f ms, production's %.0f ms (at most %.0f ms allowed)",
-            canary.p99Ms(), production.p99Ms(), allowed));
+        return Decision.fail(
+            "latency",
+            String.format(
+                "the canary's p99 is %.0f ms, production's %.0f ms (at most %.0f ms allowed)",
+                canary.p99Ms(), production.p99Ms(), allowed));
       }
     }
     long neededComparisons = Math.max(1, plan.minResults() / 2);
     if (canary.results() > 0) {
       if (canary.compared() < neededComparisons) {
-        return Decision.waiting("agreement", "the canary has " + canary.compared() + " of " + neededComparisons
-            + " answers compared with production's");
+        return Decision.waiting(
+            "agreement",
+            "the canary has "
+                + canary.compared()
+                + " of "
+                + neededComparisons
+                + " answers compared with production's");
       }
       if (canary.agreement() < gates.minAgreement()) {
-        return Decision.fail("agreement", String.format("the canary agreed with production on %.1f%% of %d requests (at least %.1f%% needed)",
-            100 * canary.agreement(), canary.compared(), 100 * gates.minAgreement()));
+        return Decision.fail(
+            "agreement",
+            String.format(
+                "the canary agreed with production on %.1f%% of %d requests (at least %.1f%% needed)",
+                100 * canary.agreement(), canary.compared(), 100 * gates.minAgreement()));
       }
     }
     if (canary.drifted() && !production.drifted()) {
-      return Decision.fail("drift", "the monitor judged the canary's answers drifted from its training profile, and production's not");
+      return Decision.fail(
+          "drift",
+          "the monitor judged the canary's answers drifted from its training profile, and production's not");
     }
-    return Decision.pass(String.format("%d answers, %.2f%% dead letters, p99 %s, agreement %s", canary.answered(),
-        100 * canary.errorRate(), Double.isNaN(canary.p99Ms()) ? "n/a" : String.format("%.0f ms", canary.p99Ms()),
-        Double.isNaN(canary.agreement()) ? "n/a" : String.format("%.1f%%", 100 * canary.agreement())));
+    return Decision.pass(
+        String.format(
+            "%d answers, %.2f%% dead letters, p99 %s, agreement %s",
+            canary.answered(),
+            100 * canary.errorRate(),
+            Double.isNaN(canary.p99Ms()) ? "n/a" : String.format("%.0f ms", canary.p99Ms()),
+            Double.isNaN(canary.agreement())
+                ? "n/a"
+                : String.format("%.1f%%", 100 * canary.agreement())));
   }
 }

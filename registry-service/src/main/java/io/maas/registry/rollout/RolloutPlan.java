@@ -15,7 +15,8 @@ import java.util.List;
  * @param maxStepSeconds a step without a verdict by then rolls back
  * @param gates          what a step must hold
  */
-public record RolloutPlan(int version, List<Double> steps, int minResults, int maxStepSeconds, Gates gates) {
+public record RolloutPlan(
+    int version, List<Double> steps, int minResults, int maxStepSeconds, Gates gates) {
 
   public static final List<Double> DEFAULT_STEPS = List.of(0.05, 0.25, 0.5, 1.0);
   public static final int DEFAULT_MIN_RESULTS = 200;
@@ -33,7 +34,11 @@ public record RolloutPlan(int version, List<Double> steps, int minResults, int m
    * @param latencySlackMs       ... plus this many milliseconds (p99s of a few hundred answers are noisy)
    * @param minAgreement         the least share of the canary's answers equal to production's for the same requests
    */
-  public record Gates(double maxErrorRateIncrease, double maxLatencyRatio, double latencySlackMs, double minAgreement) {
+  public record Gates(
+      double maxErrorRateIncrease,
+      double maxLatencyRatio,
+      double latencySlackMs,
+      double minAgreement) {
 
     public static final Gates DEFAULT = new Gates(0.0, 1.5, 25, 0.9);
 
@@ -49,8 +54,11 @@ public record RolloutPlan(int version, List<Double> steps, int minResults, int m
     }
 
     JsonObject toJson() {
-      return new JsonObject().put("maxErrorRateIncrease", maxErrorRateIncrease).put("maxLatencyRatio", maxLatencyRatio)
-          .put("latencySlackMs", latencySlackMs).put("minAgreement", minAgreement);
+      return new JsonObject()
+          .put("maxErrorRateIncrease", maxErrorRateIncrease)
+          .put("maxLatencyRatio", maxLatencyRatio)
+          .put("latencySlackMs", latencySlackMs)
+          .put("minAgreement", minAgreement);
     }
   }
 
@@ -72,7 +80,9 @@ public record RolloutPlan(int version, List<Double> steps, int minResults, int m
    */
   public static RolloutPlan fromRequest(JsonObject body) {
     Object version = body.getValue("version");
-    if (!(version instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1
+    if (!(version instanceof Number n)
+        || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.longValue() < 1
         || n.longValue() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("'version' must be a positive whole number");
     }
@@ -83,7 +93,8 @@ public record RolloutPlan(int version, List<Double> steps, int minResults, int m
     } else if (raw instanceof JsonArray array && !array.isEmpty()) {
       for (Object step : array) {
         if (!(step instanceof Number s) || !(s.doubleValue() > 0 && s.doubleValue() <= 1)) {
-          throw new IllegalArgumentException("every step is a canary weight in (0, 1], got " + step);
+          throw new IllegalArgumentException(
+              "every step is a canary weight in (0, 1], got " + step);
         }
         if (!steps.isEmpty() && s.doubleValue() <= steps.get(steps.size() - 1)) {
           throw new IllegalArgumentException("steps must increase, got " + array.encode());
@@ -91,37 +102,50 @@ public record RolloutPlan(int version, List<Double> steps, int minResults, int m
         steps.add(s.doubleValue());
       }
     } else {
-      throw new IllegalArgumentException("'steps' must be a non-empty array of weights such as [0.05,0.25,0.5,1.0]");
+      throw new IllegalArgumentException(
+          "'steps' must be a non-empty array of weights such as [0.05,0.25,0.5,1.0]");
     }
     Object gates = body.getValue("gates");
     if (gates != null && !(gates instanceof JsonObject)) {
       throw new IllegalArgumentException("'gates' must be an object");
     }
-    return new RolloutPlan(n.intValue(), steps,
+    return new RolloutPlan(
+        n.intValue(),
+        steps,
         (int) number(body, "minResults", DEFAULT_MIN_RESULTS, 1, 1_000_000),
         (int) number(body, "maxStepSeconds", DEFAULT_MAX_STEP_SECONDS, 10, 7 * 24 * 3600),
         Gates.fromJson((JsonObject) gates));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("version", version).put("steps", new JsonArray(steps)).put("minResults", minResults)
-        .put("maxStepSeconds", maxStepSeconds).put("gates", gates.toJson());
+    return new JsonObject()
+        .put("version", version)
+        .put("steps", new JsonArray(steps))
+        .put("minResults", minResults)
+        .put("maxStepSeconds", maxStepSeconds)
+        .put("gates", gates.toJson());
   }
 
   static RolloutPlan fromJson(JsonObject json) {
     List<Double> steps = new ArrayList<>();
     json.getJsonArray("steps").forEach(s -> steps.add(((Number) s).doubleValue()));
-    return new RolloutPlan(json.getInteger("version"), steps, json.getInteger("minResults"),
-        json.getInteger("maxStepSeconds"), Gates.fromJson(json.getJsonObject("gates")));
+    return new RolloutPlan(
+        json.getInteger("version"),
+        steps,
+        json.getInteger("minResults"),
+        json.getInteger("maxStepSeconds"),
+        Gates.fromJson(json.getJsonObject("gates")));
   }
 
-  private static double number(JsonObject json, String field, double fallback, double min, double max) {
+  private static double number(
+      JsonObject json, String field, double fallback, double min, double max) {
     Object value = json.getValue(field);
     if (value == null) {
       return fallback;
     }
     if (!(value instanceof Number n) || !(n.doubleValue() >= min && n.doubleValue() <= max)) {
-      throw new IllegalArgumentException("'" + field + "' must be a number from " + min + " to " + max + ", got " + value);
+      throw new IllegalArgumentException(
+          "'" + field + "' must be a number from " + min + " to " + max + ", got " + value);
     }
     return n.doubleValue();
   }

@@ -9,14 +9,25 @@ import org.junit.jupiter.api.Test;
 class ModelVersionTest {
 
   private static ModelVersion version(JsonObject details) {
-    return new ModelVersion("spam", 1, "a".repeat(64), 10, 1L, "admin", "", List.of(), List.of("ham", "spam"),
-        new JsonObject(), details);
+    return new ModelVersion(
+        "spam",
+        1,
+        "a".repeat(64),
+        10,
+        1L,
+        "admin",
+        "",
+        List.of(),
+        List.of("ham", "spam"),
+        new JsonObject(),
+        details);
   }
 
   @Test
   void theProfileIsShownAtTheTopAndSurvivesTheRecord() {
     JsonObject profile = new JsonObject().put("source", "training").put("examples", 3);
-    ModelVersion version = version(new JsonObject().put("metrics", new JsonObject()).put("profile", profile));
+    ModelVersion version =
+        version(new JsonObject().put("metrics", new JsonObject()).put("profile", profile));
 
     JsonObject json = version.toJson();
 

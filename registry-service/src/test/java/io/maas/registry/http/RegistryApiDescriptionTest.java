@@ -24,7 +24,9 @@ class RegistryApiDescriptionTest {
   void isAnOpenApi31ContractListingOnlyErrorsTheServiceAnswers() {
     ApiContract api = ApiContract.resource(vertx, "openapi/registry-service.json");
 
-    assertThat(api.document().getJsonObject("paths").fieldNames()).contains("/openapi.json", "/v1/models/{model}/rollouts/{id}");
-    api.assertErrorCodesWithin(Arrays.stream(ApiError.values()).map(e -> Map.entry(e.status(), e.code())).toList());
+    assertThat(api.document().getJsonObject("paths").fieldNames())
+        .contains("/openapi.json", "/v1/models/{model}/rollouts/{id}");
+    api.assertErrorCodesWithin(
+        Arrays.stream(ApiError.values()).map(e -> Map.entry(e.status(), e.code())).toList());
   }
 }

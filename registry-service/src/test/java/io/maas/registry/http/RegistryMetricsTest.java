@@ -24,10 +24,20 @@ class RegistryMetricsTest {
   @BeforeEach
   void serveAWriteThatAnswersTheStatusItIsAskedFor() throws Exception {
     Router router = Router.router(vertx);
-    router.post("/rollback/:status").handler(RegistryMetrics.counting(RegistryMetrics.ROLLBACK))
-        .handler(ctx -> ctx.response().setStatusCode(Integer.parseInt(ctx.pathParam("status"))).end());
-    port = vertx.createHttpServer().requestHandler(router).listen(0)
-        .map(HttpServer::actualPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    router
+        .post("/rollback/:status")
+        .handler(RegistryMetrics.counting(RegistryMetrics.ROLLBACK))
+        .handler(
+            ctx -> ctx.response().setStatusCode(Integer.parseInt(ctx.pathParam("status"))).end());
+    port =
+        vertx
+            .createHttpServer()
+            .requestHandler(router)
+            .listen(0)
+            .map(HttpServer::actualPort)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -36,21 +46,29 @@ class RegistryMetricsTest {
   }
 
   private static Double writes(String operation, String outcome) {
-    return CollectorRegistry.defaultRegistry.getSampleValue("maas_registry_writes_total",
-        new String[] {"operation", "outcome"}, new String[] {operation, outcome});
+    return CollectorRegistry.defaultRegistry.getSampleValue(
+        "maas_registry_writes_total",
+        new String[] {"operation", "outcome"},
+        new String[] {operation, outcome});
   }
 
   private void post(int status) throws Exception {
-    HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/rollback/" + status)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/rollback/" + status))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
     assertThat(response.statusCode()).isEqualTo(status);
   }
 
   @Test
   void countsOkRejectedAndFailedWritesOnceEach() throws Exception {
     assertThat(writes(RegistryMetrics.UPLOAD, "failed"))
-        .as("every series exists before its first write, so that the first failure is an increase").isEqualTo(0.0);
+        .as("every series exists before its first write, so that the first failure is an increase")
+        .isEqualTo(0.0);
     double ok = writes(RegistryMetrics.ROLLBACK, "ok");
     double rejected = writes(RegistryMetrics.ROLLBACK, "rejected");
     double failed = writes(RegistryMetrics.ROLLBACK, "failed");

@@ -41,10 +41,15 @@ class RolloutTest {
 
   @Test
   void rollsBackWithTheGateAndSurvivesTheRegistryLog() {
-    RolloutPlan plan = RolloutPlan.fromRequest(new JsonObject(
-        "{\"version\":3,\"steps\":[0.1,1.0],\"minResults\":50,\"maxStepSeconds\":60,\"gates\":{\"minAgreement\":0.8}}"));
-    Rollout r = Rollout.start("spam", 7, plan, 2, 5).asApplied()
-        .rolledBack(99, new Evidence(50, 0, 30, 50, 0.1, false), "agreement", "agreed on 10.0%");
+    RolloutPlan plan =
+        RolloutPlan.fromRequest(
+            new JsonObject(
+                "{\"version\":3,\"steps\":[0.1,1.0],\"minResults\":50,\"maxStepSeconds\":60,\"gates\":{\"minAgreement\":0.8}}"));
+    Rollout r =
+        Rollout.start("spam", 7, plan, 2, 5)
+            .asApplied()
+            .rolledBack(
+                99, new Evidence(50, 0, 30, 50, 0.1, false), "agreement", "agreed on 10.0%");
     assertThat(r.applied()).isFalse();
     assertThat(r.mark().state()).isEqualTo("rolled_back");
     assertThat(r.mark().reason()).isEqualTo("agreed on 10.0%");
@@ -62,11 +67,23 @@ class RolloutTest {
 
   @Test
   void refusesPlansThatDoNotMakeSense() {
-    for (String body : List.of("{}", "{\"version\":0}", "{\"version\":1.5}", "{\"version\":2,\"steps\":[]}",
-        "{\"version\":2,\"steps\":[0.5,0.25]}", "{\"version\":2,\"steps\":[0.5,0.5]}", "{\"version\":2,\"steps\":[0,1]}",
-        "{\"version\":2,\"steps\":[0.5,1.5]}", "{\"version\":2,\"steps\":\"0.5\"}", "{\"version\":2,\"minResults\":0}",
-        "{\"version\":2,\"gates\":{\"minAgreement\":2}}", "{\"version\":2,\"gates\":3}")) {
-      assertThatThrownBy(() -> RolloutPlan.fromRequest(new JsonObject(body))).as(body).isInstanceOf(IllegalArgumentException.class);
+    for (String body :
+        List.of(
+            "{}",
+            "{\"version\":0}",
+            "{\"version\":1.5}",
+            "{\"version\":2,\"steps\":[]}",
+            "{\"version\":2,\"steps\":[0.5,0.25]}",
+            "{\"version\":2,\"steps\":[0.5,0.5]}",
+            "{\"version\":2,\"steps\":[0,1]}",
+            "{\"version\":2,\"steps\":[0.5,1.5]}",
+            "{\"version\":2,\"steps\":\"0.5\"}",
+            "{\"version\":2,\"minResults\":0}",
+            "{\"version\":2,\"gates\":{\"minAgreement\":2}}",
+            "{\"version\":2,\"gates\":3}")) {
+      assertThatThrownBy(() -> RolloutPlan.fromRequest(new JsonObject(body)))
+          .as(body)
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 

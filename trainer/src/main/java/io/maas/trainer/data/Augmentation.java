@@ -17,12 +17,12 @@ public final class Augmentation {
 
   /** The cut of the body that the evaluation also measures. */
   public static final int BODY_PREFIX = 300;
+
   static final int MIN_WINDOW = 20;
   static final int MAX_WINDOW = 200;
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]");
 
-  private Augmentation() {
-  }
+  private Augmentation() {}
 
   /** Every example's variants, in order, each labelled as its message; ids are {@code <id>#<variant>}. */
   public static List<Example> of(List<Example> examples, long seed) {

@@ -8,8 +8,7 @@ import java.security.NoSuchAlgorithmException;
 /** SHA-256 helpers. */
 public final class Checksums {
 
-  private Checksums() {
-  }
+  private Checksums() {}
 
   public static String sha256(String text) {
     return sha256(text.getBytes(StandardCharsets.UTF_8));

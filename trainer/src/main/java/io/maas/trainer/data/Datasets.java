@@ -20,8 +20,7 @@ import java.util.stream.Stream;
  */
 public final class Datasets {
 
-  private Datasets() {
-  }
+  private Datasets() {}
 
   /** A directory of label folders, a JSONL file, or a directory holding one {@code .jsonl} file. */
   public static List<Example> read(Path path) {
@@ -87,7 +86,10 @@ public final class Datasets {
       throw new DatasetException("dataset " + dir + " cannot be listed: " + e.getMessage(), e);
     }
     if (labels.isEmpty()) {
-      throw new DatasetException("dataset " + dir + " has no <label>/ folders; expected <label>/*.txt files or a .jsonl file");
+      throw new DatasetException(
+          "dataset "
+              + dir
+              + " has no <label>/ folders; expected <label>/*.txt files or a .jsonl file");
     }
     for (Path labelDir : labels) {
       String label = labelDir.getFileName().toString();
@@ -95,7 +97,8 @@ public final class Datasets {
       try (Stream<Path> children = Files.list(labelDir)) {
         files = children.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
       } catch (IOException e) {
-        throw new DatasetException("dataset folder " + labelDir + " cannot be listed: " + e.getMessage(), e);
+        throw new DatasetException(
+            "dataset folder " + labelDir + " cannot be listed: " + e.getMessage(), e);
       }
       if (files.isEmpty()) {
         throw new DatasetException("dataset folder " + labelDir + " has no .txt files");
@@ -103,13 +106,19 @@ public final class Datasets {
       for (Path file : files) {
         String text;
         try {
-          text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+          text =
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+                  .toString();
         } catch (CharacterCodingException e) {
           throw new DatasetException("dataset file " + file + " is not valid UTF-8");
         } catch (IOException e) {
-          throw new DatasetException("dataset file " + file + " cannot be read: " + e.getMessage(), e);
+          throw new DatasetException(
+              "dataset file " + file + " cannot be read: " + e.getMessage(), e);
         }
-        examples.add(new Example(label + "/" + file.getFileName(), text, label, Checksums.sha256(text)));
+        examples.add(
+            new Example(label + "/" + file.getFileName(), text, label, Checksums.sha256(text)));
       }
     }
     return examples;

@@ -8,5 +8,4 @@ package io.maas.trainer.data;
  * @param label    the class name
  * @param checksum identifies identical content (duplicates are dropped)
  */
-public record Example(String id, String text, String label, String checksum) {
-}
+public record Example(String id, String text, String label, String checksum) {}

@@ -12,12 +12,14 @@ public final class MailText {
 
   /** A header field's name (printable ASCII but the colon) and its colon, or an mbox separator line. */
   private static final Pattern FIRST_LINE = Pattern.compile("^(From |[!-9;-~]+:)");
-  private static final Pattern BLANK_LINE = Pattern.compile("\\r?\\n[ \\t]*\\r?\\n");
-  /** A Subject field with its folded continuation lines. */
-  private static final Pattern SUBJECT = Pattern.compile("(?im)^subject:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)");
 
-  private MailText() {
-  }
+  private static final Pattern BLANK_LINE = Pattern.compile("\\r?\\n[ \\t]*\\r?\\n");
+
+  /** A Subject field with its folded continuation lines. */
+  private static final Pattern SUBJECT =
+      Pattern.compile("(?im)^subject:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)");
+
+  private MailText() {}
 
   /** Whether the text starts like a message's header block. */
   public static boolean looksLikeMessage(String text) {
@@ -63,7 +65,8 @@ public final class MailText {
       return text;
     }
     int start = text.offsetByCodePoints(0, Math.min(Math.max(0, from), length));
-    int end = text.offsetByCodePoints(start, Math.min(chars, text.codePointCount(start, text.length())));
+    int end =
+        text.offsetByCodePoints(start, Math.min(chars, text.codePointCount(start, text.length())));
     return text.substring(start, end);
   }
 }

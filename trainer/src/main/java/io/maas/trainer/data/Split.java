@@ -37,7 +37,8 @@ public record Split(List<String> classes, List<Example> train, List<Example> tes
     int duplicates = 0;
     for (Example example : sorted) {
       if (!ids.add(example.id())) {
-        throw new DatasetException("the dataset has two examples with the id '" + example.id() + "'");
+        throw new DatasetException(
+            "the dataset has two examples with the id '" + example.id() + "'");
       }
       if (!seen.add(example.checksum())) {
         duplicates++;

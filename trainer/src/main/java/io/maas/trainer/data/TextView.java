@@ -10,7 +10,10 @@ import java.util.function.UnaryOperator;
 public enum TextView {
   WHOLE("whole", "whole messages", text -> text),
   BODY("body", "bodies", MailText::body),
-  BODY_300("body300", "first 300 characters of bodies", text -> MailText.prefix(MailText.body(text), 300));
+  BODY_300(
+      "body300",
+      "first 300 characters of bodies",
+      text -> MailText.prefix(MailText.body(text), 300));
 
   private final String key;
   private final String description;
@@ -37,6 +40,8 @@ public enum TextView {
 
   /** The examples as this view shows them, same ids and labels. */
   public List<Example> apply(List<Example> examples) {
-    return examples.stream().map(e -> new Example(e.id(), apply(e.text()), e.label(), e.checksum())).toList();
+    return examples.stream()
+        .map(e -> new Example(e.id(), apply(e.text()), e.label(), e.checksum()))
+        .toList();
   }
 }

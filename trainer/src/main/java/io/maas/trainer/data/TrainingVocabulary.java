@@ -18,8 +18,7 @@ public final class TrainingVocabulary {
   public static final int MIN_COUNT = 2;
   public static final int MAX_WORDS = 100_000;
 
-  private TrainingVocabulary() {
-  }
+  private TrainingVocabulary() {}
 
   /** The words, sorted. */
   public static List<String> of(List<Example> training) {
@@ -34,7 +33,10 @@ public final class TrainingVocabulary {
     // most frequent first, ties by word, so the same data keeps the same words under the cap
     return counts.entrySet().stream()
         .filter(e -> e.getValue() >= minCount)
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .sorted(
+            Map.Entry.<String, Integer>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
         .limit(maxWords)
         .map(Map.Entry::getKey)
         .sorted(Comparator.naturalOrder())

@@ -9,11 +9,11 @@ public final class Calibration {
 
   /** Equal-width bins of the top-class probability for the expected calibration error. */
   public static final int ECE_BINS = 15;
+
   static final double MIN_TEMPERATURE = 0.05;
   static final double MAX_TEMPERATURE = 20;
 
-  private Calibration() {
-  }
+  private Calibration() {}
 
   /**
    * The temperature that minimises the mean negative log-likelihood of the true classes, by a

@@ -14,10 +14,18 @@ import java.util.Locale;
  * classes, e.g. spam; the one-vs-rest mean otherwise).
  */
 public record Evaluation(
-    String name, List<String> classes, double accuracy, double[] precision, double[] recall, double[] f1,
-    int[] support, int[][] confusion, double rocAuc) {
+    String name,
+    List<String> classes,
+    double accuracy,
+    double[] precision,
+    double[] recall,
+    double[] f1,
+    int[] support,
+    int[][] confusion,
+    double rocAuc) {
 
-  public static Evaluation of(String name, List<String> classes, int[] truth, double[][] probabilities) {
+  public static Evaluation of(
+      String name, List<String> classes, int[] truth, double[][] probabilities) {
     int k = classes.size();
     int[][] confusion = new int[k][k];
     int correct = 0;
@@ -43,7 +51,10 @@ public record Evaluation(
       support[c] = actualC;
       precision[c] = predictedC == 0 ? 0 : tp / (double) predictedC;
       recall[c] = actualC == 0 ? 0 : tp / (double) actualC;
-      f1[c] = precision[c] + recall[c] == 0 ? 0 : 2 * precision[c] * recall[c] / (precision[c] + recall[c]);
+      f1[c] =
+          precision[c] + recall[c] == 0
+              ? 0
+              : 2 * precision[c] * recall[c] / (precision[c] + recall[c]);
     }
     double auc;
     if (k == 2) {
@@ -55,8 +66,16 @@ public record Evaluation(
       }
       auc = sum / k;
     }
-    return new Evaluation(name, List.copyOf(classes), truth.length == 0 ? 0 : correct / (double) truth.length,
-        precision, recall, f1, support, confusion, auc);
+    return new Evaluation(
+        name,
+        List.copyOf(classes),
+        truth.length == 0 ? 0 : correct / (double) truth.length,
+        precision,
+        recall,
+        f1,
+        support,
+        confusion,
+        auc);
   }
 
   /** Area under the ROC curve of class {@code positive} against the rest (Mann-Whitney, ties halved). */
@@ -119,7 +138,8 @@ public record Evaluation(
     }
     double z = 1.959964;
     double centre = (accuracy + z * z / (2 * n)) / (1 + z * z / n);
-    double half = z / (1 + z * z / n) * Math.sqrt(accuracy * (1 - accuracy) / n + z * z / (4.0 * n * n));
+    double half =
+        z / (1 + z * z / n) * Math.sqrt(accuracy * (1 - accuracy) / n + z * z / (4.0 * n * n));
     return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
   }
 
@@ -130,9 +150,13 @@ public record Evaluation(
   public JsonObject toJson() {
     JsonObject perClass = new JsonObject();
     for (int c = 0; c < classes.size(); c++) {
-      perClass.put(classes.get(c), new JsonObject()
-          .put("precision", round(precision[c])).put("recall", round(recall[c]))
-          .put("f1", round(f1[c])).put("support", support[c]));
+      perClass.put(
+          classes.get(c),
+          new JsonObject()
+              .put("precision", round(precision[c]))
+              .put("recall", round(recall[c]))
+              .put("f1", round(f1[c]))
+              .put("support", support[c]));
     }
     JsonArray matrix = new JsonArray();
     for (int[] row : confusion) {
@@ -140,7 +164,10 @@ public record Evaluation(
     }
     return new JsonObject()
         .put("accuracy", round(accuracy))
-        .put("accuracy95", new JsonArray(Arrays.stream(accuracyInterval()).map(Evaluation::round).boxed().toList()))
+        .put(
+            "accuracy95",
+            new JsonArray(
+                Arrays.stream(accuracyInterval()).map(Evaluation::round).boxed().toList()))
         .put("rocAuc", round(rocAuc))
         .put("classes", perClass)
         .put("confusion", matrix);
@@ -172,8 +199,13 @@ public record Evaluation(
       out.append("| ").append(String.join(" | ", row)).append(" |\n");
     }
     for (Evaluation e : evaluations) {
-      out.append("\nconfusion of ").append(e.name()).append(" (rows: truth, columns: prediction, order ")
-          .append(classes).append("): ").append(Arrays.deepToString(e.confusion())).append('\n');
+      out.append("\nconfusion of ")
+          .append(e.name())
+          .append(" (rows: truth, columns: prediction, order ")
+          .append(classes)
+          .append("): ")
+          .append(Arrays.deepToString(e.confusion()))
+          .append('\n');
     }
     return out.toString();
   }

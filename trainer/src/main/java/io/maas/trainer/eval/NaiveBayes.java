@@ -27,7 +27,8 @@ public final class NaiveBayes {
    * @param documents tokens of each training document
    * @param labels    class index of each document
    */
-  public static NaiveBayes fit(List<List<String>> documents, int[] labels, int classes, double alpha) {
+  public static NaiveBayes fit(
+      List<List<String>> documents, int[] labels, int classes, double alpha) {
     NaiveBayes model = new NaiveBayes(classes, alpha);
     Map<String, long[]> counts = new HashMap<>();
     long[] totals = new long[classes];
@@ -46,13 +47,14 @@ public final class NaiveBayes {
       model.logPrior[c] = Math.log((docs[c] + 1e-9) / documents.size());
       model.logUnseen[c] = Math.log(alpha / (totals[c] + alpha * vocabulary));
     }
-    counts.forEach((token, perClass) -> {
-      double[] logs = new double[classes];
-      for (int c = 0; c < classes; c++) {
-        logs[c] = Math.log((perClass[c] + alpha) / (totals[c] + alpha * vocabulary));
-      }
-      model.logLikelihood.put(token, logs);
-    });
+    counts.forEach(
+        (token, perClass) -> {
+          double[] logs = new double[classes];
+          for (int c = 0; c < classes; c++) {
+            logs[c] = Math.log((perClass[c] + alpha) / (totals[c] + alpha * vocabulary));
+          }
+          model.logLikelihood.put(token, logs);
+        });
     return model;
   }
 

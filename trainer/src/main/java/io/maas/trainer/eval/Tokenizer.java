@@ -14,12 +14,16 @@ public final class Tokenizer {
 
   private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
 
-  private Tokenizer() {
-  }
+  private Tokenizer() {}
 
   public static List<String> tokens(String text, int maxChars) {
-    String capped = text.length() > maxChars ? text.substring(0, text.offsetByCodePoints(0,
-        Math.min(maxChars, text.codePointCount(0, text.length())))) : text;
+    String capped =
+        text.length() > maxChars
+            ? text.substring(
+                0,
+                text.offsetByCodePoints(
+                    0, Math.min(maxChars, text.codePointCount(0, text.length()))))
+            : text;
     String cleaned = NOT_WORD.matcher(capped.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
     return cleaned.isEmpty() ? List.of() : Arrays.asList(cleaned.split(" "));
   }

@@ -26,11 +26,15 @@ final class AdamStep {
   private static final float BETA2 = 0.999f;
   private static final float EPSILON = 1e-8f;
 
-  private AdamStep() {
-  }
+  private AdamStep() {}
 
   /** The op that runs one step on {@code weights}, which must have static shapes. */
-  static Op minimize(Graph graph, Ops tf, Operand<TFloat32> loss, List<Operand<TFloat32>> weights, float learningRate) {
+  static Op minimize(
+      Graph graph,
+      Ops tf,
+      Operand<TFloat32> loss,
+      List<Operand<TFloat32>> weights,
+      float learningRate) {
     Output<?>[] outputs = new Output<?>[weights.size()];
     for (int i = 0; i < outputs.length; i++) {
       outputs[i] = weights.get(i).asOutput();
@@ -49,13 +53,26 @@ final class AdamStep {
       @SuppressWarnings("unchecked")
       Operand<TFloat32> gradient = afterGradients.identity((Output<TFloat32>) gradients[i]);
       Operand<TFloat32> zeros = tf.zeros(tf.constant(w.shape().asArray()), TFloat32.class);
-      updates.add(tf.train.applyAdam(w, tf.variable(zeros), tf.variable(zeros), beta1Power, beta2Power,
-          tf.constant(learningRate), tf.constant(BETA1), tf.constant(BETA2), tf.constant(EPSILON), gradient));
+      updates.add(
+          tf.train.applyAdam(
+              w,
+              tf.variable(zeros),
+              tf.variable(zeros),
+              beta1Power,
+              beta2Power,
+              tf.constant(learningRate),
+              tf.constant(BETA1),
+              tf.constant(BETA2),
+              tf.constant(EPSILON),
+              gradient));
     }
     Ops afterUpdates = tf.withControlDependencies(updates);
-    List<Op> advanced = List.of(
-        afterUpdates.assign(beta1Power, afterUpdates.math.mul(beta1Power, afterUpdates.constant(BETA1))),
-        afterUpdates.assign(beta2Power, afterUpdates.math.mul(beta2Power, afterUpdates.constant(BETA2))));
+    List<Op> advanced =
+        List.of(
+            afterUpdates.assign(
+                beta1Power, afterUpdates.math.mul(beta1Power, afterUpdates.constant(BETA1))),
+            afterUpdates.assign(
+                beta2Power, afterUpdates.math.mul(beta2Power, afterUpdates.constant(BETA2))));
     return tf.withControlDependencies(advanced).noOp();
   }
 }

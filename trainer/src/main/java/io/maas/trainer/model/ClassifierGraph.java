@@ -28,6 +28,7 @@ final class ClassifierGraph {
 
   /** Variable names; the export graph restores them by name from the training checkpoint. */
   static final String EMBEDDING = "embedding";
+
   static final String HIDDEN_BIAS = "hidden_bias";
   static final String OUTPUT_WEIGHTS = "output_weights";
   static final String OUTPUT_BIAS = "output_bias";
@@ -35,12 +36,14 @@ final class ClassifierGraph {
   /** RE2 syntax, as TensorFlow's regex ops take it. */
   static final String NOT_WORD = "[^\\p{L}\\p{N}]+";
 
-  private ClassifierGraph() {
-  }
+  private ClassifierGraph() {}
 
   /** The weights of the network. */
-  record Weights(Operand<TFloat32> embedding, Operand<TFloat32> hiddenBias,
-      Operand<TFloat32> outputWeights, Operand<TFloat32> outputBias) {
+  record Weights(
+      Operand<TFloat32> embedding,
+      Operand<TFloat32> hiddenBias,
+      Operand<TFloat32> outputWeights,
+      Operand<TFloat32> outputBias) {
 
     List<Operand<TFloat32>> all() {
       return List.of(embedding, hiddenBias, outputWeights, outputBias);
@@ -62,8 +65,9 @@ final class ClassifierGraph {
 
   static Operand<TFloat32> logits(Ops tf, Operand<TString> text, Weights w, TrainOptions options) {
     int buckets = options.buckets();
-    Operand<TString> capped = tf.strings.substr(text, tf.constant(0), tf.constant(options.maxChars()),
-        Substr.unit("UTF8_CHAR"));
+    Operand<TString> capped =
+        tf.strings.substr(
+            text, tf.constant(0), tf.constant(options.maxChars()), Substr.unit("UTF8_CHAR"));
     Operand<TString> lower = tf.strings.lower(capped, Lower.encoding("utf-8"));
     Operand<TString> cleaned = tf.strings.staticRegexReplace(lower, NOT_WORD, " ");
     StringSplit words = tf.strings.stringSplit(cleaned, tf.constant(""));
@@ -72,34 +76,51 @@ final class ClassifierGraph {
     if (options.ngrams() == 2) {
       // Each word joined to the next one of the same document by a space, which no word contains,
       // so a pair never hashes as the same string as a word: "click now", "free cruise".
-      Operand<TInt32> adjacent = tf.math.maximum(tf.math.sub(tf.size(terms), tf.constant(1)), tf.constant(0));
+      Operand<TInt32> adjacent =
+          tf.math.maximum(tf.math.sub(tf.size(terms), tf.constant(1)), tf.constant(0));
       Operand<TInt32> first = tf.range(tf.constant(0), adjacent, tf.constant(1));
       Operand<TInt32> second = tf.math.add(first, tf.constant(1));
       Operand<TInt64> documentOfFirst = tf.gather(documentOfWord, first, tf.constant(0));
-      Operand<TInt64> same = tf.reshape(
-          tf.where(tf.math.equal(documentOfFirst, tf.gather(documentOfWord, second, tf.constant(0)))),
-          tf.constant(new int[] {-1}));
-      Operand<TString> bigrams = tf.strings.join(List.of(
-          tf.gather(terms, tf.gather(first, same, tf.constant(0)), tf.constant(0)),
-          tf.gather(terms, tf.gather(second, same, tf.constant(0)), tf.constant(0))), Join.separator(" "));
+      Operand<TInt64> same =
+          tf.reshape(
+              tf.where(
+                  tf.math.equal(
+                      documentOfFirst, tf.gather(documentOfWord, second, tf.constant(0)))),
+              tf.constant(new int[] {-1}));
+      Operand<TString> bigrams =
+          tf.strings.join(
+              List.of(
+                  tf.gather(terms, tf.gather(first, same, tf.constant(0)), tf.constant(0)),
+                  tf.gather(terms, tf.gather(second, same, tf.constant(0)), tf.constant(0))),
+              Join.separator(" "));
       terms = tf.concat(List.of(terms, bigrams), tf.constant(0));
-      documentOfWord = tf.concat(List.of(documentOfWord, tf.gather(documentOfFirst, same, tf.constant(0))),
-          tf.constant(0));
+      documentOfWord =
+          tf.concat(
+              List.of(documentOfWord, tf.gather(documentOfFirst, same, tf.constant(0))),
+              tf.constant(0));
     }
     Operand<TInt64> bucketIds = tf.strings.toHashBucketFast(terms, (long) buckets);
     // A set of words per document, not counts: (document, bucket) pairs made unique, so that a
     // word repeated a thousand times in a long message weighs as much as once.
     Operand<TInt64> buckets64 = tf.constant((long) buckets);
-    Operand<TInt64> pairs = tf.unique(tf.math.add(tf.math.mul(documentOfWord, buckets64), bucketIds), tf.constant(new int[] {0})).y();
+    Operand<TInt64> pairs =
+        tf.unique(
+                tf.math.add(tf.math.mul(documentOfWord, buckets64), bucketIds),
+                tf.constant(new int[] {0}))
+            .y();
     Operand<TInt64> document = tf.math.floorDiv(pairs, buckets64);
-    Operand<TFloat32> rows = tf.gather(w.embedding(), tf.math.floorMod(pairs, buckets64), tf.constant(0));
+    Operand<TFloat32> rows =
+        tf.gather(w.embedding(), tf.math.floorMod(pairs, buckets64), tf.constant(0));
     Operand<TFloat32> sum = tf.math.unsortedSegmentSum(rows, document, tf.size(text));
     // The sum over the n distinct words divided by sqrt(n): a short text's few words weigh as much
     // as they need to without a long message's hundreds of words making it sure of anything.
-    Operand<TFloat32> count = tf.math.unsortedSegmentSum(tf.onesLike(tf.dtypes.cast(document, TFloat32.class)), document,
-        tf.size(text));
-    Operand<TFloat32> bag = tf.math.div(sum,
-        tf.expandDims(tf.math.sqrt(tf.math.maximum(count, tf.constant(1f))), tf.constant(1)));
+    Operand<TFloat32> count =
+        tf.math.unsortedSegmentSum(
+            tf.onesLike(tf.dtypes.cast(document, TFloat32.class)), document, tf.size(text));
+    Operand<TFloat32> bag =
+        tf.math.div(
+            sum,
+            tf.expandDims(tf.math.sqrt(tf.math.maximum(count, tf.constant(1f))), tf.constant(1)));
     Operand<TFloat32> hidden = tf.nn.relu(tf.nn.biasAdd(bag, w.hiddenBias()));
     return tf.nn.biasAdd(tf.linalg.matMul(hidden, w.outputWeights()), w.outputBias());
   }

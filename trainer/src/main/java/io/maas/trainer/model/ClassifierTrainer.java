@@ -43,8 +43,8 @@ public final class ClassifierTrainer {
   private final Consumer<String> progress;
 
   /** One epoch's numbers. */
-  public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy, long millis) {
-  }
+  public record Epoch(
+      int epoch, double trainLoss, double validationLoss, double validationAccuracy, long millis) {}
 
   /**
    * What training produced.
@@ -52,13 +52,15 @@ public final class ClassifierTrainer {
    * @param temperature the scalar dividing the exported logits, fitted on the validation part
    * @param validation  the validation part's calibration before and after the temperature
    */
-  public record Trained(Path savedModel, List<Epoch> history, int bestEpoch, double temperature,
-      Calibrated validation) {
-  }
+  public record Trained(
+      Path savedModel,
+      List<Epoch> history,
+      int bestEpoch,
+      double temperature,
+      Calibrated validation) {}
 
   /** Negative log-likelihood and expected calibration error, without and with the temperature. */
-  public record Calibrated(double nllBefore, double nllAfter, double eceBefore, double eceAfter) {
-  }
+  public record Calibrated(double nllBefore, double nllAfter, double eceBefore, double eceAfter) {}
 
   public ClassifierTrainer(TrainOptions options, List<String> classes, Consumer<String> progress) {
     this.options = options;
@@ -67,7 +69,8 @@ public final class ClassifierTrainer {
   }
 
   /** Trains on {@code train}, early-stops on {@code validation}, exports to {@code exportDir}. */
-  public Trained train(List<Example> train, List<Example> validation, Path workDir, Path exportDir) throws IOException {
+  public Trained train(List<Example> train, List<Example> validation, Path workDir, Path exportDir)
+      throws IOException {
     Path checkpoint = Files.createDirectories(workDir.resolve("checkpoint")).resolve("best");
     List<Epoch> history = new ArrayList<>();
     int best = 0;
@@ -77,8 +80,9 @@ public final class ClassifierTrainer {
       Random random = new Random(options.seed());
       ClassifierGraph.Weights w = initialized(tf, random);
       Placeholder<TString> text = ClassifierGraph.textInput(tf);
-      Placeholder<TFloat32> target = tf.withName("target")
-          .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, classes.size())));
+      Placeholder<TFloat32> target =
+          tf.withName("target")
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, classes.size())));
       Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options);
       Operand<TFloat32> losses = tf.nn.softmaxCrossEntropyWithLogits(logits, target).loss();
       Operand<TFloat32> loss = tf.math.mean(losses, tf.constant(0));
@@ -93,28 +97,52 @@ public final class ClassifierTrainer {
           Collections.shuffle(order, random);
           double sum = 0;
           for (int from = 0; from < order.size(); from += options.batchSize()) {
-            List<Example> batch = order.subList(from, Math.min(order.size(), from + options.batchSize()));
-            try (TString texts = texts(batch); TFloat32 onehot = oneHot(batch);
-                 Result result = session.runner().feed(text, texts).feed(target, onehot)
-                     .addTarget(step).fetch(loss).run()) {
+            List<Example> batch =
+                order.subList(from, Math.min(order.size(), from + options.batchSize()));
+            try (TString texts = texts(batch);
+                TFloat32 onehot = oneHot(batch);
+                Result result =
+                    session
+                        .runner()
+                        .feed(text, texts)
+                        .feed(target, onehot)
+                        .addTarget(step)
+                        .fetch(loss)
+                        .run()) {
               sum += ((TFloat32) result.get(0)).getFloat() * batch.size();
             }
           }
           double[][] validationLogits = new double[validation.size()][];
-          double[] validationScore = validate(session, text, target, losses, logits, validation, validationLogits);
-          Epoch e = new Epoch(epoch, sum / order.size(), validationScore[0], validationScore[1],
-              (System.nanoTime() - started) / 1_000_000);
+          double[] validationScore =
+              validate(session, text, target, losses, logits, validation, validationLogits);
+          Epoch e =
+              new Epoch(
+                  epoch,
+                  sum / order.size(),
+                  validationScore[0],
+                  validationScore[1],
+                  (System.nanoTime() - started) / 1_000_000);
           history.add(e);
-          progress.accept(String.format(java.util.Locale.ROOT,
-              "epoch %d: train loss %.4f, validation loss %.4f, validation accuracy %.4f (%d ms)",
-              e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy(), e.millis()));
+          progress.accept(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "epoch %d: train loss %.4f, validation loss %.4f, validation accuracy %.4f (%d ms)",
+                  e.epoch(),
+                  e.trainLoss(),
+                  e.validationLoss(),
+                  e.validationAccuracy(),
+                  e.millis()));
           if (e.validationLoss() < bestLoss) {
             bestLoss = e.validationLoss();
             best = epoch;
             bestLogits = validationLogits;
             session.save(checkpoint.toString());
           } else if (epoch - best >= options.patience()) {
-            progress.accept("early stop: no better validation loss for " + options.patience() + " epochs; keeping epoch " + best);
+            progress.accept(
+                "early stop: no better validation loss for "
+                    + options.patience()
+                    + " epochs; keeping epoch "
+                    + best);
             break;
           }
         }
@@ -122,14 +150,24 @@ public final class ClassifierTrainer {
     }
     int[] truth = validation.stream().mapToInt(e -> classes.indexOf(e.label())).toArray();
     double temperature = Calibration.fitTemperature(bestLogits, truth);
-    Calibrated calibrated = new Calibrated(
-        Calibration.negativeLogLikelihood(bestLogits, truth, 1), Calibration.negativeLogLikelihood(bestLogits, truth, temperature),
-        Calibration.expectedCalibrationError(truth, Calibration.softmax(bestLogits, 1), Calibration.ECE_BINS),
-        Calibration.expectedCalibrationError(truth, Calibration.softmax(bestLogits, temperature), Calibration.ECE_BINS));
-    progress.accept(String.format(java.util.Locale.ROOT,
-        "temperature %.4f fitted on %d validation texts: negative log-likelihood %.4f -> %.4f, ECE %.4f -> %.4f",
-        temperature, validation.size(), calibrated.nllBefore(), calibrated.nllAfter(), calibrated.eceBefore(),
-        calibrated.eceAfter()));
+    Calibrated calibrated =
+        new Calibrated(
+            Calibration.negativeLogLikelihood(bestLogits, truth, 1),
+            Calibration.negativeLogLikelihood(bestLogits, truth, temperature),
+            Calibration.expectedCalibrationError(
+                truth, Calibration.softmax(bestLogits, 1), Calibration.ECE_BINS),
+            Calibration.expectedCalibrationError(
+                truth, Calibration.softmax(bestLogits, temperature), Calibration.ECE_BINS));
+    progress.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "temperature %.4f fitted on %d validation texts: negative log-likelihood %.4f -> %.4f, ECE %.4f -> %.4f",
+            temperature,
+            validation.size(),
+            calibrated.nllBefore(),
+            calibrated.nllAfter(),
+            calibrated.eceBefore(),
+            calibrated.eceAfter()));
     export(checkpoint, exportDir, temperature);
     return new Trained(exportDir, List.copyOf(history), best, temperature, calibrated);
   }
@@ -138,21 +176,37 @@ public final class ClassifierTrainer {
     int h = options.hidden();
     int k = classes.size();
     return new ClassifierGraph.Weights(
-        tf.withName(ClassifierGraph.EMBEDDING).variable(tf.constant(gaussian(random, options.buckets(), h, 0.05))),
+        tf.withName(ClassifierGraph.EMBEDDING)
+            .variable(tf.constant(gaussian(random, options.buckets(), h, 0.05))),
         tf.withName(ClassifierGraph.HIDDEN_BIAS).variable(tf.constant(new float[h])),
-        tf.withName(ClassifierGraph.OUTPUT_WEIGHTS).variable(tf.constant(gaussian(random, h, k, Math.sqrt(2.0 / (h + k))))),
+        tf.withName(ClassifierGraph.OUTPUT_WEIGHTS)
+            .variable(tf.constant(gaussian(random, h, k, Math.sqrt(2.0 / (h + k))))),
         tf.withName(ClassifierGraph.OUTPUT_BIAS).variable(tf.constant(new float[k])));
   }
 
   /** Mean loss and accuracy on the validation part, in batches; fills {@code logits}, one row per example. */
-  private double[] validate(Session session, Placeholder<TString> text, Placeholder<TFloat32> target,
-      Operand<TFloat32> losses, Operand<TFloat32> logitsOp, List<Example> validation, double[][] logits) {
+  private double[] validate(
+      Session session,
+      Placeholder<TString> text,
+      Placeholder<TFloat32> target,
+      Operand<TFloat32> losses,
+      Operand<TFloat32> logitsOp,
+      List<Example> validation,
+      double[][] logits) {
     double sum = 0;
     int correct = 0;
     for (int from = 0; from < validation.size(); from += 256) {
       List<Example> batch = validation.subList(from, Math.min(validation.size(), from + 256));
-      try (TString texts = texts(batch); TFloat32 onehot = oneHot(batch);
-           Result result = session.runner().feed(text, texts).feed(target, onehot).fetch(losses).fetch(logitsOp).run()) {
+      try (TString texts = texts(batch);
+          TFloat32 onehot = oneHot(batch);
+          Result result =
+              session
+                  .runner()
+                  .feed(text, texts)
+                  .feed(target, onehot)
+                  .fetch(losses)
+                  .fetch(logitsOp)
+                  .run()) {
         TFloat32 l = (TFloat32) result.get(0);
         TFloat32 z = (TFloat32) result.get(1);
         for (int i = 0; i < batch.size(); i++) {
@@ -168,28 +222,36 @@ public final class ClassifierTrainer {
         }
       }
     }
-    return validation.isEmpty() ? new double[] {0, 0} : new double[] {sum / validation.size(), correct / (double) validation.size()};
+    return validation.isEmpty()
+        ? new double[] {0, 0}
+        : new double[] {sum / validation.size(), correct / (double) validation.size()};
   }
 
   private void export(Path checkpoint, Path exportDir, double temperature) throws IOException {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
-      ClassifierGraph.Weights w = ClassifierGraph.uninitialized(tf, options.buckets(), options.hidden(), classes.size());
+      ClassifierGraph.Weights w =
+          ClassifierGraph.uninitialized(tf, options.buckets(), options.hidden(), classes.size());
       Placeholder<TString> text = ClassifierGraph.textInput(tf);
       Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options);
-      Operand<TFloat32> scaled = tf.math.div(logits, tf.withName("temperature").constant((float) temperature));
+      Operand<TFloat32> scaled =
+          tf.math.div(logits, tf.withName("temperature").constant((float) temperature));
       Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(scaled);
       Operand<TInt64> label = tf.withName("label").math.argMax(logits, tf.constant(1));
       try (Session session = new Session(graph, config(1))) {
         session.restore(checkpoint.toString());
-        Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
-            .methodName("tensorflow/serving/predict")
-            .input("text", text)
-            .output("probabilities", probabilities)
-            .output("label", label)
-            .build();
-        SavedModelBundle.exporter(exportDir.toString()).withTags("serve")
-            .withFunction(SessionFunction.create(signature, session)).export();
+        Signature signature =
+            Signature.builder()
+                .key(Signature.DEFAULT_KEY)
+                .methodName("tensorflow/serving/predict")
+                .input("text", text)
+                .output("probabilities", probabilities)
+                .output("label", label)
+                .build();
+        SavedModelBundle.exporter(exportDir.toString())
+            .withTags("serve")
+            .withFunction(SessionFunction.create(signature, session))
+            .export();
       }
     }
   }

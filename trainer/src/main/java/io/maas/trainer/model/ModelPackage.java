@@ -21,8 +21,7 @@ public final class ModelPackage {
   /** The metadata file beside saved_model.pb. */
   public static final String METADATA = "maas-model.json";
 
-  private ModelPackage() {
-  }
+  private ModelPackage() {}
 
   public static void pack(Path modelDir, Path archive) throws IOException {
     List<Path> paths;
@@ -34,7 +33,8 @@ public final class ModelPackage {
       Files.createDirectories(parent);
     }
     try (OutputStream file = Files.newOutputStream(archive);
-         TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(file))) {
+        TarArchiveOutputStream tar =
+            new TarArchiveOutputStream(new GzipCompressorOutputStream(file))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       for (Path path : paths) {
         String name = modelDir.relativize(path).toString().replace('\\', '/');

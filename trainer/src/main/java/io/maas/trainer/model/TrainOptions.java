@@ -19,18 +19,49 @@ import io.vertx.core.json.JsonObject;
  * @param ngrams             1: words only; 2: words and pairs of adjacent words, hashed into the same buckets
  */
 public record TrainOptions(
-    int buckets, int hidden, int epochs, int batchSize, float learningRate, int maxChars, long seed,
-    double testFraction, double validationFraction, int patience, int threads, int ngrams) {
+    int buckets,
+    int hidden,
+    int epochs,
+    int batchSize,
+    float learningRate,
+    int maxChars,
+    long seed,
+    double testFraction,
+    double validationFraction,
+    int patience,
+    int threads,
+    int ngrams) {
 
   public static TrainOptions defaults() {
     return new TrainOptions(1 << 18, 16, 20, 128, 0.002f, 20_000, 42L, 0.2, 0.1, 3, 1, 1);
   }
 
   /** The default {@code ngrams}, for callers that set the rest. */
-  public TrainOptions(int buckets, int hidden, int epochs, int batchSize, float learningRate, int maxChars, long seed,
-      double testFraction, double validationFraction, int patience, int threads) {
-    this(buckets, hidden, epochs, batchSize, learningRate, maxChars, seed, testFraction, validationFraction, patience,
-        threads, defaults().ngrams());
+  public TrainOptions(
+      int buckets,
+      int hidden,
+      int epochs,
+      int batchSize,
+      float learningRate,
+      int maxChars,
+      long seed,
+      double testFraction,
+      double validationFraction,
+      int patience,
+      int threads) {
+    this(
+        buckets,
+        hidden,
+        epochs,
+        batchSize,
+        learningRate,
+        maxChars,
+        seed,
+        testFraction,
+        validationFraction,
+        patience,
+        threads,
+        defaults().ngrams());
   }
 
   public TrainOptions {
@@ -41,7 +72,9 @@ public record TrainOptions(
     require(learningRate > 0 && learningRate < 1, "--learning-rate must be between 0 and 1");
     require(maxChars >= 1, "--max-chars must be positive");
     require(testFraction > 0 && testFraction < 1, "--test-fraction must be between 0 and 1");
-    require(validationFraction > 0 && validationFraction < 1, "--validation-fraction must be between 0 and 1");
+    require(
+        validationFraction > 0 && validationFraction < 1,
+        "--validation-fraction must be between 0 and 1");
     require(patience >= 1, "--patience must be positive");
     require(threads >= 1 && threads <= 256, "--threads must be between 1 and 256");
     require(ngrams == 1 || ngrams == 2, "--ngrams must be 1 or 2");
@@ -55,9 +88,17 @@ public record TrainOptions(
 
   public JsonObject toJson() {
     return new JsonObject()
-        .put("buckets", buckets).put("hidden", hidden).put("epochs", epochs).put("batchSize", batchSize)
-        .put("learningRate", (double) learningRate).put("maxChars", maxChars).put("seed", seed)
-        .put("testFraction", testFraction).put("validationFraction", validationFraction)
-        .put("patience", patience).put("threads", threads).put("ngrams", ngrams);
+        .put("buckets", buckets)
+        .put("hidden", hidden)
+        .put("epochs", epochs)
+        .put("batchSize", batchSize)
+        .put("learningRate", (double) learningRate)
+        .put("maxChars", maxChars)
+        .put("seed", seed)
+        .put("testFraction", testFraction)
+        .put("validationFraction", validationFraction)
+        .put("patience", patience)
+        .put("threads", threads)
+        .put("ngrams", ngrams);
   }
 }

@@ -30,7 +30,9 @@ class DatasetsTest {
   @Test
   void readsJsonlWithOptionalIds(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("data.jsonl");
-    Files.writeString(file, "{\"text\":\"hello\",\"label\":\"ham\"}\n\n{\"id\":\"x-1\",\"text\":\"win\",\"label\":\"spam\"}\n");
+    Files.writeString(
+        file,
+        "{\"text\":\"hello\",\"label\":\"ham\"}\n\n{\"id\":\"x-1\",\"text\":\"win\",\"label\":\"spam\"}\n");
 
     List<Example> examples = Datasets.read(file);
 
@@ -40,29 +42,37 @@ class DatasetsTest {
   @Test
   void malformedJsonlNamesTheFileAndLine(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.jsonl");
-    Files.writeString(file, "{\"text\":\"ok\",\"label\":\"ham\"}\n{\"text\":\"no closing brace\"\n");
+    Files.writeString(
+        file, "{\"text\":\"ok\",\"label\":\"ham\"}\n{\"text\":\"no closing brace\"\n");
     assertThatThrownBy(() -> Datasets.read(file))
-        .isInstanceOf(DatasetException.class).hasMessage("dataset " + file + " line 2: not a JSON object");
+        .isInstanceOf(DatasetException.class)
+        .hasMessage("dataset " + file + " line 2: not a JSON object");
 
     Files.writeString(file, "{\"text\":\"ok\"}\n");
-    assertThatThrownBy(() -> Datasets.read(file)).hasMessage("dataset " + file + " line 1: 'label' must be a non-empty string");
+    assertThatThrownBy(() -> Datasets.read(file))
+        .hasMessage("dataset " + file + " line 1: 'label' must be a non-empty string");
 
     Files.writeString(file, "{\"text\":7,\"label\":\"ham\"}\n");
-    assertThatThrownBy(() -> Datasets.read(file)).hasMessage("dataset " + file + " line 1: 'text' must be a string");
+    assertThatThrownBy(() -> Datasets.read(file))
+        .hasMessage("dataset " + file + " line 1: 'text' must be a string");
 
     Files.writeString(file, "\n\n");
-    assertThatThrownBy(() -> Datasets.read(file)).hasMessage("dataset " + file + " has no examples");
+    assertThatThrownBy(() -> Datasets.read(file))
+        .hasMessage("dataset " + file + " has no examples");
   }
 
   @Test
   void malformedDirectoriesAreRefusedWithTheirPath(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(() -> Datasets.read(dir.resolve("absent"))).hasMessage("dataset " + dir.resolve("absent") + " does not exist");
+    assertThatThrownBy(() -> Datasets.read(dir.resolve("absent")))
+        .hasMessage("dataset " + dir.resolve("absent") + " does not exist");
     assertThatThrownBy(() -> Datasets.read(dir)).hasMessageContaining("has no <label>/ folders");
 
     Files.createDirectories(dir.resolve("ham"));
-    assertThatThrownBy(() -> Datasets.read(dir)).hasMessage("dataset folder " + dir.resolve("ham") + " has no .txt files");
+    assertThatThrownBy(() -> Datasets.read(dir))
+        .hasMessage("dataset folder " + dir.resolve("ham") + " has no .txt files");
 
     Files.write(dir.resolve("ham/latin1.txt"), "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
-    assertThatThrownBy(() -> Datasets.read(dir)).hasMessage("dataset file " + dir.resolve("ham/latin1.txt") + " is not valid UTF-8");
+    assertThatThrownBy(() -> Datasets.read(dir))
+        .hasMessage("dataset file " + dir.resolve("ham/latin1.txt") + " is not valid UTF-8");
   }
 }

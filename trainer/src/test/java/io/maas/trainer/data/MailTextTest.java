@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class MailTextTest {
 
-  private static final String MAIL = """
+  private static final String MAIL =
+      """
       From someone@example.com  Thu Aug 22 12:36:23 2002
       Return-Path: <someone@example.com>
       Subject: Re: the release
@@ -38,13 +39,15 @@ class MailTextTest {
     assertThat(MailText.headers(event)).isEmpty();
     assertThat(MailText.subject(event)).isEmpty();
     // a colon later in the first line does not make a header field
-    assertThat(MailText.body("Meeting at 10: room 4\n\nsee you")).isEqualTo("Meeting at 10: room 4\n\nsee you");
+    assertThat(MailText.body("Meeting at 10: room 4\n\nsee you"))
+        .isEqualTo("Meeting at 10: room 4\n\nsee you");
   }
 
   @Test
   void aMessageWithoutABlankLineHasNoBody() {
     assertThat(MailText.body("Subject: only headers\nTo: a@b.c")).isEmpty();
-    assertThat(MailText.headers("Subject: only headers\nTo: a@b.c")).isEqualTo("Subject: only headers\nTo: a@b.c");
+    assertThat(MailText.headers("Subject: only headers\nTo: a@b.c"))
+        .isEqualTo("Subject: only headers\nTo: a@b.c");
   }
 
   @Test

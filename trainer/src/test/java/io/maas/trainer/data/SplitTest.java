@@ -11,8 +11,15 @@ import org.junit.jupiter.api.Test;
 class SplitTest {
 
   private static List<Example> examples(int n) {
-    return IntStream.range(0, n).mapToObj(i -> new Example("m-" + i, "text " + i, i % 3 == 0 ? "spam" : "ham",
-        Checksums.sha256("text " + i))).toList();
+    return IntStream.range(0, n)
+        .mapToObj(
+            i ->
+                new Example(
+                    "m-" + i,
+                    "text " + i,
+                    i % 3 == 0 ? "spam" : "ham",
+                    Checksums.sha256("text " + i)))
+        .toList();
   }
 
   @Test
@@ -48,9 +55,20 @@ class SplitTest {
 
   @Test
   void oneClassOrRepeatedIdsAreRefused() {
-    assertThatThrownBy(() -> Split.of(List.of(new Example("a", "x", "ham", "1"), new Example("b", "y", "ham", "2")), 1, 0.2))
-        .isInstanceOf(DatasetException.class).hasMessageContaining("at least two classes");
-    assertThatThrownBy(() -> Split.of(List.of(new Example("a", "x", "ham", "1"), new Example("a", "y", "spam", "2")), 1, 0.2))
+    assertThatThrownBy(
+            () ->
+                Split.of(
+                    List.of(new Example("a", "x", "ham", "1"), new Example("b", "y", "ham", "2")),
+                    1,
+                    0.2))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageContaining("at least two classes");
+    assertThatThrownBy(
+            () ->
+                Split.of(
+                    List.of(new Example("a", "x", "ham", "1"), new Example("a", "y", "spam", "2")),
+                    1,
+                    0.2))
         .hasMessageContaining("two examples with the id 'a'");
   }
 }

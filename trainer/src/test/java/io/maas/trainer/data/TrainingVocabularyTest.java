@@ -13,7 +13,8 @@ class TrainingVocabularyTest {
 
   @Test
   void keepsWordsSeenTwiceLowerCasedAndSorted() {
-    List<Example> training = List.of(example("a", "Free money, FREE!"), example("b", "money talks; once"));
+    List<Example> training =
+        List.of(example("a", "Free money, FREE!"), example("b", "money talks; once"));
 
     assertThat(TrainingVocabulary.of(training)).containsExactly("free", "money");
   }
@@ -22,6 +23,8 @@ class TrainingVocabularyTest {
   void theCapKeepsTheMostFrequentWords() {
     List<Example> training = List.of(example("a", "x x x y y y z z"), example("b", "b b a a"));
 
-    assertThat(TrainingVocabulary.of(training, 2, 3)).as("ties broken by word").containsExactly("a", "x", "y");
+    assertThat(TrainingVocabulary.of(training, 2, 3))
+        .as("ties broken by word")
+        .containsExactly("a", "x", "y");
   }
 }

@@ -30,7 +30,8 @@ class CalibrationTest {
     // bin of 0.6 (2 answers, 1 right: |0.5 - 0.6| = 0.1) and bin of 1.0 (2 answers, both right: 0)
     int[] truth = {0, 1, 0, 1};
     double[][] p = {{0.6, 0.4}, {0.6, 0.4}, {1.0, 0.0}, {0.0, 1.0}};
-    assertThat(Calibration.expectedCalibrationError(truth, p, 15)).isCloseTo(0.1 * 2 / 4, within(1e-12));
+    assertThat(Calibration.expectedCalibrationError(truth, p, 15))
+        .isCloseTo(0.1 * 2 / 4, within(1e-12));
   }
 
   @Test
@@ -51,7 +52,8 @@ class CalibrationTest {
     assertThat(Calibration.negativeLogLikelihood(logits, truth, t))
         .isLessThan(Calibration.negativeLogLikelihood(logits, truth, 1));
     assertThat(Calibration.expectedCalibrationError(truth, Calibration.softmax(logits, t), 15))
-        .isLessThan(Calibration.expectedCalibrationError(truth, Calibration.softmax(logits, 1), 15));
+        .isLessThan(
+            Calibration.expectedCalibrationError(truth, Calibration.softmax(logits, 1), 15));
   }
 
   @Test

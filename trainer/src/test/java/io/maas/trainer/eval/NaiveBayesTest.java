@@ -11,11 +11,12 @@ class NaiveBayesTest {
   @Test
   void separatesAToyCaseAndMatchesTheTextbookNumbers() {
     // Manning, Raghavan, Schütze: Introduction to Information Retrieval, example 13.1.
-    List<List<String>> docs = List.of(
-        List.of("chinese", "beijing", "chinese"),
-        List.of("chinese", "chinese", "shanghai"),
-        List.of("chinese", "macao"),
-        List.of("tokyo", "japan", "chinese"));
+    List<List<String>> docs =
+        List.of(
+            List.of("chinese", "beijing", "chinese"),
+            List.of("chinese", "chinese", "shanghai"),
+            List.of("chinese", "macao"),
+            List.of("tokyo", "japan", "chinese"));
     int[] labels = {1, 1, 1, 0};
     NaiveBayes nb = NaiveBayes.fit(docs, labels, 2, 1.0);
 
@@ -30,7 +31,12 @@ class NaiveBayesTest {
 
   @Test
   void unseenWordsAreIgnored() {
-    NaiveBayes nb = NaiveBayes.fit(List.of(List.of("free", "money"), List.of("meeting", "notes")), new int[] {1, 0}, 2, 1.0);
+    NaiveBayes nb =
+        NaiveBayes.fit(
+            List.of(List.of("free", "money"), List.of("meeting", "notes")),
+            new int[] {1, 0},
+            2,
+            1.0);
 
     assertThat(nb.predict(List.of("free", "money", "zzz"))[1]).isGreaterThan(0.5);
     assertThat(nb.predict(List.of("zzz"))).containsExactly(new double[] {0.5, 0.5}, within(1e-12));

@@ -18,7 +18,8 @@ import org.tensorflow.types.TString;
 
 class ClassifierGraphTest {
 
-  private static final List<String> TEXTS = List.of("click now", "now click", "click", "", "now, CLICK!");
+  private static final List<String> TEXTS =
+      List.of("click now", "now click", "click", "", "now, CLICK!");
 
   @Test
   void wordsAloneIgnoreTheirOrder() {
@@ -47,17 +48,22 @@ class ClassifierGraphTest {
   }
 
   private static float[][] logits(int ngrams, List<String> texts) {
-    TrainOptions options = new TrainOptions(1 << 10, 4, 1, 1, 0.01f, 1000, 1L, 0.2, 0.1, 1, 1, ngrams);
+    TrainOptions options =
+        new TrainOptions(1 << 10, 4, 1, 1, 0.01f, 1000, 1L, 0.2, 0.1, 1, 1, ngrams);
     Random random = new Random(7);
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+    try (Graph graph = new Graph();
+        Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
-      ClassifierGraph.Weights w = new ClassifierGraph.Weights(tf.constant(gaussian(random, 1 << 10, 4)),
-          tf.constant(new float[] {0.1f, -0.1f, 0.2f, 0f}), tf.constant(gaussian(random, 4, 2)),
-          tf.constant(new float[] {0f, 0f}));
+      ClassifierGraph.Weights w =
+          new ClassifierGraph.Weights(
+              tf.constant(gaussian(random, 1 << 10, 4)),
+              tf.constant(new float[] {0.1f, -0.1f, 0.2f, 0f}),
+              tf.constant(gaussian(random, 4, 2)),
+              tf.constant(new float[] {0f, 0f}));
       Placeholder<TString> text = ClassifierGraph.textInput(tf);
       Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options);
       try (TString batch = TString.vectorOf(texts.toArray(String[]::new));
-           Result result = session.runner().feed(text, batch).fetch(logits).run()) {
+          Result result = session.runner().feed(text, batch).fetch(logits).run()) {
         return StdArrays.array2dCopyOf((TFloat32) result.get(0));
       }
     }
