@@ -1,15 +1,16 @@
 package io.maas.model;
 
+import static io.maas.testkit.TestArchives.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.maas.testkit.TestArchives;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
@@ -19,29 +20,8 @@ class ModelArchiveTest {
 
   @TempDir Path dir;
 
-  private interface Entries {
-    void write(TarArchiveOutputStream tar) throws IOException;
-  }
-
-  private Path archive(Entries entries) throws IOException {
-    Path file = Files.createTempFile(dir, "model-", ".tar.gz");
-    try (OutputStream out = Files.newOutputStream(file);
-        TarArchiveOutputStream tar =
-            new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      entries.write(tar);
-    }
-    return file;
-  }
-
-  private static void file(TarArchiveOutputStream tar, String name, String content)
-      throws IOException {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    TarArchiveEntry entry = new TarArchiveEntry(name);
-    entry.setSize(bytes.length);
-    tar.putArchiveEntry(entry);
-    tar.write(bytes);
-    tar.closeArchiveEntry();
+  private Path archive(TestArchives.Entries entries) throws IOException {
+    return TestArchives.tarGz(dir, entries);
   }
 
   private String reasonOf(Path archive, ModelArchive.Limits limits) {

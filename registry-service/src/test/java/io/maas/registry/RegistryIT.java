@@ -1,5 +1,6 @@
 package io.maas.registry;
 
+import static io.maas.testkit.TestArchives.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.common.config.Settings;
@@ -12,6 +13,7 @@ import io.maas.testkit.ApiContract;
 import io.maas.testkit.Fixtures;
 import io.maas.testkit.HttpProbe;
 import io.maas.testkit.KafkaExtension;
+import io.maas.testkit.TestArchives;
 import io.maas.testkit.TestKafka;
 import io.maas.trainer.TrainCommand;
 import io.maas.trainer.data.Datasets;
@@ -22,7 +24,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,9 +40,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -672,28 +671,8 @@ class RegistryIT {
     assertThat(json(response).getString("sha256")).isEqualTo(ArtifactStore.sha256(modelB));
   }
 
-  private interface Entries {
-    void write(TarArchiveOutputStream tar) throws IOException;
-  }
-
-  private static Path tar(Entries entries) throws IOException {
-    Path file = Files.createTempFile(dir, "bad-", ".tar.gz");
-    try (OutputStream out = Files.newOutputStream(file);
-        TarArchiveOutputStream tar =
-            new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-      entries.write(tar);
-    }
-    return file;
-  }
-
-  private static void file(TarArchiveOutputStream tar, String name, String content)
-      throws IOException {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    TarArchiveEntry entry = new TarArchiveEntry(name);
-    entry.setSize(bytes.length);
-    tar.putArchiveEntry(entry);
-    tar.write(bytes);
-    tar.closeArchiveEntry();
+  private static Path tar(TestArchives.Entries entries) throws IOException {
+    return TestArchives.tarGz(dir, entries);
   }
 
   private static Path text(String content) throws IOException {

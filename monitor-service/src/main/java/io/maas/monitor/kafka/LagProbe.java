@@ -158,18 +158,16 @@ public final class LagProbe implements AutoCloseable {
     // the records at the committed offsets of partitions behind by more than the last sample's
     // appends: their timestamps give the age
     Map<TopicPartition, Long> wanted = new HashMap<>();
-    committed
-        .values()
-        .forEach(
-            m ->
-                m.forEach(
-                    (tp, offset) -> {
-                      if (ends.get(tp) != null
-                          && ends.get(tp).offset() > offset
-                          && !appendedSinceLastSample(tp, offset)) {
-                        wanted.merge(tp, offset, Math::min);
-                      }
-                    }));
+    for (Map<TopicPartition, Long> offsets : committed.values()) {
+      offsets.forEach(
+          (tp, offset) -> {
+            if (ends.get(tp) != null
+                && ends.get(tp).offset() > offset
+                && !appendedSinceLastSample(tp, offset)) {
+              wanted.merge(tp, offset, Math::min);
+            }
+          });
+    }
     Map<TopicPartition, Map<Long, Long>> timestamps = timestamps(consumer, committed, wanted);
     Map<TopicPartition, Long> endOffsets = new HashMap<>();
     ends.forEach((tp, info) -> endOffsets.put(tp, info.offset()));
@@ -256,16 +254,14 @@ public final class LagProbe implements AutoCloseable {
     // every group's committed offset on each partition,
     // to read them all in one pass from the lowest
     Map<TopicPartition, Set<Long>> needed = new HashMap<>();
-    committed
-        .values()
-        .forEach(
-            m ->
-                m.forEach(
-                    (tp, offset) -> {
-                      if (lowest.containsKey(tp)) {
-                        needed.computeIfAbsent(tp, k -> new HashSet<>()).add(offset);
-                      }
-                    }));
+    for (Map<TopicPartition, Long> offsets : committed.values()) {
+      offsets.forEach(
+          (tp, offset) -> {
+            if (lowest.containsKey(tp)) {
+              needed.computeIfAbsent(tp, k -> new HashSet<>()).add(offset);
+            }
+          });
+    }
     for (Map.Entry<TopicPartition, Set<Long>> e : needed.entrySet()) {
       TopicPartition tp = e.getKey();
       Map<Long, Long> byOffset = new HashMap<>();
