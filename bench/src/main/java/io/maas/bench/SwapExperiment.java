@@ -38,12 +38,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  */
 final class SwapExperiment {
 
-  /** Width of the windows whose p99 is compared with the steady one. */
-  private static final long WINDOW_MILLIS = 5_000;
-
-  /** Windows with fewer results than this say little about a p99. */
-  private static final int MIN_WINDOW_RESULTS = 100;
-
   private SwapExperiment() {}
 
   static void run(Map<String, String> flags, List<String> texts) throws Exception {
@@ -157,8 +151,8 @@ final class SwapExperiment {
       swapping.join();
 
       long measuredFrom = startMillis + (long) (warmupSeconds * 1000);
-      Windows report =
-          windows(ingestedAt, observed, completedAt, version, to, measuredFrom, swap[0]);
+      SwapWindows report =
+          SwapWindows.of(ingestedAt, observed, completedAt, version, to, measuredFrom, swap[0]);
       long swapMillis = swap[2] == 0 ? -1 : swap[2] - swap[0];
       JsonObject json =
           new JsonObject()
@@ -172,15 +166,15 @@ final class SwapExperiment {
               .put("results", received)
               .put("lost", total - received)
               .put("duplicates", duplicates)
-              .put("oldAfterNew", report.oldAfterNew)
-              .put("steadyP99", report.steadyP99)
-              .put("worstWindowP99", report.worstP99)
-              .put("worstWindowFromSwapMillis", report.worstStart - swap[0])
+              .put("oldAfterNew", report.oldAfterNew())
+              .put("steadyP99", report.steadyP99())
+              .put("worstWindowP99", report.worstP99())
+              .put("worstWindowFromSwapMillis", report.worstStart() - swap[0])
               .put("ratio", report.ratio())
-              .put("worstWindowBeforeSwapP99", report.worstBeforeP99)
+              .put("worstWindowBeforeSwapP99", report.worstBeforeP99())
               .put("swapMillis", swapMillis)
               .put("putMillis", swap[1] - swap[0])
-              .put("seconds", new JsonArray(new ArrayList<>(report.seconds)));
+              .put("seconds", new JsonArray(new ArrayList<>(report.seconds())));
       System.out.println(Report.swapRow(json));
       if (control) {
         System.err.printf(
@@ -197,7 +191,7 @@ final class SwapExperiment {
             swapMillis < 0 ? "?" : String.valueOf(swapMillis));
       }
       System.err.println("second from the PUT | results | p50 ms | p99 ms | max ms | versions");
-      for (JsonObject s : report.seconds) {
+      for (JsonObject s : report.seconds()) {
         if (s.getInteger("second") >= -5 && s.getInteger("second") <= 15) {
           System.err.printf(
               Locale.ROOT,
@@ -232,115 +226,6 @@ final class SwapExperiment {
         Files.writeString(Path.of(flags.get("json")), json.encodePrettily());
       }
     }
-  }
-
-  /**
-   * @param steadyP99      p99 of the requests sent after the warm-up and before the PUT
-   * @param worstP99       the highest p99 of a 5-second window holding requests sent at or after the PUT (to the run's end)
-   * @param worstStart     when that window's requests began to be sent (epoch ms)
-   * @param worstBeforeP99 the highest p99 of a window that ended before the PUT
-   * @param oldAfterNew    answers from another version that completed after the first from the new one
-   * @param seconds        per second from the PUT: results, p50, p99, max and the versions that answered
-   */
-  record Windows(
-      long steadyP99,
-      long worstP99,
-      long worstStart,
-      long worstBeforeP99,
-      int oldAfterNew,
-      List<JsonObject> seconds) {
-    double ratio() {
-      return steadyP99 <= 0 ? 0 : (double) worstP99 / steadyP99;
-    }
-  }
-
-  static Windows windows(
-      long[] ingestedAt,
-      long[] observed,
-      long[] completedAt,
-      int[] version,
-      int to,
-      long measuredFrom,
-      long swapAt) {
-    List<Integer> answered = new ArrayList<>();
-    long firstNew = Long.MAX_VALUE;
-    long lastSent = 0;
-    for (int i = 0; i < version.length; i++) {
-      if (version[i] < 0) {
-        continue;
-      }
-      answered.add(i);
-      lastSent = Math.max(lastSent, ingestedAt[i]);
-      if (version[i] == to) {
-        firstNew = Math.min(firstNew, completedAt[i]);
-      }
-    }
-    int oldAfterNew = 0;
-    List<Long> steady = new ArrayList<>();
-    for (int i : answered) {
-      if (version[i] != to && completedAt[i] > firstNew) {
-        oldAfterNew++;
-      }
-      if (ingestedAt[i] >= measuredFrom && ingestedAt[i] < swapAt) {
-        steady.add(observed[i] - ingestedAt[i]);
-      }
-    }
-    long worst = -1;
-    long worstStart = 0;
-    long worstBefore = -1;
-    for (long from = measuredFrom; from + WINDOW_MILLIS <= lastSent; from += 1000) {
-      List<Long> window = latencies(answered, ingestedAt, observed, from, from + WINDOW_MILLIS);
-      if (window.size() < MIN_WINDOW_RESULTS) {
-        continue;
-      }
-      long p99 = p99(window);
-      if (from + WINDOW_MILLIS <= swapAt) {
-        worstBefore = Math.max(worstBefore, p99);
-      } else if (p99 > worst) {
-        worst = p99;
-        worstStart = from;
-      }
-    }
-    List<JsonObject> seconds = new ArrayList<>();
-    for (long from = swapAt - (swapAt - measuredFrom) / 1000 * 1000;
-        from < lastSent;
-        from += 1000) {
-      List<Long> second = latencies(answered, ingestedAt, observed, from, from + 1000);
-      if (second.isEmpty()) {
-        continue;
-      }
-      JsonObject versions = new JsonObject();
-      for (int i : answered) {
-        if (ingestedAt[i] >= from && ingestedAt[i] < from + 1000) {
-          versions.put("v" + version[i], versions.getInteger("v" + version[i], 0) + 1);
-        }
-      }
-      long[] sorted = second.stream().mapToLong(Long::longValue).sorted().toArray();
-      seconds.add(
-          new JsonObject()
-              .put("second", (int) Math.floorDiv(from - swapAt, 1000))
-              .put("results", sorted.length)
-              .put("p50", Main.percentile(sorted, 50))
-              .put("p99", Main.percentile(sorted, 99))
-              .put("max", sorted[sorted.length - 1])
-              .put("versions", versions));
-    }
-    return new Windows(p99(steady), worst, worstStart, worstBefore, oldAfterNew, seconds);
-  }
-
-  private static List<Long> latencies(
-      List<Integer> answered, long[] ingestedAt, long[] observed, long from, long until) {
-    List<Long> out = new ArrayList<>();
-    for (int i : answered) {
-      if (ingestedAt[i] >= from && ingestedAt[i] < until) {
-        out.add(observed[i] - ingestedAt[i]);
-      }
-    }
-    return out;
-  }
-
-  private static long p99(List<Long> latencies) {
-    return Main.percentile(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), 99);
   }
 
   private static void deploy(HttpClient http, String registry, String token, String model, int to) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /** The swap's windows over a synthetic run: 100 requests a second, one version after the PUT. */
-class SwapExperimentTest {
+class SwapWindowsTest {
 
   private static final int RATE = 100;
   private static final long START = 1_000_000;
@@ -28,8 +28,7 @@ class SwapExperimentTest {
       version[i] = ingestedAt[i] < PUT + 5_000 ? 1 : 2;
     }
 
-    SwapExperiment.Windows windows =
-        SwapExperiment.windows(ingestedAt, observed, completedAt, version, 2, START, PUT);
+    SwapWindows windows = SwapWindows.of(ingestedAt, observed, completedAt, version, 2, START, PUT);
 
     assertThat(windows.steadyP99()).as("the 20 s before the PUT, one of them slow").isEqualTo(300);
     assertThat(windows.worstBeforeP99()).isEqualTo(300);
@@ -50,8 +49,8 @@ class SwapExperimentTest {
     long[] completedAt = {START + 90, START + 25, START + 35};
     int[] version = {1, 2, 2};
 
-    SwapExperiment.Windows windows =
-        SwapExperiment.windows(ingestedAt, observed, completedAt, version, 2, START, START + 5);
+    SwapWindows windows =
+        SwapWindows.of(ingestedAt, observed, completedAt, version, 2, START, START + 5);
 
     assertThat(windows.oldAfterNew()).isEqualTo(1);
   }
