@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -35,9 +34,7 @@ public final class Vocabulary {
       return null;
     }
     try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      Set<String> words = new HashSet<>();
-      lines.filter(w -> !w.isEmpty()).forEach(words::add);
-      return WordSet.of(words);
+      return WordSet.of(lines.filter(w -> !w.isEmpty()).toList());
     } catch (IOException | UncheckedIOException e) {
       throw new ModelException(
           "invalid_vocabulary", FILE + " could not be read: " + e.getMessage(), e);
