@@ -22,7 +22,7 @@ final class Cleanup {
   private Cleanup() {}
 
   static void run(String bootstrapServers, String model) throws Exception {
-    try (Admin admin = Main.clients(bootstrapServers).admin()) {
+    try (Admin admin = BenchKafka.clients(bootstrapServers).admin()) {
       List<String> topics =
           List.of(Topics.requests(model), Topics.results(model), Topics.shadow(model));
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

@@ -1,7 +1,6 @@
 package io.maas.bench;
 
 import io.maas.common.profile.ReferenceProfile;
-import io.maas.common.profile.TextDescriptors;
 import io.maas.model.LoadedModel;
 import io.maas.model.ModelArchive;
 import io.maas.model.ModelMetadata;
@@ -35,18 +34,10 @@ import java.util.stream.Stream;
  *
  * <p>In-distribution windows are drawn with replacement from the held-out split (the only mails
  * the model has not been trained on), so they measure the sampling noise the thresholds must
- * stand, not a change of distribution.
+ * stand, not a change of distribution. The answers are {@link DriftAnswer}s; the table of shifts
+ * is {@link DriftShifts}'.
  */
 final class DriftExperiment {
-
-  /** What the monitor keeps of one answer. */
-  private record Answer(String label, double top, TextDescriptors descriptors, String truth) {}
-
-  private static final long T0 = 1_800_000_000_000L;
-  private static final int WINDOW = 1000;
-  private static final int STEP = 25;
-  private static final int STREAMS = 20;
-  private static final int LIMIT = 10_000;
 
   private DriftExperiment() {}
 
@@ -68,20 +59,21 @@ final class DriftExperiment {
         Split.of(corpus, options.getLong("seed"), options.getDouble("testFraction")).test();
     List<String> foreignTexts = foreignTexts(foreign);
 
-    List<Answer> inDistribution;
-    List<Answer> other;
+    List<DriftAnswer> inDistribution;
+    List<DriftAnswer> other;
     try (LoadedModel model = LoadedModel.load(dir, 1, -1, false)) {
       inDistribution =
-          answer(
+          DriftAnswer.of(
               model,
               classes,
               vocabulary,
               heldOut.stream().map(Example::text).toList(),
               heldOut.stream().map(Example::label).toList());
-      other = answer(model, classes, vocabulary, foreignTexts, null);
+      other = DriftAnswer.of(model, classes, vocabulary, foreignTexts, null);
     }
     String flooded = classes.get(classes.size() - 1);
-    List<Answer> flood = inDistribution.stream().filter(a -> flooded.equals(a.truth())).toList();
+    List<DriftAnswer> flood =
+        inDistribution.stream().filter(a -> flooded.equals(a.truth())).toList();
 
     // judged at every size here, to show what the service's minimum of 500 answers protects against
     DriftCheck check = new DriftCheck(0.2, 0.1, 1);
@@ -117,8 +109,8 @@ final class DriftExperiment {
         SeriesWindow window = new SeriesWindow();
         int correct = 0;
         for (int i = 0; i < size; i++) {
-          Answer a = inDistribution.get(random.nextInt(inDistribution.size()));
-          add(window, a, i);
+          DriftAnswer a = inDistribution.get(random.nextInt(inDistribution.size()));
+          a.addTo(window, i);
           correct += a.label().equals(a.truth()) ? 1 : 0;
         }
         Aggregate aggregate = window.aggregate(Long.MIN_VALUE, Long.MAX_VALUE);
@@ -156,34 +148,16 @@ final class DriftExperiment {
     }
 
     System.out.println();
-    System.out.println(
-        "**Shifts** (drift expected): "
-            + STREAMS
-            + " streams each start with "
-            + WINDOW
-            + " held-out answers;"
-            + " then each answer comes from the shifted source with the given share, from held-out mails otherwise. The last "
-            + WINDOW
-            + " answers are judged every "
-            + STEP
-            + " answers, as the service judges its window. Answers after the"
-            + " shift began until the first drifted verdict: median (max), the checks that fired then. The row with share 0"
-            + " is the control: "
-            + LIMIT
-            + " answers of held-out mails, judged "
-            + (LIMIT / STEP)
-            + " times per stream.");
-    System.out.println();
-    System.out.println(
-        "| shifted source | share | answers until flagged, median (max) | flagged streams | checks that fired |");
-    System.out.println("| --- | --- | --- | --- | --- |");
+    DriftShifts.printHeader();
     DriftCheck service = new DriftCheck(0.2, 0.1, 500);
-    shift("none (control)", inDistribution, inDistribution, 0, service, profile, random);
+    DriftShifts.printRow(
+        "none (control)", inDistribution, inDistribution, 0, service, profile, random);
     for (double share : new double[] {1.0, 0.5, 0.25, 0.1, 0.05}) {
-      shift("npm READMEs (another domain)", other, inDistribution, share, service, profile, random);
+      DriftShifts.printRow(
+          "npm READMEs (another domain)", other, inDistribution, share, service, profile, random);
     }
     for (double share : new double[] {1.0, 0.5, 0.25}) {
-      shift(
+      DriftShifts.printRow(
           "held-out " + flooded + " only (a flood of one class)",
           flood,
           inDistribution,
@@ -192,93 +166,6 @@ final class DriftExperiment {
           profile,
           random);
     }
-  }
-
-  /** Sliding windows of the last {@value #WINDOW} answers, the shift starting after one full window. */
-  private static void shift(
-      String name,
-      List<Answer> shifted,
-      List<Answer> base,
-      double share,
-      DriftCheck check,
-      ReferenceProfile profile,
-      Random random) {
-    List<Integer> until = new ArrayList<>();
-    Map<String, Integer> fired = new TreeMap<>();
-    for (int s = 0; s < STREAMS; s++) {
-      Answer[] last = new Answer[WINDOW];
-      for (int i = 0; i < WINDOW; i++) {
-        last[i] = base.get(random.nextInt(base.size()));
-      }
-      for (int i = 1; i <= LIMIT; i++) {
-        List<Answer> from = random.nextDouble() < share ? shifted : base;
-        last[i % WINDOW] = from.get(random.nextInt(from.size()));
-        if (i % STEP == 0) {
-          SeriesWindow window = new SeriesWindow();
-          for (int j = 0; j < WINDOW; j++) {
-            add(window, last[j], j);
-          }
-          DriftCheck.Verdict verdict =
-              check.judge(window.aggregate(Long.MIN_VALUE, Long.MAX_VALUE), profile);
-          if (verdict.drifted()) {
-            until.add(i);
-            verdict
-                .checks()
-                .forEach(
-                    (n, c) -> {
-                      if (c.drifted()) {
-                        fired.merge(n, 1, Integer::sum);
-                      }
-                    });
-            break;
-          }
-        }
-      }
-    }
-    until.sort(null);
-    System.out.printf(
-        Locale.ROOT,
-        "| %s | %.0f%% | %s | %d of %d | %s |%n",
-        name,
-        share * 100,
-        until.isEmpty()
-            ? "never (within " + LIMIT + ")"
-            : until.get(until.size() / 2) + " (" + until.get(until.size() - 1) + ")",
-        until.size(),
-        STREAMS,
-        fired.isEmpty() ? "none" : fired.toString());
-  }
-
-  private static void add(SeriesWindow window, Answer a, int i) {
-    window.add(T0 + i, a.label(), a.top(), a.descriptors(), 10);
-  }
-
-  private static List<Answer> answer(
-      LoadedModel model,
-      List<String> classes,
-      Set<String> vocabulary,
-      List<String> texts,
-      List<String> truths) {
-    List<Answer> answers = new ArrayList<>(texts.size());
-    for (int from = 0; from < texts.size(); from += 64) {
-      List<String> batch = texts.subList(from, Math.min(texts.size(), from + 64));
-      float[][] probabilities = model.predict(batch);
-      for (int i = 0; i < batch.size(); i++) {
-        int best = 0;
-        for (int c = 1; c < probabilities[i].length; c++) {
-          if (probabilities[i][c] > probabilities[i][best]) {
-            best = c;
-          }
-        }
-        answers.add(
-            new Answer(
-                classes.get(best),
-                probabilities[i][best],
-                TextDescriptors.of(batch.get(i), vocabulary),
-                truths == null ? null : truths.get(from + i)));
-      }
-    }
-    return answers;
   }
 
   /** README files cut into sections of at least 200 characters: a README is many texts, as a mail is one. */

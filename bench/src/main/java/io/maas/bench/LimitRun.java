@@ -20,7 +20,7 @@ final class LimitRun {
       throws Exception {
     Path dir = Files.createTempDirectory("maas-bench-");
     ModelArchive.unpack(archive, dir, ModelArchive.Limits.defaults());
-    System.out.println(Report.LIMIT_HEADER);
+    System.out.println(ReportRows.LIMIT_HEADER);
     System.out.println("| --- | --- | --- |");
     io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
     try (LoadedModel model = LoadedModel.load(dir, intraOp, interOp, false)) {
@@ -32,7 +32,7 @@ final class LimitRun {
                 .put("batch", batch)
                 .put("documentsPerSecond", measured[0])
                 .put("msPerBatch", measured[1]);
-        System.out.println(Report.limitRow(row));
+        System.out.println(ReportRows.limitRow(row));
         rows.add(row);
       }
     }

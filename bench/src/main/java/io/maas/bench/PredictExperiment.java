@@ -108,7 +108,7 @@ final class PredictExperiment {
             loop(protocol.getValue(), concurrency, seconds)
                 .put("protocol", protocol.getKey())
                 .put("concurrency", concurrency);
-        System.out.println(Report.predictRow(row));
+        System.out.println(ReportRows.predictRow(row));
         rows.add(row);
       }
       if (flags.containsKey("json")) {
@@ -162,9 +162,9 @@ final class PredictExperiment {
     return new JsonObject()
         .put("calls", sorted.length)
         .put("throughput", sorted.length / elapsed)
-        .put("p50", Main.percentile(sorted, 50))
-        .put("p95", Main.percentile(sorted, 95))
-        .put("p99", Main.percentile(sorted, 99))
+        .put("p50", Percentiles.of(sorted, 50))
+        .put("p95", Percentiles.of(sorted, 95))
+        .put("p99", Percentiles.of(sorted, 99))
         .put("errors", errors.get());
   }
 

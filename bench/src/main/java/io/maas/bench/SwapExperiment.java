@@ -4,10 +4,6 @@ import io.maas.common.event.InferenceResult;
 import io.maas.common.kafka.KafkaClients;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +30,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * the new one.
  *
  * <p>The first {@code --warmup-seconds} of the stream are sent and checked but not measured, so
- * that every JVM has compiled the paths of this regime.
+ * that every JVM has compiled the paths of this regime. The HTTP calls are
+ * {@link DeploymentClient}'s, the windows' arithmetic {@link SwapWindows}'.
  */
 final class SwapExperiment {
 
@@ -59,15 +56,10 @@ final class SwapExperiment {
           "bench swap needs --registry URL and MAAS_ADMIN_TOKEN in the environment");
     }
     int total = (int) (rate * (warmupSeconds + seconds));
-    KafkaClients clients = Main.clients(flags.get("kafka"));
-    Main.Payloads payloads = new Main.Payloads(model, texts);
-    // HTTP/1.1: the JDK client's h2c upgrade is of no use here, and costs both sides CPU
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    if (!control && inference != null && production(http, inference, model) == to) {
+    KafkaClients clients = BenchKafka.clients(flags.get("kafka"));
+    BenchRequests requests = new BenchRequests(model, texts);
+    DeploymentClient deployments = new DeploymentClient();
+    if (!control && inference != null && deployments.production(inference, model) == to) {
       throw new IllegalArgumentException(
           "v" + to + " of " + model + " is production already: nothing would be swapped");
     }
@@ -96,7 +88,7 @@ final class SwapExperiment {
                   if (wait > 0) {
                     LockSupport.parkNanos(wait);
                   }
-                  Main.send(producer, payloads, model, i, prefix + i);
+                  requests.send(producer, i, prefix + i);
                 }
                 producer.flush();
               },
@@ -107,7 +99,7 @@ final class SwapExperiment {
                 // the client's first calls (connections, class loading, JIT) happen in the warm-up,
                 // not at the PUT
                 if (inference != null) {
-                  production(http, inference, model);
+                  deployments.production(inference, model);
                 }
                 LockSupport.parkNanos(
                     startNanos + (long) ((warmupSeconds + seconds / 2) * 1e9) - System.nanoTime());
@@ -116,10 +108,10 @@ final class SwapExperiment {
                   swap[1] = swap[0];
                   return;
                 }
-                deploy(http, registry, token, model, to);
+                deployments.deploy(registry, token, model, to);
                 swap[1] = System.currentTimeMillis();
                 if (inference != null) {
-                  swap[2] = awaitServing(http, inference, model, to, swap[0] + 120_000);
+                  swap[2] = deployments.awaitServing(inference, model, to, swap[0] + 120_000);
                 }
               },
               "bench-swap");
@@ -175,7 +167,7 @@ final class SwapExperiment {
               .put("swapMillis", swapMillis)
               .put("putMillis", swap[1] - swap[0])
               .put("seconds", new JsonArray(new ArrayList<>(report.seconds())));
-      System.out.println(Report.swapRow(json));
+      System.out.println(ReportRows.swapRow(json));
       if (control) {
         System.err.printf(
             Locale.ROOT,
@@ -226,76 +218,5 @@ final class SwapExperiment {
         Files.writeString(Path.of(flags.get("json")), json.encodePrettily());
       }
     }
-  }
-
-  private static void deploy(HttpClient http, String registry, String token, String model, int to) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(registry + "/v1/models/" + model + "/deployment"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .PUT(
-                HttpRequest.BodyPublishers.ofString(
-                    new JsonObject().put("production", to).encode()))
-            .build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() >= 300) {
-        throw new IllegalStateException(
-            "PUT "
-                + request.uri()
-                + " answered HTTP "
-                + response.statusCode()
-                + ": "
-                + response.body());
-      }
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(
-          "the registry at " + registry + " does not answer: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** When inference's GET /v1/status first shows {@code to} as production (epoch ms), or 0 if not by {@code until}. */
-  private static long awaitServing(
-      HttpClient http, String inference, String model, int to, long until) {
-    while (System.currentTimeMillis() < until && !Thread.currentThread().isInterrupted()) {
-      if (production(http, inference, model) == to) {
-        return System.currentTimeMillis();
-      }
-      // often enough for a swap that takes seconds, seldom enough to cost the cores it shares with
-      // the platform nothing
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-    }
-    return 0;
-  }
-
-  /** The version inference's GET /v1/status shows as the model's production, or -1 (none, or no answer). */
-  private static int production(HttpClient http, String inference, String model) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(inference + "/v1/status"))
-            .timeout(Duration.ofSeconds(5))
-            .GET()
-            .build();
-    try {
-      JsonObject status =
-          new JsonObject(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-      JsonObject models = status.getJsonObject("models", status);
-      JsonObject entry = models.getJsonObject(model);
-      JsonArray versions = entry == null ? null : entry.getJsonArray("versions");
-      for (int i = 0; versions != null && i < versions.size(); i++) {
-        JsonObject v = versions.getJsonObject(i);
-        if ("production".equals(v.getString("role"))) {
-          return v.getInteger("version");
-        }
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      // not answering for a moment: the caller asks again
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return -1;
   }
 }

@@ -100,8 +100,8 @@ record SwapWindows(
           new JsonObject()
               .put("second", (int) Math.floorDiv(from - swapAt, 1000))
               .put("results", sorted.length)
-              .put("p50", Main.percentile(sorted, 50))
-              .put("p99", Main.percentile(sorted, 99))
+              .put("p50", Percentiles.of(sorted, 50))
+              .put("p99", Percentiles.of(sorted, 99))
               .put("max", sorted[sorted.length - 1])
               .put("versions", versions));
     }
@@ -120,6 +120,6 @@ record SwapWindows(
   }
 
   private static long p99(List<Long> latencies) {
-    return Main.percentile(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), 99);
+    return Percentiles.of(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), 99);
   }
 }

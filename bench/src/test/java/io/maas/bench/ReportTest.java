@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReportTest {
 
-  private static final Report.Setting SETTING =
-      new Report.Setting(
+  private static final ReportSetting SETTING =
+      new ReportSetting(
           LocalDate.of(2026, 11, 29),
           2,
           23,
@@ -181,8 +181,8 @@ class ReportTest {
 
   @Test
   void theMachineComesFromThisJvmAndTheSettingsFromTheFlags() {
-    Report.Setting setting =
-        Report.Setting.of(
+    ReportSetting setting =
+        ReportSetting.of(
             Map.of(
                 "model-version",
                 "7",
@@ -202,7 +202,7 @@ class ReportTest {
     assertThat(setting.batchWaitMs()).isEqualTo("5");
     assertThatThrownBy(
             () ->
-                Report.Setting.of(
+                ReportSetting.of(
                     Map.of("kafka-heap", "768m", "inference-heap", "1g", "ingest-heap", "384m")))
         .hasMessageContaining("--model-version");
   }

@@ -1,0 +1,79 @@
+package io.maas.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+
+/**
+ * The table rows of docs/BENCHMARKS.md, one format per run, from what the run's {@code --json}
+ * holds. The runs print the same rows as they finish, so the report and the terminal show the
+ * same numbers.
+ */
+final class ReportRows {
+
+  static final String LIMIT_HEADER = "| batch size | documents/s | ms per batch |";
+
+  private ReportRows() {}
+
+  /** {@code bench predict}'s row for one protocol: what its {@code --json} rows hold. */
+  static String predictRow(JsonObject row) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d | %.0f | %d | %d | %d | %d |",
+        row.getString("protocol"),
+        row.getLong("calls"),
+        row.getDouble("throughput"),
+        row.getLong("p50"),
+        row.getLong("p95"),
+        row.getLong("p99"),
+        row.getLong("errors"));
+  }
+
+  /** {@code bench limit}'s row for one batch size: {@code batch}, {@code documentsPerSecond}, {@code msPerBatch}. */
+  static String limitRow(JsonObject row) {
+    return String.format(
+        Locale.ROOT,
+        "| %d | %.0f | %.2f |",
+        row.getInteger("batch"),
+        row.getDouble("documentsPerSecond"),
+        row.getDouble("msPerBatch"));
+  }
+
+  /** {@code bench e2e}'s row: what its {@code --json} holds. */
+  static String e2eRow(JsonObject run) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d/%d | %.0f | %d | %d | %d | %d | %.1f | %d |",
+        run.getString("label"),
+        run.getLong("received"),
+        run.getLong("expected"),
+        run.getDouble("throughput"),
+        run.getLong("p50"),
+        run.getLong("p95"),
+        run.getLong("p99"),
+        run.getLong("p99Done"),
+        run.getDouble("meanBatch"),
+        run.getLong("maxBatch"));
+  }
+
+  /** {@code bench swap}'s row: what its {@code --json} holds. */
+  static String swapRow(JsonObject swap) {
+    long swapMillis = swap.getLong("swapMillis");
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d/%d | %d | %d | %d | %d | %d (%+.0f s) | %.2fx | %d | %s |",
+        swap.getString("label"),
+        swap.getLong("results"),
+        swap.getLong("sent"),
+        swap.getLong("lost"),
+        swap.getLong("duplicates"),
+        swap.getLong("oldAfterNew"),
+        swap.getLong("steadyP99"),
+        swap.getLong("worstWindowP99"),
+        swap.getLong("worstWindowFromSwapMillis") / 1000.0,
+        swap.getDouble("ratio"),
+        swap.getLong("worstWindowBeforeSwapP99"),
+        swap.getBoolean("control", false)
+            ? "no swap"
+            : swapMillis < 0 ? "?" : String.valueOf(swapMillis));
+  }
+}
