@@ -20,19 +20,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
  * A service's OpenAPI 3.1 document, as it serves it at {@code GET /openapi.json}, that the real
@@ -41,12 +37,12 @@ import java.util.regex.Pattern;
  * refuses fails the test with the operation, the status and the schema's complaint.
  *
  * <p>The document the service serves stays plain OpenAPI; the validator reads a copy adapted to
- * what {@code vertx-openapi} 5.0.7 accepts ({@link ValidatorCopy}). The validator checks JSON answers (status, declared headers, body schema); for any other answer
- * this class checks the status and the media type against the document itself.
+ * what {@code vertx-openapi} 5.0.7 accepts ({@link ValidatorCopy}). The validator checks JSON
+ * answers (status, declared headers, body schema); for any other answer the status and the media
+ * type are checked against the document as written ({@link ContractDocument}).
  */
 public final class ApiContract {
 
-  private static final Pattern PARAMETER = Pattern.compile("\\{[^}/]+}|:[A-Za-z_][A-Za-z0-9_]*");
   private static final long TIMEOUT_SECONDS = 30;
   private static final HttpClient HTTP_1_1 =
       HttpClient.newBuilder()
@@ -59,26 +55,14 @@ public final class ApiContract {
   private final OpenAPIContract contract;
   private final ResponseValidator validator;
 
-  /** The document's operations by id, as written (before adaptation). */
-  private final Map<String, JsonObject> operations = new HashMap<>();
+  private final ContractDocument written;
 
   private ApiContract(Vertx vertx, String source, JsonObject document, OpenAPIContract contract) {
     this.source = source;
     this.document = document;
     this.contract = contract;
     this.validator = ResponseValidator.create(vertx, contract);
-    document
-        .getJsonObject("paths")
-        .forEach(
-            path ->
-                ((JsonObject) path.getValue())
-                    .forEach(
-                        op -> {
-                          if (op.getValue() instanceof JsonObject operation
-                              && operation.containsKey("operationId")) {
-                            operations.put(operation.getString("operationId"), operation);
-                          }
-                        }));
+    this.written = new ContractDocument(document);
   }
 
   /**
@@ -186,7 +170,7 @@ public final class ApiContract {
     String media =
         contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (media != null && !media.equals(MediaType.APPLICATION_JSON)) {
-      checkDeclared(answered, id, status, media, body);
+      written.checkDeclared(answered, id, status, media, abbreviated(body));
       return;
     }
     try {
@@ -210,28 +194,7 @@ public final class ApiContract {
    * ({@code /*}) are not held to it: their files are no API.
    */
   public void assertDescribes(Collection<String> routes) {
-    Map<String, String> described = new HashMap<>();
-    document
-        .getJsonObject("paths")
-        .forEach(
-            path ->
-                ((JsonObject) path.getValue())
-                    .fieldNames()
-                    .forEach(
-                        method ->
-                            described.put(
-                                method.toUpperCase(Locale.ROOT) + " " + shape(path.getKey()),
-                                path.getKey())));
-    List<String> missing = new ArrayList<>();
-    for (String route : routes) {
-      String[] parts = route.split(" ", 2);
-      if (parts.length < 2 || parts[1].contains("*")) {
-        continue;
-      }
-      if (!described.containsKey(parts[0] + " " + shape(parts[1]))) {
-        missing.add(route);
-      }
-    }
+    List<String> missing = written.undescribed(routes);
     if (!missing.isEmpty()) {
       throw new AssertionError(
           "routes the service serves without an operation in " + source + ": " + missing);
@@ -243,42 +206,7 @@ public final class ApiContract {
    * JSON response's schema, for tests that hold them against the service's list of errors.
    */
   public Map<Integer, Set<String>> errorCodes() {
-    Map<Integer, Set<String>> codes = new TreeMap<>();
-    document
-        .getJsonObject("paths")
-        .forEach(
-            path ->
-                ((JsonObject) path.getValue())
-                    .forEach(
-                        op -> {
-                          if (op.getValue() instanceof JsonObject operation
-                              && operation.containsKey("responses")) {
-                            operation
-                                .getJsonObject("responses")
-                                .forEach(
-                                    response -> {
-                                      JsonObject schema =
-                                          resolved((JsonObject) response.getValue())
-                                              .getJsonObject("content", new JsonObject())
-                                              .getJsonObject("application/json", new JsonObject())
-                                              .getJsonObject("schema", new JsonObject());
-                                      JsonObject error =
-                                          schema
-                                              .getJsonObject("properties", new JsonObject())
-                                              .getJsonObject("error", new JsonObject());
-                                      error
-                                          .getJsonArray("enum", new io.vertx.core.json.JsonArray())
-                                          .forEach(
-                                              code ->
-                                                  codes
-                                                      .computeIfAbsent(
-                                                          Integer.parseInt(response.getKey()),
-                                                          k -> new TreeSet<>())
-                                                      .add((String) code));
-                                    });
-                          }
-                        }));
-    return codes;
+    return written.errorCodes();
   }
 
   /**
@@ -301,50 +229,6 @@ public final class ApiContract {
                                 + ", which the service has not");
                       }
                     }));
-  }
-
-  /** A path with its parameters erased, so {@code /v1/models/:model} and {@code /v1/models/{name}} compare equal. */
-  private static String shape(String path) {
-    return PARAMETER.matcher(path).replaceAll("{}");
-  }
-
-  private void checkDeclared(String answered, String id, int status, String media, Buffer body) {
-    JsonObject responses = operations.get(id).getJsonObject("responses", new JsonObject());
-    JsonObject response =
-        responses.getJsonObject(String.valueOf(status), responses.getJsonObject("default"));
-    if (response == null) {
-      throw new AssertionError(
-          answered
-              + " but the document declares no such status; it declares "
-              + responses.fieldNames());
-    }
-    response = resolved(response);
-    JsonObject content = response.getJsonObject("content", new JsonObject());
-    boolean listed =
-        content.fieldNames().stream()
-            .anyMatch(type -> type.split(";", 2)[0].trim().equalsIgnoreCase(media));
-    if (!listed) {
-      throw new AssertionError(
-          answered
-              + " as "
-              + media
-              + " but the document lists "
-              + content.fieldNames()
-              + "\n  body: "
-              + abbreviated(body));
-    }
-  }
-
-  private JsonObject resolved(JsonObject maybeRef) {
-    String ref = maybeRef.getString("$ref");
-    if (ref == null || !ref.startsWith("#/")) {
-      return maybeRef;
-    }
-    Object at = document;
-    for (String name : ref.substring(2).split("/")) {
-      at = ((JsonObject) at).getValue(name.replace("~1", "/").replace("~0", "~"));
-    }
-    return (JsonObject) at;
   }
 
   private static String describe(Throwable failure) {

@@ -1,6 +1,9 @@
 package io.maas.ingest.body;
 
-import io.maas.common.event.EventException;
+import static io.maas.ingest.body.JsonText.describe;
+import static io.maas.ingest.body.JsonText.firstLine;
+import static io.maas.ingest.body.JsonText.utf8;
+
 import io.maas.common.event.InferenceRequest;
 import io.maas.common.event.Names;
 import io.maas.common.event.Reason;
@@ -8,14 +11,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +48,7 @@ public final class BodyDecoder {
    * @throws TooManyItemsException when the array holds more than the limit
    */
   public DecodedBody json(byte[] body, long now) {
-    Collector out = new Collector(now);
+    ItemCollector out = collector(now);
     Object value = parse(body, out);
     if (value == null) {
       return out.decoded();
@@ -96,7 +93,7 @@ public final class BodyDecoder {
    * @throws TooManyItemsException when the body holds more lines than the limit
    */
   public DecodedBody ndjson(byte[] body, long now) {
-    Collector out = new Collector(now);
+    ItemCollector out = collector(now);
     int index = 0;
     int line = 0;
     int start = 0;
@@ -121,7 +118,7 @@ public final class BodyDecoder {
     return out.decoded();
   }
 
-  private void decodeLine(Collector out, int index, int line, byte[] bytes) {
+  private void decodeLine(ItemCollector out, int index, int line, byte[] bytes) {
     String text;
     try {
       text = utf8(bytes);
@@ -164,7 +161,7 @@ public final class BodyDecoder {
    * @throws TooManyItemsException when there are more instances than the limit
    */
   public DecodedBody predict(byte[] body, Integer version, long now) {
-    Collector out = new Collector(now);
+    ItemCollector out = collector(now);
     Object value = parse(body, out);
     if (value == null) {
       return out.decoded();
@@ -219,7 +216,7 @@ public final class BodyDecoder {
           out.reject(
               i,
               null,
-              idOf(instance),
+              ItemCollector.idOf(instance),
               Reason.INVALID_FIELD,
               "instance " + i + " pins version " + pinned + " but the URL pins version " + version,
               Json.encodeToBuffer(element).getBytes());
@@ -231,8 +228,12 @@ public final class BodyDecoder {
     return out.decoded();
   }
 
+  private ItemCollector collector(long now) {
+    return new ItemCollector(new InferenceRequest.Defaults(model, ids, now, maxTextBytes));
+  }
+
   /** The body as JSON, or null after recording why it is not. */
-  private static Object parse(byte[] body, Collector out) {
+  private static Object parse(byte[] body, ItemCollector out) {
     String text;
     try {
       text = utf8(body);
@@ -253,50 +254,6 @@ public final class BodyDecoder {
     }
   }
 
-  /** Gathers the items of one body. */
-  private final class Collector {
-    private final long now;
-    private final List<InferenceRequest> requests = new ArrayList<>();
-    private final List<DecodedBody.Rejection> rejections = new ArrayList<>();
-
-    Collector(long now) {
-      this.now = now;
-    }
-
-    void item(int index, Integer line, JsonObject json, Supplier<byte[]> original) {
-      try {
-        requests.add(
-            InferenceRequest.fromJson(
-                json, new InferenceRequest.Defaults(model, ids, now, maxTextBytes)));
-      } catch (EventException e) {
-        reject(
-            index,
-            line,
-            idOf(json),
-            e.reason(),
-            prefix(index, line) + e.getMessage(),
-            original.get());
-      }
-    }
-
-    void reject(int index, Integer line, String id, Reason reason, String message, byte[] payload) {
-      rejections.add(new DecodedBody.Rejection(index, line, id, reason, message, payload));
-    }
-
-    DecodedBody decoded() {
-      return new DecodedBody(requests, rejections);
-    }
-  }
-
-  private static String prefix(int index, Integer line) {
-    return line != null ? "line " + line + ": " : "item " + index + ": ";
-  }
-
-  private static String idOf(JsonObject json) {
-    Object id = json.getValue("id");
-    return id instanceof String s && Names.isValidRequestId(s) ? s : null;
-  }
-
   private static boolean blank(byte[] bytes, int from, int to) {
     for (int i = from; i < to; i++) {
       byte b = bytes[i];
@@ -305,35 +262,5 @@ public final class BodyDecoder {
       }
     }
     return true;
-  }
-
-  private static String utf8(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8
-        .newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(bytes))
-        .toString();
-  }
-
-  private static String describe(Object value) {
-    if (value == null) {
-      return "null";
-    }
-    if (value instanceof JsonArray) {
-      return "an array";
-    }
-    if (value instanceof String) {
-      return "a string";
-    }
-    return value instanceof Number
-        ? "a number"
-        : "a " + value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-  }
-
-  private static String firstLine(DecodeException e) {
-    String message = e.getMessage() == null ? "" : e.getMessage();
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

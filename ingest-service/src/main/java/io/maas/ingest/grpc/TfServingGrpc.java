@@ -1,9 +1,7 @@
 package io.maas.ingest.grpc;
 
-import com.google.protobuf.Int64Value;
 import com.google.protobuf.Message;
 import io.maas.common.event.InferenceRequest;
-import io.maas.common.event.InferenceResult;
 import io.maas.common.event.ModelDeployment;
 import io.maas.common.http.ApiError;
 import io.maas.common.http.ApiException;
@@ -17,7 +15,6 @@ import io.maas.ingest.grpc.proto.GetModelStatusResponse;
 import io.maas.ingest.grpc.proto.ModelSpec;
 import io.maas.ingest.grpc.proto.PredictRequest;
 import io.maas.ingest.grpc.proto.PredictResponse;
-import io.maas.ingest.grpc.proto.TensorProto;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcMessageDecoder;
@@ -222,46 +219,9 @@ public final class TfServingGrpc {
               spec.hasVersion() || spec.hasVersionLabel() ? version : null,
               Map.of()));
     }
-    return predictor.predict(model, requests).map(results -> answer(model, results, outputs));
-  }
-
-  private static PredictResponse answer(
-      String model, List<InferenceResult> results, Set<String> filter) {
-    List<String> classes = List.copyOf(results.get(0).scores().keySet());
-    float[][] probabilities = new float[results.size()][classes.size()];
-    List<String> labels = new ArrayList<>(results.size());
-    long[] versions = new long[results.size()];
-    for (int i = 0; i < results.size(); i++) {
-      InferenceResult result = results.get(i);
-      for (int c = 0; c < classes.size(); c++) {
-        Double score = result.scores().get(classes.get(c));
-        probabilities[i][c] = score == null ? 0f : score.floatValue();
-      }
-      labels.add(result.label());
-      versions[i] = result.version();
-    }
-    Map<String, TensorProto> outputs =
-        Map.of(
-            "probabilities", Tensors.floats(probabilities, classes.size()),
-            "label", Tensors.strings(labels),
-            "classes", Tensors.strings(classes),
-            "version", Tensors.longs(versions));
-    PredictResponse.Builder response =
-        PredictResponse.newBuilder()
-            // the version that answered the first text; "version"
-            // says it for each (a canary may answer some)
-            .setModelSpec(
-                ModelSpec.newBuilder()
-                    .setName(model)
-                    .setSignatureName(SIGNATURE)
-                    .setVersion(Int64Value.of(versions[0])));
-    outputs.forEach(
-        (name, tensor) -> {
-          if (filter.isEmpty() || filter.contains(name)) {
-            response.putOutputs(name, tensor);
-          }
-        });
-    return response.build();
+    return predictor
+        .predict(model, requests)
+        .map(results -> PredictResponses.of(model, results, outputs));
   }
 
   private Future<GetModelMetadataResponse> metadata(

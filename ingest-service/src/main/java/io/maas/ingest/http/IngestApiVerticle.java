@@ -1,12 +1,7 @@
 package io.maas.ingest.http;
 
-import static io.maas.ingest.core.IngestMetrics.TOO_LARGE;
-import static io.maas.ingest.core.IngestMetrics.count;
-
 import io.maas.common.event.ModelDeployment;
-import io.maas.common.http.ApiError;
 import io.maas.common.http.ApiVerticle;
-import io.maas.common.http.HttpErrors;
 import io.maas.common.kafka.DeploymentWatcher;
 import io.maas.common.kafka.KafkaAdminVerticle;
 import io.maas.common.kafka.KafkaClients;
@@ -17,6 +12,7 @@ import io.maas.ingest.core.Admission;
 import io.maas.ingest.core.IngestMetrics;
 import io.maas.ingest.core.Predictor;
 import io.maas.ingest.grpc.TfServingGrpc;
+import io.maas.ingest.kafka.RequestProducerConfig;
 import io.maas.ingest.kafka.RequestPublisher;
 import io.maas.ingest.kafka.ResultFollower;
 import io.vertx.core.Future;
@@ -26,13 +22,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +49,6 @@ public final class IngestApiVerticle extends ApiVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestApiVerticle.class);
   private static final String JSON = "application/json";
-  private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
   private final IngestConfig config;
   private final KafkaClients clients;
@@ -83,7 +76,14 @@ public final class IngestApiVerticle extends ApiVerticle {
     KafkaHealth health = kafka.health();
     publisher =
         new RequestPublisher(
-            KafkaProducer.create(vertx, producerConfig()), config.maxInFlight(), health::reachable);
+            KafkaProducer.create(
+                vertx,
+                RequestProducerConfig.of(
+                    clients.producerConfig("requests"),
+                    config.deliveryTimeout(),
+                    config.maxTextBytes())),
+            config.maxInFlight(),
+            health::reachable);
     health.onChange(
         context,
         reachable -> {
@@ -104,7 +104,7 @@ public final class IngestApiVerticle extends ApiVerticle {
             watcher::caughtUp,
             publisher,
             results);
-    admission = new HttpAdmission(checks);
+    admission = new HttpAdmission(checks, config.maxBodyBytes());
     Preparation preparation = new Preparation(vertx, config, publisher, checks);
     requests = new RequestsApi(preparation, checks, publisher);
     Predictor predictor = new Predictor(vertx, config, checks, publisher, results);
@@ -129,32 +129,6 @@ public final class IngestApiVerticle extends ApiVerticle {
   /** The gRPC port, once started (the configured one, or the one picked for 0). */
   public int grpcPort() {
     return grpcServer == null ? -1 : grpcServer.actualPort();
-  }
-
-  /**
-   * The shared producer settings, with room for the longest text: Kafka's default request limit
-   * (1 MiB) is smaller than a 1 MiB text once it is wrapped in JSON (escapes can double it). A
-   * record waits for its acknowledgement at most {@code MAAS_INGEST_DELIVERY_TIMEOUT_MS}, an HTTP
-   * client's patience rather than Kafka's two minutes, and so does a send that waits for metadata.
-   */
-  private Map<String, String> producerConfig() {
-    Map<String, String> producer = new HashMap<>(clients.producerConfig("requests"));
-    long delivery = config.deliveryTimeout().toMillis();
-    long linger = Long.parseLong(producer.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "0"));
-    producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(delivery));
-    // Kafka refuses a delivery timeout below linger.ms + request.timeout.ms (30 s by default).
-    producer.put(
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-        String.valueOf(Math.min(30_000, delivery - linger)));
-    producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(delivery));
-    long requestBytes = Math.min(Integer.MAX_VALUE, 2L * config.maxTextBytes() + 64 * 1024);
-    if (requestBytes > DEFAULT_MAX_REQUEST_BYTES) {
-      producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(requestBytes));
-      producer.put(
-          ProducerConfig.BUFFER_MEMORY_CONFIG,
-          String.valueOf(Math.max(32L << 20, 2 * requestBytes)));
-    }
-    return producer;
   }
 
   @Override
@@ -201,7 +175,7 @@ public final class IngestApiVerticle extends ApiVerticle {
         .post(requestsPath)
         .handler(body)
         .handler(requests::handle)
-        .failureHandler(this::bodyTooLarge);
+        .failureHandler(admission::bodyTooLarge);
     // TensorFlow Serving's ":predict" suffix is not a path segment, so
     // these routes are regular expressions. Each is named by its path
     // in the OpenAPI document, which tests hold the routes against.
@@ -217,7 +191,7 @@ public final class IngestApiVerticle extends ApiVerticle {
         .setName(predictName)
         .handler(body)
         .handler(ctx -> predict.handle(ctx, null))
-        .failureHandler(this::bodyTooLarge);
+        .failureHandler(admission::bodyTooLarge);
     // TensorFlow Serving's REST model status and metadata
     for (String path : new String[] {"/v1/models/:model", "/v1/models/:model/versions/:version"}) {
       router.get(path).handler(admission::authorize).handler(models::status);
@@ -241,25 +215,7 @@ public final class IngestApiVerticle extends ApiVerticle {
         .setName(predictVersionName)
         .handler(body)
         .handler(predict::handleVersion)
-        .failureHandler(this::bodyTooLarge);
-  }
-
-  /** The body handler's 413, counted for the model and explained; every other failure goes on to ApiVerticle's handler. */
-  private void bodyTooLarge(RoutingContext ctx) {
-    if (ctx.failure() == null
-        && ctx.statusCode() == ApiError.PAYLOAD_TOO_LARGE.status()
-        && !ctx.response().ended()) {
-      count(HttpAdmission.model(ctx), TOO_LARGE, 1);
-      HttpErrors.respond(
-          ctx,
-          ApiError.PAYLOAD_TOO_LARGE.status(),
-          ApiError.PAYLOAD_TOO_LARGE.code(),
-          "the body is larger than "
-              + config.maxBodyBytes()
-              + " bytes (MAAS_INGEST_MAX_BODY_BYTES); send fewer per call");
-      return;
-    }
-    ctx.next();
+        .failureHandler(admission::bodyTooLarge);
   }
 
   private void deployed(ModelDeployment deployment) {
