@@ -151,8 +151,7 @@ class BrokerMainTest {
   @Test
   void clusterNodesReplicateWhereOneNodeCannot() {
     ClusterMember member = ClusterMember.parse(3, VOTERS, CLUSTER_ID);
-    Properties node =
-        EmbeddedKafka.clusterNodeProperties(Path.of("/tmp/k3"), "127.0.0.1", 9292, member);
+    Properties node = BrokerProperties.clusterNode(Path.of("/tmp/k3"), "127.0.0.1", 9292, member);
 
     assertThat(node)
         .containsEntry("node.id", "3")
@@ -164,7 +163,7 @@ class BrokerMainTest {
         .containsEntry("transaction.state.log.replication.factor", "3")
         .containsEntry("transaction.state.log.min.isr", "2")
         .doesNotContainKey("controller.quorum.bootstrap.servers");
-    assertThat(EmbeddedKafka.brokerProperties(Path.of("/tmp/k"), "127.0.0.1", 9092, 9093))
+    assertThat(BrokerProperties.singleNode(Path.of("/tmp/k"), "127.0.0.1", 9092, 9093))
         .containsEntry("node.id", "1")
         .containsEntry("controller.quorum.bootstrap.servers", "127.0.0.1:9093")
         .containsEntry("default.replication.factor", "1")

@@ -5,15 +5,12 @@ import io.maas.common.event.Role;
 import io.maas.inference.config.InferenceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -46,12 +43,7 @@ public final class ModelManager {
   private final VersionLoader versions;
   private final RevisionLoads loads = new RevisionLoads();
   private final Map<String, ServedModel.Slots> slots = new ConcurrentHashMap<>();
-  private final Map<String, String> failures = new ConcurrentHashMap<>();
-
-  /** On the Vert.x context only: the revision waiting for the model's load in progress, and whether one is. */
-  private final Map<String, ModelDeployment> pending = new HashMap<>();
-
-  private final Map<String, Boolean> loading = new HashMap<>();
+  private final DeployQueue queue = new DeployQueue(this::load);
   private final List<Consumer<ServedModel>> unloaded = new CopyOnWriteArrayList<>();
   private final LoaderThread loader = new LoaderThread();
 
@@ -88,23 +80,9 @@ public final class ModelManager {
     return slots.values().stream().anyMatch(s -> s.production() != null);
   }
 
-  /** Called with every new deployment revision, on the Vert.x context. Loads run one at a time per model. */
+  /** Called with every new deployment revision, on the Vert.x context; see {@link DeployQueue}. */
   public void deploy(ModelDeployment deployment) {
-    String model = deployment.model();
-    if (Boolean.TRUE.equals(loading.get(model))) {
-      pending.put(model, deployment);
-      return;
-    }
-    loading.put(model, true);
-    load(deployment)
-        .onComplete(
-            ar -> {
-              loading.put(model, false);
-              ModelDeployment next = pending.remove(model);
-              if (next != null) {
-                deploy(next);
-              }
-            });
+    queue.submit(deployment);
   }
 
   private Future<Void> load(ModelDeployment deployment) {
@@ -148,7 +126,6 @@ public final class ModelManager {
             next -> {
               slots.put(model, next);
               loads.served(model);
-              failures.remove(model);
               // gauges first: a retired version that is idle closes, and drops its series, at once
               LoadMetrics.loaded(model, current, 0);
               LoadMetrics.loaded(model, next, 1);
@@ -170,8 +147,7 @@ public final class ModelManager {
         .onFailure(
             e -> {
               String why = String.valueOf(e.getMessage() == null ? e : e.getMessage());
-              failures.put(model, why);
-              loads.failed(model);
+              loads.failed(model, why);
               LOG.error(
                   "Model {} revision {} failed to load: {}; {}",
                   model,
@@ -240,44 +216,9 @@ public final class ModelManager {
     return served;
   }
 
-  /**
-   * For GET /v1/status: per model, the serving revision, its versions (each {@code "load": "ready"}),
-   * the last load error, and the revision loading or failed last with each version's load state.
-   */
+  /** For GET /v1/status: see {@link ModelStatus}. Safe from any thread. */
   public JsonObject status() {
-    JsonObject models = new JsonObject();
-    Set<String> names = new TreeSet<>(slots.keySet());
-    names.addAll(failures.keySet());
-    names.addAll(loads.models());
-    for (String model : names) {
-      ServedModel.Slots s = slots.get(model);
-      JsonArray versions = new JsonArray();
-      for (Role role : Role.values()) {
-        ServedModel served = s == null ? null : s.of(role);
-        if (served != null) {
-          JsonObject v =
-              new JsonObject()
-                  .put("version", served.version())
-                  .put("role", role.code())
-                  .put("state", "loaded")
-                  .put("load", LoadState.READY.code())
-                  .put("sha256", served.sha256())
-                  .put("classes", new JsonArray(served.classes()));
-          if (role == Role.CANARY) {
-            v.put("weight", s.canaryWeight());
-          }
-          versions.add(v);
-        }
-      }
-      models.put(
-          model,
-          new JsonObject()
-              .put("revision", s == null ? null : s.revision())
-              .put("versions", versions)
-              .put("lastError", failures.get(model))
-              .put("nextRevision", loads.json(model)));
-    }
-    return models;
+    return ModelStatus.json(slots, loads);
   }
 
   /** Closes every loaded version (on shutdown, after the pipeline stopped) and waits for them to close. */

@@ -4,6 +4,7 @@ import io.maas.common.event.ModelDeployment;
 import io.maas.common.event.Role;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -11,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The load state of each version of the revision a model is loading, or of the one that failed
- * to load last; gone once a revision serves (its versions are then {@link LoadState#READY} in the
- * slots). Written by the {@link ModelManager}'s loader thread and its context, read by the status
- * API on an event loop: each model's entry is immutable and replaced whole.
+ * to load last, and why the last one failed; gone once a revision serves (its versions are then
+ * {@link LoadState#READY} in the slots). Written by the {@link ModelManager}'s loader thread and its
+ * context, read by the status API on an event loop: each model's entry is immutable and replaced
+ * whole.
  */
 final class RevisionLoads {
 
@@ -22,6 +24,7 @@ final class RevisionLoads {
   private record Revision(long revision, Map<Role, Version> versions) {}
 
   private final Map<String, Revision> revisions = new ConcurrentHashMap<>();
+  private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
 
   /** A revision starts loading: each of its versions is loading until the loader has it ready. */
   void start(ModelDeployment deployment) {
@@ -55,8 +58,12 @@ final class RevisionLoads {
         });
   }
 
-  /** The revision failed: the versions the loader did not come to are not shown; the others keep their state. */
-  void failed(String model) {
+  /**
+   * The revision failed: {@code why} is the model's last error until a revision serves; the
+   * versions the loader did not come to are not shown, the others keep their state.
+   */
+  void failed(String model, String why) {
+    lastErrors.put(model, why);
     revisions.computeIfPresent(
         model,
         (m, r) -> {
@@ -69,10 +76,19 @@ final class RevisionLoads {
   /** The revision serves: its versions show in the slots from now on. */
   void served(String model) {
     revisions.remove(model);
+    lastErrors.remove(model);
   }
 
+  /** The models with a revision loading or failed, or a last error. */
   Set<String> models() {
-    return revisions.keySet();
+    Set<String> models = new HashSet<>(revisions.keySet());
+    models.addAll(lastErrors.keySet());
+    return models;
+  }
+
+  /** Why the model's last revision failed to load, or null once one serves. */
+  String lastError(String model) {
+    return lastErrors.get(model);
   }
 
   /** For {@code GET /v1/status}: {@code {"revision", "versions": [{"version", "role", "load", "error"}]}}, or null. */

@@ -2,8 +2,7 @@ package io.maas.monitor.kafka;
 
 import io.maas.common.kafka.KafkaClients;
 import io.maas.monitor.config.MonitorConfig;
-import io.maas.monitor.lag.GroupHistory;
-import io.maas.monitor.lag.LagStatus;
+import io.maas.monitor.lag.LagEstimator;
 import io.maas.monitor.lag.LagView;
 import io.maas.monitor.window.Windows;
 import java.time.Clock;
@@ -18,10 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Looks at every consumer group with committed offsets on maas topics, from outside, every
  * interval: records behind (log end minus committed offset) and the age of the oldest
  * unprocessed record, then a status from the group's recent history. An idle topic has nothing
- * behind and reads OK, 0 s. On its own thread: the admin calls block.
+ * behind and reads OK, 0 s. On its own thread: the admin calls block. This class does the reads;
+ * the {@link LagEstimator} turns them into records behind, ages and statuses.
  *
  * <p>The age of a group that is behind by more than what was appended since the last sample is
  * the timestamp of the record at its committed offset, read with a group-less consumer. A group
@@ -56,12 +54,10 @@ public final class LagProbe implements AutoCloseable {
   private final KafkaClients clients;
   private final Windows windows;
   private final Clock clock;
-  private final Map<String, GroupHistory> histories = new HashMap<>();
 
-  /** The log end offsets at the last sample, and when it was taken; on the probe's thread only. */
-  private Map<TopicPartition, Long> lastEnds = Map.of();
+  /** On the probe's thread only. */
+  private final LagEstimator estimator;
 
-  private long lastAt;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile KafkaConsumer<byte[], byte[]> peek;
@@ -71,6 +67,7 @@ public final class LagProbe implements AutoCloseable {
     this.clients = clients;
     this.windows = windows;
     this.clock = clock;
+    this.estimator = new LagEstimator(config.lagWarnSeconds(), config.lagStall());
     this.thread = new Thread(this::loop, "maas-monitor-lag");
     this.thread.setDaemon(true);
   }
@@ -139,107 +136,32 @@ public final class LagProbe implements AutoCloseable {
         committed.put(listing.groupId(), maas);
       }
     }
-    histories.keySet().retainAll(committed.keySet());
+    estimator.keepOnly(committed.keySet());
     if (committed.isEmpty()) {
       return new LagView(Map.of(), now);
     }
-    Map<String, ConsumerGroupDescription> described =
-        admin
-            .describeConsumerGroups(committed.keySet())
-            .all()
-            .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
-    Set<TopicPartition> partitions = new HashSet<>();
-    committed.values().forEach(m -> partitions.addAll(m.keySet()));
+    Set<String> active = new HashSet<>();
+    admin
+        .describeConsumerGroups(committed.keySet())
+        .all()
+        .get(CALL.toMillis(), TimeUnit.MILLISECONDS)
+        .forEach(
+            (group, d) -> {
+              if (!d.members().isEmpty()) {
+                active.add(group);
+              }
+            });
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-        admin.listOffsets(latest).all().get(CALL.toMillis(), TimeUnit.MILLISECONDS);
-
-    // the records at the committed offsets of partitions behind by more than the last sample's
-    // appends: their timestamps give the age
-    Map<TopicPartition, Long> wanted = new HashMap<>();
-    for (Map<TopicPartition, Long> offsets : committed.values()) {
-      offsets.forEach(
-          (tp, offset) -> {
-            if (ends.get(tp) != null
-                && ends.get(tp).offset() > offset
-                && !appendedSinceLastSample(tp, offset)) {
-              wanted.merge(tp, offset, Math::min);
-            }
-          });
-    }
-    Map<TopicPartition, Map<Long, Long>> timestamps = timestamps(consumer, committed, wanted);
-    Map<TopicPartition, Long> endOffsets = new HashMap<>();
-    ends.forEach((tp, info) -> endOffsets.put(tp, info.offset()));
-
-    Map<String, LagView.Group> groups = new TreeMap<>();
-    committed.forEach(
-        (group, offsets) -> {
-          // per topic: records behind, committed offsets, log ends
-          Map<String, long[]> records = new TreeMap<>();
-          Map<String, Double> seconds = new TreeMap<>();
-          long committedSum = 0;
-          long behind = 0;
-          double oldest = 0;
-          for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
-            TopicPartition tp = e.getKey();
-            long end = ends.get(tp) == null ? e.getValue() : ends.get(tp).offset();
-            long lag = Math.max(0, end - e.getValue());
-            committedSum += e.getValue();
-            behind += lag;
-            long[] sums = records.computeIfAbsent(tp.topic(), t -> new long[3]);
-            sums[0] += lag;
-            sums[1] += e.getValue();
-            sums[2] += end;
-            double age = 0;
-            if (lag > 0) {
-              Long ts = timestamps.getOrDefault(tp, Map.of()).get(e.getValue());
-              age =
-                  ts != null
-                      ? Math.max(0, (now - ts) / 1000.0)
-                      : appendedSinceLastSample(tp, e.getValue())
-                          ? estimatedAge(lastEnds.get(tp), e.getValue(), end, now - lastAt)
-                          : 0;
-            }
-            seconds.merge(tp.topic(), age, Math::max);
-            oldest = Math.max(oldest, age);
-          }
-          ConsumerGroupDescription d = described.get(group);
-          boolean active = d != null && !d.members().isEmpty();
-          GroupHistory history =
-              histories.computeIfAbsent(
-                  group, g -> new GroupHistory(config.lagStall().toMillis() * 2));
-          history.add(new GroupHistory.Sample(now, committedSum, behind, oldest, active));
-          LagStatus status = history.status(config.lagWarnSeconds(), config.lagStall().toMillis());
-          Map<String, LagView.TopicLag> topics = new TreeMap<>();
-          records.forEach(
-              (topic, n) ->
-                  topics.put(
-                      topic,
-                      new LagView.TopicLag(n[0], seconds.getOrDefault(topic, 0.0), n[1], n[2])));
-          groups.put(group, new LagView.Group(topics, status));
-        });
-    lastEnds = endOffsets;
-    lastAt = now;
-    return new LagView(groups, now);
-  }
-
-  /** Whether the record at this offset was appended after the last sample (its log end was at or before it). */
-  private boolean appendedSinceLastSample(TopicPartition tp, long offset) {
-    Long before = lastEnds.get(tp);
-    return before != null && offset >= before;
-  }
-
-  /**
-   * The age in seconds of the record at {@code offset}, appended since the last sample, taking the
-   * appends since then as evenly spread: the log end went from {@code before} to {@code end} in
-   * {@code elapsedMillis}.
-   */
-  static double estimatedAge(long before, long offset, long end, long elapsedMillis) {
-    if (end <= before || elapsedMillis <= 0) {
-      return 0;
-    }
-    return (end - offset) * (elapsedMillis / 1000.0) / (end - before);
+    committed.values().forEach(m -> m.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest())));
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin
+        .listOffsets(latest)
+        .all()
+        .get(CALL.toMillis(), TimeUnit.MILLISECONDS)
+        .forEach((tp, info) -> ends.put(tp, info.offset()));
+    Map<TopicPartition, Map<Long, Long>> timestamps =
+        timestamps(consumer, committed, estimator.toRead(committed, ends));
+    return estimator.sampled(committed, active, ends, timestamps, now);
   }
 
   /** Timestamps of the records at the given offsets (and, for other groups, at theirs), by partition and offset. */

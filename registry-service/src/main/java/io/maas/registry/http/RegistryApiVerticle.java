@@ -40,6 +40,7 @@ public final class RegistryApiVerticle extends ApiVerticle {
   private ArtifactStore store;
   private RegistryLog log;
   private Deployer deployer;
+  private VersionRegistrar registrar;
   private UploadApi uploads;
   private RolloutController rollouts;
   private volatile boolean loaded;
@@ -57,7 +58,8 @@ public final class RegistryApiVerticle extends ApiVerticle {
     store = new ArtifactStore(config.directory());
     log = new RegistryLog(vertx, clients, catalog);
     deployer = new Deployer(catalog, log, config.maas().registryUrl());
-    uploads = new UploadApi(vertx, config, catalog, store, log, kafka, this::view);
+    registrar = new VersionRegistrar(vertx, config, catalog, store, log, kafka);
+    uploads = new UploadApi(vertx, config, store, registrar, this::view);
     rollouts =
         new RolloutController(
             vertx,
@@ -81,7 +83,7 @@ public final class RegistryApiVerticle extends ApiVerticle {
                     .ensure(
                         vertx,
                         catalog.models().stream()
-                            .flatMap(m -> uploads.modelTopics(m).stream())
+                            .flatMap(m -> registrar.modelTopics(m).stream())
                             .toList()))
         .onSuccess(v -> loaded = true)
         .compose(v -> super.start())

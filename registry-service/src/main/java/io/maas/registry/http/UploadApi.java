@@ -2,17 +2,9 @@ package io.maas.registry.http;
 
 import io.maas.common.http.ApiError;
 import io.maas.common.http.ApiException;
-import io.maas.common.io.FileTrees;
-import io.maas.common.kafka.KafkaAdminVerticle;
-import io.maas.common.kafka.TopicSpec;
-import io.maas.common.profile.ReferenceProfile;
-import io.maas.model.ModelArchive;
-import io.maas.model.ModelCheck;
 import io.maas.model.ModelException;
-import io.maas.registry.catalog.Catalog;
 import io.maas.registry.catalog.ModelVersion;
 import io.maas.registry.config.RegistryConfig;
-import io.maas.registry.kafka.RegistryLog;
 import io.maas.registry.store.ArtifactStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,17 +12,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /v1/models/{model}/versions}: an upload is streamed to disk (or taken from a
  * multipart part), checked on a worker thread (hostile-archive unpacking, signature, TensorFlow
- * load, warm-up), stored by content and recorded on {@code maas.registry}: 201 for a new
- * version, 200 for this very artifact again.
+ * load, warm-up), stored by content and recorded on {@code maas.registry} by the {@link
+ * VersionRegistrar}: 201 for a new version, 200 for this very artifact again. Its failures are
+ * mapped to HTTP here.
  */
 final class UploadApi {
 
@@ -48,26 +38,20 @@ final class UploadApi {
 
   private final Vertx vertx;
   private final RegistryConfig config;
-  private final Catalog catalog;
   private final ArtifactStore store;
-  private final RegistryLog log;
-  private final KafkaAdminVerticle kafka;
+  private final VersionRegistrar registrar;
   private final Function<ModelVersion, JsonObject> view;
 
   UploadApi(
       Vertx vertx,
       RegistryConfig config,
-      Catalog catalog,
       ArtifactStore store,
-      RegistryLog log,
-      KafkaAdminVerticle kafka,
+      VersionRegistrar registrar,
       Function<ModelVersion, JsonObject> view) {
     this.vertx = vertx;
     this.config = config;
-    this.catalog = catalog;
     this.store = store;
-    this.log = log;
-    this.kafka = kafka;
+    this.registrar = registrar;
     this.view = view;
   }
 
@@ -97,11 +81,6 @@ final class UploadApi {
             });
   }
 
-  /** The topics of a model, made when its first version is registered. */
-  List<TopicSpec> modelTopics(String model) {
-    return io.maas.common.kafka.Topics.modelSpecs(model, config.partitions(), config.retention());
-  }
-
   private void uploadStream(RoutingContext ctx) {
     // Hold the body until the file it streams into is open.
     ctx.request().pause();
@@ -113,7 +92,7 @@ final class UploadApi {
     }
     Path upload = store.newUpload();
     receive(ctx.request(), upload)
-        .compose(size -> register(model, upload, metadata))
+        .compose(size -> registrar.register(model, upload, metadata))
         .onComplete(ar -> answer(ctx, upload, ar));
   }
 
@@ -131,7 +110,7 @@ final class UploadApi {
     vertx
         .fileSystem()
         .move(files.get(0).uploadedFileName(), upload.toString())
-        .compose(v -> register(model, upload, metadata))
+        .compose(v -> registrar.register(model, upload, metadata))
         .onComplete(ar -> answer(ctx, upload, ar));
   }
 
@@ -187,95 +166,10 @@ final class UploadApi {
     return done.future();
   }
 
-  /** Outcome of the blocking checks of an upload. */
-  private record Checked(String sha256, long size, ModelCheck.Checked model) {}
-
-  /** A registered version, and whether it was new (201) or this very artifact again (200). */
-  private record Registered(ModelVersion version, boolean created) {}
-
-  private Future<Registered> register(String model, Path upload, JsonObject metadata) {
-    List<String> classesOverride = strings(metadata.getValue("classes"), "classes");
-    return vertx
-        .executeBlocking(() -> check(upload, classesOverride), false)
-        .compose(
-            checked -> {
-              Optional<ModelVersion> same = catalog.bySha256(model, checked.sha256());
-              if (same.isPresent()) {
-                return vertx
-                    .executeBlocking(() -> Files.deleteIfExists(upload), false)
-                    .map(v -> new Registered(same.get(), false));
-              }
-              boolean first = !catalog.exists(model);
-              return vertx
-                  .executeBlocking(() -> store.commit(upload, checked.sha256()), false)
-                  .compose(
-                      blob ->
-                          first
-                              ? kafka.provisioner().ensure(vertx, modelTopics(model))
-                              : Future.succeededFuture())
-                  .compose(
-                      v -> {
-                        ModelVersion version =
-                            newVersion(model, catalog.reserveVersion(model), checked, metadata);
-                        return log.append(version.key(), version.toJson())
-                            .map(x -> new Registered(version, true));
-                      });
-            });
-  }
-
-  private Checked check(Path upload, List<String> classesOverride) throws IOException {
-    String sha256 = ArtifactStore.sha256(upload);
-    long size = Files.size(upload);
-    Path work = store.newWorkDir();
-    try {
-      ModelArchive.unpack(upload, work, config.limits());
-      return new Checked(sha256, size, ModelCheck.check(work, classesOverride));
-    } finally {
-      FileTrees.delete(work);
-    }
-  }
-
-  private ModelVersion newVersion(String model, int version, Checked checked, JsonObject upload) {
-    JsonObject trainer = checked.model().metadata();
-    JsonObject details = new JsonObject();
-    for (String key : List.of("metrics", "options", "data", "training", "trainer", "created")) {
-      if (trainer.containsKey(key)) {
-        details.put(key, trainer.getValue(key));
-      }
-    }
-    if (trainer.containsKey("profile")) {
-      // the monitor builds a profile from production results when a version has none; a
-      // malformed one is dropped rather than refusing a model that serves well
-      try {
-        details.put(
-            "profile", ReferenceProfile.fromJson(trainer.getJsonObject("profile")).toJson());
-      } catch (ClassCastException | IllegalArgumentException e) {
-        LOG.warn(
-            "Model {} version {} carries a reference profile that is not one ({}); it is registered without",
-            model,
-            version,
-            e.getMessage());
-      }
-    }
-    details.put("warmupMillis", checked.model().warmupMillis());
-    String description = upload.getString("description", trainer.getString("description", ""));
-    return new ModelVersion(
-        model,
-        version,
-        checked.sha256(),
-        checked.size(),
-        System.currentTimeMillis(),
-        upload.getString("createdBy", "admin"),
-        description == null ? "" : description,
-        strings(upload.getValue("tags"), "tags"),
-        checked.model().classes(),
-        checked.model().signature(),
-        details);
-  }
-
-  private void answer(RoutingContext ctx, Path upload, io.vertx.core.AsyncResult<Registered> ar) {
+  private void answer(
+      RoutingContext ctx, Path upload, io.vertx.core.AsyncResult<VersionRegistrar.Registered> ar) {
     if (ar.succeeded()) {
-      Registered registered = ar.result();
+      VersionRegistrar.Registered registered = ar.result();
       LOG.info(
           "{} model {} version {} (sha256 {})",
           registered.created() ? "Registered" : "Already had",
@@ -335,8 +229,8 @@ final class UploadApi {
     }
     try {
       JsonObject json = new JsonObject(raw);
-      strings(json.getValue("tags"), "tags");
-      strings(json.getValue("classes"), "classes");
+      VersionRegistrar.strings(json.getValue("tags"), "tags");
+      VersionRegistrar.strings(json.getValue("classes"), "classes");
       return json;
     } catch (DecodeException | ClassCastException e) {
       throw ApiError.INVALID_METADATA.because(
@@ -344,15 +238,5 @@ final class UploadApi {
     } catch (IllegalArgumentException e) {
       throw ApiError.INVALID_METADATA.because(e.getMessage());
     }
-  }
-
-  private static List<String> strings(Object value, String field) {
-    if (value == null) {
-      return List.of();
-    }
-    if (value instanceof JsonArray array && array.stream().allMatch(v -> v instanceof String)) {
-      return array.stream().map(String.class::cast).toList();
-    }
-    throw new IllegalArgumentException("'" + field + "' must be an array of strings");
   }
 }

@@ -4,42 +4,27 @@ import io.maas.common.event.ModelDeployment;
 import io.maas.registry.catalog.Catalog;
 import io.maas.registry.deploy.Deployer;
 import io.maas.registry.kafka.RegistryLog;
-import io.prometheus.client.Counter;
-import io.prometheus.client.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drives the running rollouts: every interval it asks the monitor what it saw of each canary and
  * of production since the step began, judges the step ({@link RolloutGates}) and moves on: the next
- * step, production, or back to the baseline. Each move is written to {@code maas.registry} before
- * the deployment revision it makes, and marked applied after it, so a restarted registry finishes
- * a move it was in the middle of and goes on from the recorded step. Moves of one model run one
- * after another. Confined to the API verticle's event loop, like the catalog.
+ * step, production, or back to the baseline ({@link RolloutStep}). Each move is written to {@code
+ * maas.registry} before the deployment revision it makes, and marked applied after it, so a
+ * restarted registry finishes a move it was in the middle of and goes on from the recorded step.
+ * Moves of one model run one after another ({@link MoveQueue}). Confined to the API verticle's
+ * event loop, like the catalog.
  */
 public final class RolloutController {
 
   private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
-
-  static final Counter ENDED =
-      Counter.build(
-              "maas_rollouts_total",
-              "Progressive rollouts that ended, by how (promoted, rolled_back, aborted)")
-          .labelNames("model", "state")
-          .register();
-  static final Gauge WEIGHT =
-      Gauge.build(
-              "maas_rollout_canary_weight", "The canary weight of the step a running rollout is at")
-          .labelNames("model", "version")
-          .register();
 
   private final Vertx vertx;
   private final Catalog catalog;
@@ -47,7 +32,7 @@ public final class RolloutController {
   private final Deployer deployer;
   private final MonitorClient monitor;
   private final long intervalMillis;
-  private final Map<String, Future<?>> queues = new HashMap<>();
+  private final MoveQueue queue = new MoveQueue();
   private final Map<String, String> waiting = new HashMap<>();
   private long timer = -1;
 
@@ -68,9 +53,7 @@ public final class RolloutController {
 
   /** Finishes moves a stopped registry left half done, then judges every interval. */
   public void start() {
-    catalog.allRollouts().stream()
-        .filter(Rollout::running)
-        .forEach(r -> WEIGHT.labels(r.model(), String.valueOf(r.plan().version())).set(r.step()));
+    catalog.allRollouts().stream().filter(Rollout::running).forEach(RolloutMetrics::record);
     tick();
     timer = vertx.setPeriodic(intervalMillis, id -> tick());
   }
@@ -84,7 +67,7 @@ public final class RolloutController {
 
   /** Starts a rollout the API checked; completes once its first step's revision is recorded. */
   public Future<Rollout> begin(String model, RolloutPlan plan, int baseline) {
-    return serially(
+    return queue.serially(
         model,
         () -> {
           if (catalog.runningRollout(model).isPresent()) {
@@ -108,7 +91,7 @@ public final class RolloutController {
 
   /** Stops a running rollout: back to its baseline. */
   public Future<Rollout> abort(String model, int id, String why) {
-    return serially(
+    return queue.serially(
         model,
         () -> {
           Rollout now = catalog.rollout(model, id).orElseThrow();
@@ -133,8 +116,7 @@ public final class RolloutController {
 
   private void tick() {
     for (Rollout r : catalog.allRollouts()) {
-      Future<?> queue = queues.get(r.model());
-      if (queue != null && !queue.isComplete()) {
+      if (queue.busy(r.model())) {
         continue;
       }
       if (!r.applied()) {
@@ -144,19 +126,11 @@ public final class RolloutController {
             r.model(),
             r.state().code(),
             r.step());
-        serially(r.model(), () -> move(r));
+        queue.serially(r.model(), () -> move(r));
       } else if (r.running()) {
-        serially(r.model(), () -> judge(r.model(), r.id()));
+        queue.serially(r.model(), () -> judge(r.model(), r.id()));
       }
     }
-  }
-
-  /** Runs {@code op} after the model's earlier moves, whatever their outcome. */
-  private <T> Future<T> serially(String model, Supplier<Future<T>> op) {
-    Future<?> before = queues.getOrDefault(model, Future.succeededFuture());
-    Future<T> next = before.transform(ar -> op.get());
-    queues.put(model, next);
-    return next;
   }
 
   private Future<Rollout> judge(String model, int id) {
@@ -166,7 +140,7 @@ public final class RolloutController {
     }
     long now = System.currentTimeMillis();
     return monitor
-        .versions(model, window(now - r.stepStartedAt()))
+        .versions(model, RolloutStep.window(now - r.stepStartedAt()))
         .map(
             versions -> {
               Evidence canary =
@@ -187,63 +161,52 @@ public final class RolloutController {
         .compose(
             judged -> {
               RolloutGates.Decision d = judged.decision();
-              switch (d.outcome()) {
-                case PASS -> {
-                  Rollout next = r.passed(now, judged.canary(), d.reason());
-                  LOG.info(
-                      "Rollout {} of {} version {}: step {} passed ({}); {}",
-                      id,
-                      model,
-                      r.plan().version(),
-                      r.step(),
-                      d.reason(),
-                      next.running() ? "next step " + next.step() : "promoting it to production");
-                  return move(next);
-                }
-                case FAIL -> {
-                  LOG.warn(
-                      "Rollout {} of {} version {}: step {} failed the {} gate ({}); back to production v{}",
-                      id,
-                      model,
-                      r.plan().version(),
-                      r.step(),
-                      d.gate(),
-                      d.reason(),
-                      r.baseline());
-                  return move(r.rolledBack(now, judged.canary(), d.gate(), d.reason()));
-                }
-                default -> {
-                  waiting.put(r.key(), d.reason());
-                  if (now - r.stepStartedAt() > r.plan().maxStepSeconds() * 1000L) {
-                    String why =
-                        "step "
-                            + r.step()
-                            + " had no verdict within "
-                            + r.plan().maxStepSeconds()
-                            + " s: "
-                            + d.reason();
-                    LOG.warn(
-                        "Rollout {} of {} version {}: {}; back to production v{}",
-                        id,
-                        model,
-                        r.plan().version(),
-                        why,
-                        r.baseline());
-                    return move(r.rolledBack(now, judged.canary(), "max_step_seconds", why));
-                  }
-                  return Future.succeededFuture(r);
-                }
+              if (d.outcome() == RolloutGates.Outcome.WAIT) {
+                waiting.put(r.key(), d.reason());
               }
+              Rollout next = RolloutStep.next(r, judged.canary(), d, now);
+              if (next == r) {
+                return Future.succeededFuture(r);
+              }
+              logVerdict(r, d, next);
+              return move(next);
             });
   }
 
-  private record Judged(Evidence canary, RolloutGates.Decision decision) {}
-
-  /** The window that covers the step: whole 10 s slots back from now, one more than the step has lasted. */
-  static Duration window(long elapsedMillis) {
-    long slots = Math.max(0, (elapsedMillis + 9_999) / 10_000) + 1;
-    return Duration.ofSeconds(Math.min(3600, slots * 10));
+  private static void logVerdict(Rollout r, RolloutGates.Decision d, Rollout next) {
+    int version = r.plan().version();
+    switch (d.outcome()) {
+      case PASS ->
+          LOG.info(
+              "Rollout {} of {} version {}: step {} passed ({}); {}",
+              r.id(),
+              r.model(),
+              version,
+              r.step(),
+              d.reason(),
+              next.running() ? "next step " + next.step() : "promoting it to production");
+      case FAIL ->
+          LOG.warn(
+              "Rollout {} of {} version {}: step {} failed the {} gate ({}); back to production v{}",
+              r.id(),
+              r.model(),
+              version,
+              r.step(),
+              d.gate(),
+              d.reason(),
+              r.baseline());
+      case WAIT ->
+          LOG.warn(
+              "Rollout {} of {} version {}: {}; back to production v{}",
+              r.id(),
+              r.model(),
+              version,
+              next.reason(),
+              r.baseline());
+    }
   }
+
+  private record Judged(Evidence canary, RolloutGates.Decision decision) {}
 
   /** Records the rollout's new state, makes the revision it asks for, and records that it did. */
   private Future<Rollout> move(Rollout next) {
@@ -258,11 +221,8 @@ public final class RolloutController {
         .onSuccess(
             applied -> {
               waiting.remove(applied.key());
-              if (applied.running()) {
-                WEIGHT.labels(applied.model(), version).set(applied.step());
-              } else {
-                WEIGHT.remove(applied.model(), version);
-                ENDED.labels(applied.model(), applied.state().code()).inc();
+              RolloutMetrics.record(applied);
+              if (!applied.running()) {
                 LOG.info(
                     "Rollout {} of {} version {} {}{}",
                     applied.id(),

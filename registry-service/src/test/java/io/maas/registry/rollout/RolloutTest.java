@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.maas.registry.catalog.Catalog;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -85,14 +84,5 @@ class RolloutTest {
           .as(body)
           .isInstanceOf(IllegalArgumentException.class);
     }
-  }
-
-  @Test
-  void theMonitorWindowCoversTheWholeStep() {
-    assertThat(RolloutController.window(0)).isEqualTo(Duration.ofSeconds(10));
-    assertThat(RolloutController.window(1)).isEqualTo(Duration.ofSeconds(20));
-    assertThat(RolloutController.window(10_000)).isEqualTo(Duration.ofSeconds(20));
-    assertThat(RolloutController.window(10_001)).isEqualTo(Duration.ofSeconds(30));
-    assertThat(RolloutController.window(5 * 3_600_000)).isEqualTo(Duration.ofHours(1));
   }
 }
