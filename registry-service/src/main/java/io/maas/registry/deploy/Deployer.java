@@ -6,8 +6,8 @@ import io.maas.registry.catalog.ModelVersion;
 import io.maas.registry.kafka.RegistryLog;
 import io.vertx.core.Future;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,14 +52,12 @@ public final class Deployer {
       ModelDeployment.RolloutMark rollout) {
     Catalog.Deployment current = catalog.deployment(model).orElse(null);
     List<Integer> history =
-        new ArrayList<>(current == null ? List.of() : current.productionHistory());
-    if (history.isEmpty() || history.get(history.size() - 1) != production) {
-      history.add(production);
-    }
+        DeploymentRules.historyAfter(
+            current == null ? List.of() : current.productionHistory(), production);
     ModelDeployment deployment =
         new ModelDeployment(
             model,
-            current == null ? 1 : current.deployment().revision() + 1,
+            DeploymentRules.nextRevision(current == null ? 0 : current.deployment().revision()),
             slot(model, production, null),
             canary == null ? null : slot(model, canary, weight),
             shadow == null ? null : slot(model, shadow, null),
@@ -69,22 +67,23 @@ public final class Deployer {
   }
 
   /** Production back to the one before it, canary and shadow cleared; empty without an earlier production. */
-  public java.util.Optional<Catalog.Deployment> previous(String model) {
+  public Optional<Catalog.Deployment> previous(String model) {
     Catalog.Deployment current = catalog.deployment(model).orElse(null);
-    if (current == null || current.productionHistory().size() < 2) {
-      return java.util.Optional.empty();
+    if (current == null) {
+      return Optional.empty();
     }
-    List<Integer> history = new ArrayList<>(current.productionHistory());
-    history.remove(history.size() - 1);
-    ModelDeployment deployment =
-        new ModelDeployment(
-            model,
-            current.deployment().revision() + 1,
-            slot(model, history.get(history.size() - 1), null),
-            null,
-            null,
-            System.currentTimeMillis());
-    return java.util.Optional.of(new Catalog.Deployment(deployment, history));
+    return DeploymentRules.historyAfterRollback(current.productionHistory())
+        .map(
+            history ->
+                new Catalog.Deployment(
+                    new ModelDeployment(
+                        model,
+                        DeploymentRules.nextRevision(current.deployment().revision()),
+                        slot(model, history.get(history.size() - 1), null),
+                        null,
+                        null,
+                        System.currentTimeMillis()),
+                    history));
   }
 
   /** Registry record first, then the broadcast; completes once both are acknowledged. */

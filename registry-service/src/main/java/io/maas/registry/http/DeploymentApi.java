@@ -3,6 +3,7 @@ package io.maas.registry.http;
 import io.maas.common.http.ApiError;
 import io.maas.registry.catalog.Catalog;
 import io.maas.registry.deploy.Deployer;
+import io.maas.registry.deploy.DeploymentRules;
 import io.maas.registry.rollout.Rollout;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -49,35 +50,18 @@ final class DeploymentApi {
   private void deploy(RoutingContext ctx) {
     String model = RegistryRequests.model(ctx);
     JsonObject body = RegistryRequests.jsonBody(ctx, "{\"production\":3}");
-    if (!(body.getValue("production") instanceof Number production)) {
-      throw ApiError.MISSING_FIELD.because("'production' (a version number) is required");
-    }
-    Integer shadow = body.getValue("shadow") instanceof Number s ? s.intValue() : null;
-    JsonObject canaryJson = body.getValue("canary") instanceof JsonObject c ? c : null;
-    Integer canary =
-        canaryJson != null && canaryJson.getValue("version") instanceof Number c
-            ? c.intValue()
-            : null;
-    Double weight =
-        canaryJson != null && canaryJson.getValue("weight") instanceof Number w
-            ? w.doubleValue()
-            : null;
-    if (canaryJson != null && (canary == null || weight == null || weight <= 0 || weight >= 1)) {
-      throw ApiError.INVALID_FIELD.because(
-          "'canary' must be {\"version\":N,\"weight\":W} with 0 < W < 1");
-    }
-    if (production.intValue() == (canary == null ? -1 : canary)
-        || production.intValue() == (shadow == null ? -1 : shadow)) {
-      throw ApiError.INVALID_FIELD.because(
-          "canary and shadow must be versions other than production");
-    }
-    for (Integer v : new Integer[] {production.intValue(), canary, shadow}) {
-      if (v != null && catalog.version(model, v).isEmpty()) {
-        throw ApiError.UNKNOWN_VERSION.because("model " + model + " has no version " + v);
-      }
-    }
+    DeploymentRules.Request request = DeploymentRules.parse(body);
+    DeploymentRules.requireKnown(model, request, v -> catalog.version(model, v).isPresent());
     noRolloutRunning(model);
-    record(ctx, deployer.next(model, production.intValue(), canary, weight, shadow, null));
+    record(
+        ctx,
+        deployer.next(
+            model,
+            request.production(),
+            request.canary(),
+            request.weight(),
+            request.shadow(),
+            null));
   }
 
   private void rollback(RoutingContext ctx) {
