@@ -192,7 +192,10 @@ final class Report {
                     + ". Production goes back to v"
                     + version
                     + " after",
-                "the run, unmeasured. [DEPLOYING.md](DEPLOYING.md#swaps) says what a swap cost and why."));
+                "the run, unmeasured. Before it, one unmeasured swap to v"
+                    + other
+                    + " and back: the first swap after inference starts",
+                "also compiles the load path. [DEPLOYING.md](DEPLOYING.md#swaps) says what a swap cost and why."));
     if (control != null) {
       lines.addAll(
           List.of(
