@@ -1,13 +1,11 @@
 package io.maas.common.event;
 
+import io.maas.common.io.Utf8;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,12 +34,7 @@ final class JsonFields {
 
   static String utf8(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      return Utf8.strict(bytes);
     } catch (CharacterCodingException e) {
       throw new EventException(Reason.INVALID_UTF8, "the payload is not valid UTF-8");
     }

@@ -2,11 +2,11 @@ package io.maas.ingest.body;
 
 import static io.maas.ingest.body.JsonText.describe;
 import static io.maas.ingest.body.JsonText.firstLine;
-import static io.maas.ingest.body.JsonText.utf8;
 
 import io.maas.common.event.InferenceRequest;
 import io.maas.common.event.Names;
 import io.maas.common.event.Reason;
+import io.maas.common.io.Utf8;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -121,7 +121,7 @@ public final class BodyDecoder {
   private void decodeLine(ItemCollector out, int index, int line, byte[] bytes) {
     String text;
     try {
-      text = utf8(bytes);
+      text = Utf8.strict(bytes);
     } catch (CharacterCodingException e) {
       out.reject(
           index, line, null, Reason.INVALID_UTF8, "line " + line + " is not valid UTF-8", bytes);
@@ -236,7 +236,7 @@ public final class BodyDecoder {
   private static Object parse(byte[] body, ItemCollector out) {
     String text;
     try {
-      text = utf8(body);
+      text = Utf8.strict(body);
     } catch (CharacterCodingException e) {
       out.reject(0, null, null, Reason.INVALID_UTF8, "the body is not valid UTF-8", body);
       return null;

@@ -2,29 +2,15 @@ package io.maas.ingest.body;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Reading a body's bytes as text, strictly: UTF-8 that refuses malformed input rather than
- * replacing it, and the words a rejection uses for what it found (a JSON value's kind, the first
- * line of a parser's complaint). Pure.
+ * The words a rejection uses for what it found in a body (a JSON value's kind, the first line of a
+ * parser's complaint). Pure.
  */
 final class JsonText {
 
   private JsonText() {}
-
-  static String utf8(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8
-        .newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(bytes))
-        .toString();
-  }
 
   /** What a JSON value is, for a client: "an array", "a string", "a number", "a boolean", "null". */
   static String describe(Object value) {
