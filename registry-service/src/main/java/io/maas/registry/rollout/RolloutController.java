@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class RolloutController {
 
   private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
+  // initialised with the class, so that the rollout families are exported before any rollout
+  private static final RolloutMetrics METRICS = RolloutMetrics.INSTANCE;
 
   private final Vertx vertx;
   private final Catalog catalog;
@@ -53,7 +55,7 @@ public final class RolloutController {
 
   /** Finishes moves a stopped registry left half done, then judges every interval. */
   public void start() {
-    catalog.allRollouts().stream().filter(Rollout::running).forEach(RolloutMetrics::record);
+    catalog.allRollouts().stream().filter(Rollout::running).forEach(METRICS::record);
     tick();
     timer = vertx.setPeriodic(intervalMillis, id -> tick());
   }
@@ -221,7 +223,7 @@ public final class RolloutController {
         .onSuccess(
             applied -> {
               waiting.remove(applied.key());
-              RolloutMetrics.record(applied);
+              METRICS.record(applied);
               if (!applied.running()) {
                 LOG.info(
                     "Rollout {} of {} version {} {}{}",
