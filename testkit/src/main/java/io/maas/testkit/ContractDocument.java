@@ -29,18 +29,11 @@ final class ContractDocument {
 
   ContractDocument(JsonObject document) {
     this.document = document;
-    document
-        .getJsonObject("paths")
-        .forEach(
-            path ->
-                ((JsonObject) path.getValue())
-                    .forEach(
-                        op -> {
-                          if (op.getValue() instanceof JsonObject operation
-                              && operation.containsKey("operationId")) {
-                            operations.put(operation.getString("operationId"), operation);
-                          }
-                        }));
+    for (JsonObject operation : allOperations(document)) {
+      if (operation.containsKey("operationId")) {
+        operations.put(operation.getString("operationId"), operation);
+      }
+    }
   }
 
   /**
@@ -73,43 +66,39 @@ final class ContractDocument {
     return missing;
   }
 
+  /** Every operation of every path, as written (the path's other members left out). */
+  private static List<JsonObject> allOperations(JsonObject document) {
+    List<JsonObject> all = new ArrayList<>();
+    for (Map.Entry<String, Object> path : document.getJsonObject("paths")) {
+      for (Map.Entry<String, Object> member : (JsonObject) path.getValue()) {
+        if (member.getValue() instanceof JsonObject operation) {
+          all.add(operation);
+        }
+      }
+    }
+    return all;
+  }
+
   /** The {@code enum} of {@code error} in each JSON response's schema, by status. */
   Map<Integer, Set<String>> errorCodes() {
     Map<Integer, Set<String>> codes = new TreeMap<>();
-    document
-        .getJsonObject("paths")
-        .forEach(
-            path ->
-                ((JsonObject) path.getValue())
-                    .forEach(
-                        op -> {
-                          if (op.getValue() instanceof JsonObject operation
-                              && operation.containsKey("responses")) {
-                            operation
-                                .getJsonObject("responses")
-                                .forEach(
-                                    response -> {
-                                      JsonObject schema =
-                                          resolved((JsonObject) response.getValue())
-                                              .getJsonObject("content", new JsonObject())
-                                              .getJsonObject("application/json", new JsonObject())
-                                              .getJsonObject("schema", new JsonObject());
-                                      JsonObject error =
-                                          schema
-                                              .getJsonObject("properties", new JsonObject())
-                                              .getJsonObject("error", new JsonObject());
-                                      error
-                                          .getJsonArray("enum", new JsonArray())
-                                          .forEach(
-                                              code ->
-                                                  codes
-                                                      .computeIfAbsent(
-                                                          Integer.parseInt(response.getKey()),
-                                                          k -> new TreeSet<>())
-                                                      .add((String) code));
-                                    });
-                          }
-                        }));
+    for (JsonObject operation : allOperations(document)) {
+      for (Map.Entry<String, Object> response :
+          operation.getJsonObject("responses", new JsonObject())) {
+        JsonObject error =
+            resolved((JsonObject) response.getValue())
+                .getJsonObject("content", new JsonObject())
+                .getJsonObject("application/json", new JsonObject())
+                .getJsonObject("schema", new JsonObject())
+                .getJsonObject("properties", new JsonObject())
+                .getJsonObject("error", new JsonObject());
+        for (Object code : error.getJsonArray("enum", new JsonArray())) {
+          codes
+              .computeIfAbsent(Integer.parseInt(response.getKey()), k -> new TreeSet<>())
+              .add((String) code);
+        }
+      }
+    }
     return codes;
   }
 
