@@ -196,6 +196,17 @@ class InferenceIT {
           .containsEntry("role", "production")
           .containsEntry("state", "loaded")
           .containsEntry("load", "ready");
+      // the trainer's model answers alike through the Java featurizer: served that way
+      JsonObject preprocessing =
+          status
+              .getJsonObject("models")
+              .getJsonObject(model)
+              .getJsonArray("versions")
+              .getJsonObject(0)
+              .getJsonObject("preprocessing");
+      assertThat(preprocessing.getString("path")).isEqualTo("java");
+      assertThat(preprocessing.getInteger("textsCompared")).isGreaterThan(10);
+      assertThat(preprocessing.getDouble("maxDifference")).isLessThanOrEqualTo(1e-5);
       assertThat(status.getJsonObject("models").getJsonObject(model).getValue("nextRevision"))
           .isNull();
       String group = platform.inferenceConfig(Map.of()).groupId();

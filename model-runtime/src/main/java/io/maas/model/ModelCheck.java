@@ -9,6 +9,8 @@ import java.util.List;
  * What a model must pass before it serves: a contract signature, a TensorFlow load, and its
  * warm-up texts answered with one probability row each, as many columns as it has classes,
  * each row summing to 1, and (when the trainer recorded them) the recorded probabilities.
+ * Then it compares the Java path with the graph ({@link PreprocessingCheck}): a version that
+ * fails that comparison is still accepted, served through its graph.
  * Reason codes beyond those of {@link ModelSignature}: {@code load_failed},
  * {@code warmup_failed}, {@code class_mismatch}, {@code missing_classes}.
  */
@@ -24,9 +26,14 @@ public final class ModelCheck {
    * @param signature    the signature, as JSON for people
    * @param metadata     maas-model.json (empty when absent)
    * @param warmupMillis how long the warm-up texts took
+   * @param preprocessing whether the version may be served through its Java path
    */
   public record Checked(
-      List<String> classes, JsonObject signature, JsonObject metadata, long warmupMillis) {}
+      List<String> classes,
+      JsonObject signature,
+      JsonObject metadata,
+      long warmupMillis,
+      PreprocessingCheck preprocessing) {}
 
   private ModelCheck() {}
 
@@ -39,7 +46,9 @@ public final class ModelCheck {
     List<String> classes = classes(savedModelDir, classesOverride);
     try (LoadedModel model = LoadedModel.load(savedModelDir, 1, 1, false)) {
       long millis = warmUp(model, metadata, classes);
-      return new Checked(classes, signature.toJson(), metadata, millis);
+      PreprocessingCheck preprocessing =
+          PreprocessingCheck.run(model, ModelMetadata.warmupTexts(metadata));
+      return new Checked(classes, signature.toJson(), metadata, millis, preprocessing);
     }
   }
 

@@ -277,6 +277,9 @@ class RegistryIT {
                 .sum());
     assertThat(profile.getJsonObject("calibration")).isNotNull();
     assertThat(v1.getJsonObject("details").containsKey("profile")).as("not twice").isFalse();
+    JsonObject path = v1.getJsonObject("details").getJsonObject("preprocessing");
+    assertThat(path.getString("path")).as(path.encode()).isEqualTo("java");
+    assertThat(path.getDouble("maxDifference")).isLessThanOrEqualTo(1e-5);
 
     HttpResponse<byte[]> second = upload(port, model, modelB);
     assertThat(second.statusCode()).isEqualTo(201);
@@ -581,6 +584,38 @@ class RegistryIT {
     assertThat(reason(upload(port, model, withClasses("[\"a\",\"b\",\"c\"]"))))
         .isEqualTo("class_mismatch");
 
+    // the Java path is checked, not trusted: a spec that does not match the graph (a cut at 5
+    // characters where the graph cuts at 2,000), or none, is accepted and served through the graph
+    String graphOnly = TestKafka.unique("graph-only");
+    HttpResponse<byte[]> lying =
+        upload(
+            port,
+            graphOnly,
+            withMetadata(
+                m -> {
+                  m.getJsonObject("preprocessing").put("maxChars", 5);
+                  return m;
+                }));
+    assertThat(lying.statusCode()).isEqualTo(201);
+    JsonObject lyingPath = json(lying).getJsonObject("details").getJsonObject("preprocessing");
+    assertThat(lyingPath.getString("path")).isEqualTo("graph");
+    assertThat(lyingPath.getString("reason")).contains("differ from the graph's");
+    assertThat(lyingPath.getDouble("maxDifference")).isGreaterThan(1e-5);
+    HttpResponse<byte[]> none =
+        upload(
+            port,
+            graphOnly,
+            withMetadata(
+                m -> {
+                  m.remove("preprocessing");
+                  return m;
+                }));
+    assertThat(none.statusCode()).isEqualTo(201);
+    assertThat(json(none).getJsonObject("details").getJsonObject("preprocessing").getMap())
+        .containsEntry("path", "graph")
+        .containsEntry("reason", "the metadata describes no preprocessing")
+        .containsEntry("textsCompared", 0);
+
     HttpResponse<byte[]> wrongType =
         request(
             port,
@@ -686,6 +721,12 @@ class RegistryIT {
 
   /** The trained model with other class names in its metadata. */
   private static Path withClasses(String classes) throws IOException {
+    return withMetadata(m -> m.put("classes", new JsonArray(classes)));
+  }
+
+  /** The trained model with its metadata changed. */
+  private static Path withMetadata(java.util.function.UnaryOperator<JsonObject> change)
+      throws IOException {
     Path copy = dir.resolve("classes-" + System.nanoTime());
     try (var files = Files.walk(modelDirA)) {
       for (Path p : files.toList()) {
@@ -698,8 +739,7 @@ class RegistryIT {
       }
     }
     JsonObject metadata = new JsonObject(Files.readString(copy.resolve("maas-model.json")));
-    Files.writeString(
-        copy.resolve("maas-model.json"), metadata.put("classes", new JsonArray(classes)).encode());
+    Files.writeString(copy.resolve("maas-model.json"), change.apply(metadata).encode());
     Path archive = dir.resolve(copy.getFileName() + ".tar.gz");
     ModelPackage.pack(copy, archive);
     return archive;

@@ -160,6 +160,7 @@ final class RunReport {
                     new JsonObject()
                         .put("probabilities", "float [-1, " + split.classes().size() + "]")
                         .put("label", "int64 [-1], index into classes")))
+        .put("preprocessing", options.preprocessing().toJson())
         .put("options", options.toJson())
         .put(
             "data",

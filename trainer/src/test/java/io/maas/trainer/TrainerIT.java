@@ -7,7 +7,10 @@ import io.maas.common.profile.ReferenceProfile;
 import io.maas.common.profile.TextDescriptors;
 import io.maas.model.LoadedModel;
 import io.maas.model.ModelArchive;
+import io.maas.model.ModelMetadata;
+import io.maas.model.PreprocessingCheck;
 import io.maas.model.Vocabulary;
+import io.maas.model.features.Preprocessing;
 import io.maas.testkit.Fixtures;
 import io.maas.testkit.ServiceProcess;
 import io.maas.trainer.data.Datasets;
@@ -19,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -163,6 +167,39 @@ class TrainerIT {
     assertThat(saved.getMetaGraphs(0).getGraphDef().getNodeList())
         .extracting(NodeDef::getName)
         .noneMatch(name -> name.toLowerCase().contains("adam") || name.contains("gradients"));
+  }
+
+  @Test
+  void theFeaturesSignatureFedByTheJavaFeaturizerAnswersAsTheGraph() throws Exception {
+    SavedModel saved;
+    try (InputStream in = Files.newInputStream(model.resolve("saved_model.pb"))) {
+      saved = SavedModel.parseFrom(in);
+    }
+    SignatureDef features = saved.getMetaGraphs(0).getSignatureDefOrThrow(Preprocessing.SIGNATURE);
+    assertThat(features.getInputsMap())
+        .containsOnlyKeys(Preprocessing.BUCKET, Preprocessing.DOCUMENT, Preprocessing.TEXTS);
+    assertThat(features.getOutputsMap()).containsOnlyKeys("probabilities", "label");
+    JsonObject metadata =
+        new JsonObject(Files.readString(model.resolve("maas-model.json"), StandardCharsets.UTF_8));
+    assertThat(Preprocessing.of(metadata)).isEqualTo(options().preprocessing());
+
+    List<String> texts = new ArrayList<>(ModelMetadata.warmupTexts(metadata));
+    Datasets.read(Fixtures.copy(Fixtures.SPAM_SAMPLE, dir)).forEach(e -> texts.add(e.text()));
+    try (LoadedModel loaded = LoadedModel.load(model, 1, 1)) {
+      assertThat(loaded.graphOnly()).isNull();
+      assertThat(loaded.preprocessing()).isEqualTo("graph");
+      float[][] graph = loaded.predictFromText(texts);
+      float[][] java = loaded.predictFromFeatures(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        assertThat(java[i]).as("text %d", i).containsExactly(graph[i], within(1e-6f));
+      }
+      PreprocessingCheck check = PreprocessingCheck.run(loaded, texts);
+      assertThat(check.path()).isEqualTo("java");
+      assertThat(check.maxDifference()).isLessThanOrEqualTo(PreprocessingCheck.TOLERANCE);
+      assertThat(check.texts()).isGreaterThan(texts.size());
+      loaded.preprocessInJava(true);
+      assertThat(loaded.predict(texts)).isDeepEqualTo(java);
+    }
   }
 
   @Test

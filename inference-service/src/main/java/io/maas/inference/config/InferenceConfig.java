@@ -18,6 +18,9 @@ import java.util.Map;
  * @param interOpThreads {@code MAAS_INFERENCE_INTER_OP_THREADS}, TensorFlow threads across ops; -1 (the default)
  *                       runs the ops on the calling thread, which the benchmark found fastest
  * @param device         {@code MAAS_INFERENCE_DEVICE}, {@code cpu} or {@code gpu} (needs the build's -Pgpu native)
+ * @param preprocessing  {@code MAAS_INFERENCE_PREPROCESSING}, {@code auto} (the default: a version whose
+ *                       features signature fed by the Java featurizer answers as its graph does is
+ *                       served that way, the others through the graph) or {@code graph} (always the graph)
  * @param exactlyOnce    {@code MAAS_DELIVERY=exactly-once}: Kafka transactions; default {@code at-least-once}
  * @param maxTextBytes   {@code MAAS_MAX_TEXT_BYTES}, longer texts are dead letters (default 1 MiB)
  * @param groupId        {@code MAAS_INFERENCE_GROUP}, the consumer group all instances share (default maas-inference)
@@ -35,6 +38,7 @@ public record InferenceConfig(
     int intraOpThreads,
     int interOpThreads,
     String device,
+    String preprocessing,
     boolean exactlyOnce,
     int maxTextBytes,
     String groupId,
@@ -50,6 +54,7 @@ public record InferenceConfig(
     defaults.put("MAAS_INFERENCE_INTRA_OP_THREADS", "1");
     defaults.put("MAAS_INFERENCE_INTER_OP_THREADS", "-1");
     defaults.put("MAAS_INFERENCE_DEVICE", "cpu");
+    defaults.put("MAAS_INFERENCE_PREPROCESSING", "auto");
     defaults.put("MAAS_DELIVERY", "at-least-once");
     defaults.put("MAAS_MAX_TEXT_BYTES", String.valueOf(InferenceRequest.DEFAULT_MAX_TEXT_BYTES));
     defaults.put("MAAS_INFERENCE_GROUP", "maas-inference");
@@ -66,6 +71,7 @@ public record InferenceConfig(
         settings.integer("MAAS_INFERENCE_INTRA_OP_THREADS", 0, 256),
         settings.integer("MAAS_INFERENCE_INTER_OP_THREADS", -1, 256),
         settings.choice("MAAS_INFERENCE_DEVICE", "cpu", "gpu"),
+        settings.choice("MAAS_INFERENCE_PREPROCESSING", "auto", "graph"),
         "exactly-once".equals(settings.choice("MAAS_DELIVERY", "at-least-once", "exactly-once")),
         settings.integer("MAAS_MAX_TEXT_BYTES", 1, Integer.MAX_VALUE),
         settings.string("MAAS_INFERENCE_GROUP"),

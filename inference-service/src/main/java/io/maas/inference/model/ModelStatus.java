@@ -45,7 +45,8 @@ final class ModelStatus {
                 .put("state", "loaded")
                 .put("load", LoadState.READY.code())
                 .put("sha256", served.sha256())
-                .put("classes", new JsonArray(served.classes()));
+                .put("classes", new JsonArray(served.classes()))
+                .put("preprocessing", served.preprocessing().toJson());
         if (role == Role.CANARY) {
           v.put("weight", s.canaryWeight());
         }

@@ -87,6 +87,11 @@ public final class ServedModel {
     return predictor.predict(texts);
   }
 
+  /** The path texts take to this version's model ({@link Predictor#preprocessing()}). */
+  public io.maas.model.PreprocessingCheck preprocessing() {
+    return predictor.preprocessing();
+  }
+
   public String model() {
     return model;
   }

@@ -6,7 +6,9 @@ import io.maas.inference.config.InferenceConfig;
 import io.maas.model.LoadedModel;
 import io.maas.model.ModelCheck;
 import io.maas.model.ModelMetadata;
+import io.maas.model.PreprocessingCheck;
 import io.maas.model.Vocabulary;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,16 +45,24 @@ final class TensorFlowLoader implements VersionLoader {
     Set<String> vocabulary = Vocabulary.read(dir);
     pacer.pace();
     long tensorflow = System.nanoTime();
+    PreprocessingCheck preprocessing;
     LoadedModel loaded =
         LoadedModel.load(
             dir, config.intraOpThreads(), config.interOpThreads(), "gpu".equals(config.device()));
     try {
       long loadMillis = (System.nanoTime() - tensorflow) / 1_000_000;
       pacer.pace();
-      long warmup = ModelCheck.warmUp(loaded, ModelMetadata.read(dir), classes);
+      JsonObject metadata = ModelMetadata.read(dir);
+      long warmup = ModelCheck.warmUp(loaded, metadata, classes);
+      pacer.pace();
+      preprocessing =
+          "graph".equals(config.preprocessing())
+              ? new PreprocessingCheck("graph", "MAAS_INFERENCE_PREPROCESSING=graph", 0, Double.NaN)
+              : PreprocessingCheck.run(loaded, ModelMetadata.warmupTexts(metadata));
+      loaded.preprocessInJava(preprocessing.java());
       pacer.pace();
       LOG.info(
-          "Model {} v{} loaded for {} in {} ms (TensorFlow load {} ms, warm-up {} ms, paused {} ms to hold {}% of a core)",
+          "Model {} v{} loaded for {} in {} ms (TensorFlow load {} ms, warm-up {} ms, paused {} ms to hold {}% of a core); preprocessing: {}",
           model,
           slot.version(),
           role.code(),
@@ -60,15 +70,17 @@ final class TensorFlowLoader implements VersionLoader {
           loadMillis,
           warmup,
           pacer.sleptMillis(),
-          config.loadCpuPercent());
+          config.loadCpuPercent(),
+          preprocessing.toJson().encode());
     } catch (IOException | RuntimeException e) {
       loaded.close();
       throw e;
     }
-    return new Loaded(classes, vocabulary, new TensorFlow(loaded));
+    return new Loaded(classes, vocabulary, new TensorFlow(loaded, preprocessing));
   }
 
-  private record TensorFlow(LoadedModel model) implements Predictor {
+  private record TensorFlow(LoadedModel model, PreprocessingCheck preprocessing)
+      implements Predictor {
     @Override
     public float[][] predict(List<String> texts) {
       return model.predict(texts);

@@ -140,6 +140,8 @@ final class VersionRegistrar {
       }
     }
     details.put("warmupMillis", checked.model().warmupMillis());
+    // the path inference will take for this version, if its own comparison agrees
+    details.put("preprocessing", checked.model().preprocessing().toJson());
     String description = upload.getString("description", trainer.getString("description", ""));
     return new ModelVersion(
         model,

@@ -1,5 +1,6 @@
 package io.maas.trainer.model;
 
+import io.maas.model.features.Preprocessing;
 import io.maas.trainer.data.Example;
 import io.maas.trainer.eval.Calibration;
 import io.maas.trainer.eval.Evaluation;
@@ -16,7 +17,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
-import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
@@ -233,27 +233,56 @@ public final class ClassifierTrainer {
       ClassifierGraph.Weights w =
           ClassifierGraph.uninitialized(tf, options.buckets(), options.hidden(), classes.size());
       Placeholder<TString> text = ClassifierGraph.textInput(tf);
-      Operand<TFloat32> logits = ClassifierGraph.logits(tf, text, w, options);
-      Operand<TFloat32> scaled =
-          tf.math.div(logits, tf.withName("temperature").constant((float) temperature));
-      Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(scaled);
-      Operand<TInt64> label = tf.withName("label").math.argMax(logits, tf.constant(1));
+      Operand<TFloat32> temperatureConstant =
+          tf.withName("temperature").constant((float) temperature);
+      Signature serving =
+          servingSignature(
+              tf,
+              Signature.builder().key(Signature.DEFAULT_KEY).input("text", text),
+              ClassifierGraph.logits(tf, text, w, options),
+              temperatureConstant,
+              "");
+      ClassifierGraph.FeatureInputs in = ClassifierGraph.featureInputs(tf);
+      Signature features =
+          servingSignature(
+              tf,
+              Signature.builder()
+                  .key(Preprocessing.SIGNATURE)
+                  .input(Preprocessing.BUCKET, in.bucket())
+                  .input(Preprocessing.DOCUMENT, in.document())
+                  .input(Preprocessing.TEXTS, in.texts()),
+              ClassifierGraph.logits(tf, in.document(), in.bucket(), in.texts(), w),
+              temperatureConstant,
+              "features_");
       try (Session session = new Session(graph, config(1))) {
         session.restore(checkpoint.toString());
-        Signature signature =
-            Signature.builder()
-                .key(Signature.DEFAULT_KEY)
-                .methodName("tensorflow/serving/predict")
-                .input("text", text)
-                .output("probabilities", probabilities)
-                .output("label", label)
-                .build();
         SavedModelBundle.exporter(exportDir.toString())
             .withTags("serve")
-            .withFunction(SessionFunction.create(signature, session))
+            .withSession(session)
+            .withSignatures(serving, features)
             .export();
       }
     }
+  }
+
+  /**
+   * Probabilities (the logits divided by the temperature, softmax) and the label (argmax) as a
+   * signature's outputs.
+   */
+  private static Signature servingSignature(
+      Ops tf,
+      Signature.Builder builder,
+      Operand<TFloat32> logits,
+      Operand<TFloat32> temperature,
+      String prefix) {
+    Operand<TFloat32> probabilities =
+        tf.withName(prefix + "probabilities").nn.softmax(tf.math.div(logits, temperature));
+    Operand<TInt64> label = tf.withName(prefix + "label").math.argMax(logits, tf.constant(1));
+    return builder
+        .methodName("tensorflow/serving/predict")
+        .output("probabilities", probabilities)
+        .output("label", label)
+        .build();
   }
 
   static ConfigProto config(int threads) {

@@ -1,5 +1,6 @@
 package io.maas.trainer.model;
 
+import io.maas.model.features.Preprocessing;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -84,6 +85,11 @@ public record TrainOptions(
     if (!condition) {
       throw new IllegalArgumentException(message);
     }
+  }
+
+  /** What the graph does to a text before the weights see it. */
+  public Preprocessing preprocessing() {
+    return new Preprocessing(maxChars, buckets, ngrams);
   }
 
   public JsonObject toJson() {
