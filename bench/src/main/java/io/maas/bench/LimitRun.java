@@ -10,6 +10,10 @@ import java.util.List;
 /**
  * {@code bench limit}: the model alone, in this JVM, at batch sizes 1 to 512, one call at a time
  * on the corpus texts; the best row is the in-process limit the end-to-end runs are held against.
+ * Each batch size runs through the graph ({@code serving_default}) and, for a model with a Java
+ * path, through the Java featurizer and the features signature; the row's
+ * {@code documentsPerSecond} is the path the inference service takes by default (Java where the
+ * model allows it), {@code graph} and {@code java} hold each path's numbers.
  */
 final class LimitRun {
 
@@ -20,18 +24,24 @@ final class LimitRun {
       throws Exception {
     Path dir = Files.createTempDirectory("maas-bench-");
     ModelArchive.unpack(archive, dir, ModelArchive.Limits.defaults());
-    System.out.println(ReportRows.LIMIT_HEADER);
-    System.out.println("| --- | --- | --- |");
     io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
     try (LoadedModel model = LoadedModel.load(dir, intraOp, interOp, false)) {
+      boolean java = model.graphOnly() == null;
+      System.out.println(java ? ReportRows.LIMIT_BOTH_HEADER : ReportRows.LIMIT_HEADER);
+      System.out.println(java ? "| --- | --- | --- | --- | --- | --- |" : "| --- | --- | --- |");
       for (int batch = 1; batch <= 512; batch *= 2) {
-        run(model, texts, batch, 0.5);
-        double[] measured = run(model, texts, batch, seconds);
+        model.preprocessInJava(false);
+        io.vertx.core.json.JsonObject graph = measure(model, texts, batch, seconds);
         io.vertx.core.json.JsonObject row =
-            new io.vertx.core.json.JsonObject()
-                .put("batch", batch)
-                .put("documentsPerSecond", measured[0])
-                .put("msPerBatch", measured[1]);
+            new io.vertx.core.json.JsonObject().put("batch", batch).put("graph", graph);
+        io.vertx.core.json.JsonObject served = graph;
+        if (java) {
+          model.preprocessInJava(true);
+          served = measure(model, texts, batch, seconds);
+          row.put("java", served);
+        }
+        row.put("documentsPerSecond", served.getDouble("documentsPerSecond"))
+            .put("msPerBatch", served.getDouble("msPerBatch"));
         System.out.println(ReportRows.limitRow(row));
         rows.add(row);
       }
@@ -40,6 +50,15 @@ final class LimitRun {
       Files.writeString(
           json, new io.vertx.core.json.JsonObject().put("rows", rows).encodePrettily());
     }
+  }
+
+  private static io.vertx.core.json.JsonObject measure(
+      LoadedModel model, List<String> texts, int batch, double seconds) {
+    run(model, texts, batch, 0.5);
+    double[] measured = run(model, texts, batch, seconds);
+    return new io.vertx.core.json.JsonObject()
+        .put("documentsPerSecond", measured[0])
+        .put("msPerBatch", measured[1]);
   }
 
   /** Documents per second and milliseconds per batch, over {@code seconds}. */

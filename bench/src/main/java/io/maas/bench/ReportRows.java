@@ -12,6 +12,10 @@ final class ReportRows {
 
   static final String LIMIT_HEADER = "| batch size | documents/s | ms per batch |";
 
+  /** The header when the model was measured through both paths. */
+  static final String LIMIT_BOTH_HEADER =
+      "| batch size | documents/s, Java path | ms per batch | documents/s, graph path | ms per batch | Java / graph |";
+
   private ReportRows() {}
 
   /** {@code bench predict}'s row for one protocol: what its {@code --json} rows hold. */
@@ -30,6 +34,19 @@ final class ReportRows {
 
   /** {@code bench limit}'s row for one batch size: {@code batch}, {@code documentsPerSecond}, {@code msPerBatch}. */
   static String limitRow(JsonObject row) {
+    JsonObject java = row.getJsonObject("java");
+    JsonObject graph = row.getJsonObject("graph");
+    if (java != null && graph != null) {
+      return String.format(
+          Locale.ROOT,
+          "| %d | %.0f | %.2f | %.0f | %.2f | %.2f× |",
+          row.getInteger("batch"),
+          java.getDouble("documentsPerSecond"),
+          java.getDouble("msPerBatch"),
+          graph.getDouble("documentsPerSecond"),
+          graph.getDouble("msPerBatch"),
+          java.getDouble("documentsPerSecond") / graph.getDouble("documentsPerSecond"));
+    }
     return String.format(
         Locale.ROOT,
         "| %d | %.0f | %.2f |",

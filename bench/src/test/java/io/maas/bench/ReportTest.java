@@ -171,6 +171,52 @@ class ReportTest {
   }
 
   @Test
+  void theJavaAndGraphPathsAreComparedWhenTheRunMeasuredBoth() throws IOException {
+    // each batch size through both paths, the Java one 2.4x to 3.0x faster
+    edit(
+        Report.LIMIT,
+        limit -> {
+          double ratio = 2.4;
+          for (Object item : limit.getJsonArray("rows")) {
+            JsonObject row = (JsonObject) item;
+            double graph = row.getDouble("documentsPerSecond");
+            double java = graph * ratio;
+            ratio = Math.min(3.0, ratio + 0.1);
+            row.put(
+                    "graph",
+                    new JsonObject().put("documentsPerSecond", graph).put("msPerBatch", 1.0))
+                .put(
+                    "java", new JsonObject().put("documentsPerSecond", java).put("msPerBatch", 0.5))
+                .put("documentsPerSecond", java);
+          }
+        });
+    JsonObject saturation = new JsonObject(Files.readString(runs.resolve(Report.SATURATION)));
+    Files.writeString(
+        runs.resolve(Report.GRAPH_PATH),
+        saturation
+            .copy()
+            .put("label", "saturation, graph path")
+            .put("throughput", saturation.getDouble("throughput") / 1.9)
+            .encode());
+
+    String report = Report.render(runs, SETTING);
+
+    List<String> targets = targets();
+    assertThat(targets).hasSize(6);
+    assertThat(targets.get(4))
+        .isEqualTo(
+            "| in process, the Java path at least 2.5x the graph path at every batch size from 1 to 512 | 2.40x to 3.00x | no |");
+    assertThat(targets.get(5))
+        .startsWith("| end to end at saturation, the Java path at least 1.8x the graph path | ")
+        .endsWith(": 1.90x | yes |");
+    assertThat(report)
+        .contains(ReportRows.LIMIT_BOTH_HEADER)
+        .contains("| 1 | 4484 | 0.50 | 1868 | 1.00 | 2.40× |")
+        .contains("MAAS_INFERENCE_PREPROCESSING=graph")
+        .contains("| saturation, graph path |");
+  }
+
+  @Test
   void aMissingRunIsNamed() throws IOException {
     Files.delete(runs.resolve(Report.MONITOR_STOPPED));
 
@@ -212,7 +258,7 @@ class ReportTest {
     String section =
         report.substring(
             report.indexOf("| --- | --- | --- |\n") + "| --- | --- | --- |\n".length());
-    return section.lines().limit(4).toList();
+    return section.lines().takeWhile(line -> line.startsWith("| ")).toList();
   }
 
   private void edit(String run, Consumer<JsonObject> change) throws IOException {
