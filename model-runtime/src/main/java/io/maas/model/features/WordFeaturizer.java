@@ -8,11 +8,12 @@ import java.util.Locale;
 
 /**
  * {@link Preprocessing} in Java: the same (text, bucket) pairs as {@link GraphPreprocessing}, in
- * the same order, without TensorFlow's string ops. One pass over each text: an ASCII text is
- * lower-cased and split as it is read, each word's UTF-8 bytes go into one reused buffer and are
- * hashed from there (no string, no boxing per word); a text with any other character is
- * lower-cased as a whole first ({@link String#toLowerCase(Locale)} with {@link Locale#ROOT}, which
- * maps like ICU's root locale: 'İ' to "i̇", a final 'Σ' to 'ς'), then read by code point.
+ * the same order, without TensorFlow's string ops. One pass over each text's chars (copied once
+ * into a reused array): an ASCII char is lower-cased and classified by table, any other code point
+ * by {@link Character#toLowerCase(int)} and {@link Character#getType(int)}, which is what {@link
+ * String#toLowerCase(Locale)} does with {@link Locale#ROOT} (and ICU's root locale) except for 'İ'
+ * and 'Σ': a text with either is lower-cased as a whole first. Each word's UTF-8 bytes go into one
+ * reused buffer and are hashed from there: no string, no regex and no boxing per word.
  *
  * <p>Letters and digits are Java's ({@link Character#getType(int)}), the graph's are RE2's: the two
  * Unicode versions can differ on characters added since Java 17's Unicode 13. The registry and
@@ -35,9 +36,11 @@ public final class WordFeaturizer {
   }
 
   private final Preprocessing spec;
+  private final long bucketMask;
 
   public WordFeaturizer(Preprocessing spec) {
     this.spec = spec;
+    this.bucketMask = Long.bitCount(spec.buckets()) == 1 ? spec.buckets() - 1 : -1;
   }
 
   public Preprocessing spec() {
@@ -60,6 +63,7 @@ public final class WordFeaturizer {
 
   /** The scratch of one call. */
   private final class Run {
+    private char[] chars = new char[1024];
     private byte[] bytes = new byte[1024];
     private int length;
     private int[] starts = new int[64];
@@ -89,98 +93,146 @@ public final class WordFeaturizer {
 
     private long hash(int from, int to) {
       long fingerprint = FINGERPRINT.hashBytes(bytes, from, to - from).asLong();
-      return Long.remainderUnsigned(fingerprint, spec.buckets());
+      // the unsigned remainder, a mask when the bucket count is a power of two (the trainer's)
+      return bucketMask >= 0
+          ? fingerprint & bucketMask
+          : Long.remainderUnsigned(fingerprint, spec.buckets());
     }
 
-    /** The text's words into {@link #bytes}, lower-cased, one space apart. */
+    /**
+     * The text's words into {@link #bytes}, lower-cased, one space apart. The loop keeps its state
+     * in locals, with room made beforehand: a text of n chars gives at most n bytes (a space only
+     * where a char that is no letter or digit was) and at most n / 2 + 1 words.
+     */
     private void words(String text) {
-      length = 0;
-      words = 0;
       int end = cut(text, spec.maxChars());
+      if (chars.length < end) {
+        chars = new char[Math.max(end, chars.length * 2)];
+      }
+      text.getChars(0, end, chars, 0);
+      room(end);
+      char[] in = chars;
+      byte[] out = bytes;
+      int[] from = starts;
+      int[] to = ends;
+      int len = 0;
+      int count = 0;
       boolean inWord = false;
       for (int i = 0; i < end; i++) {
-        char c = text.charAt(i);
+        char c = in[i];
         if (c >= 0x80) {
-          wordsBeyondAscii(text.substring(0, end).toLowerCase(Locale.ROOT));
+          wordsBeyondAscii(text, end);
           return;
         }
         if (ASCII_WORD[c]) {
           if (!inWord) {
-            beginWord();
+            if (count > 0) {
+              out[len++] = ' ';
+            }
+            from[count] = len;
             inWord = true;
           }
-          put((byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+          out[len++] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
         } else if (inWord) {
-          endWord();
+          to[count++] = len;
           inWord = false;
         }
       }
       if (inWord) {
-        endWord();
+        to[count++] = len;
+      }
+      length = len;
+      words = count;
+    }
+
+    /** Room for the words of {@code n} chars: UTF-8 takes at most 3 bytes per char. */
+    private void room(int n) {
+      if (bytes.length < 3 * n) {
+        bytes = new byte[Math.max(3 * n, bytes.length * 2)];
+      }
+      if (starts.length < n / 2 + 1) {
+        starts = new int[Math.max(n / 2 + 1, starts.length * 2)];
+        ends = new int[starts.length];
       }
     }
 
-    private void wordsBeyondAscii(String lower) {
-      length = 0;
-      words = 0;
+    /**
+     * A text with other characters than ASCII, by code point. {@link String#toLowerCase(Locale)}
+     * with {@link Locale#ROOT} maps each code point as {@link Character#toLowerCase(int)} does,
+     * except 'İ' (to "i̇", two code points) and 'Σ' (to 'ς' at the end of a word): a text with
+     * either is lower-cased as a whole first.
+     */
+    private void wordsBeyondAscii(String text, int end) {
+      boolean special = false;
+      for (int i = 0; i < end && !special; i++) {
+        special = chars[i] == '\u0130' || chars[i] == '\u03a3';
+      }
+      if (special) {
+        String lower = text.substring(0, end).toLowerCase(Locale.ROOT);
+        end = lower.length();
+        if (chars.length < end) {
+          chars = new char[end];
+        }
+        lower.getChars(0, end, chars, 0);
+        room(end);
+      }
+      char[] in = chars;
+      int len = 0;
+      int count = 0;
       boolean inWord = false;
-      for (int i = 0; i < lower.length(); ) {
-        int cp = lower.codePointAt(i);
-        i += Character.charCount(cp);
-        if (isLetterOrDigit(cp)) {
+      for (int i = 0; i < end; ) {
+        char c = in[i++];
+        int cp = c;
+        if (Character.isHighSurrogate(c) && i < end && Character.isLowSurrogate(in[i])) {
+          cp = Character.toCodePoint(c, in[i++]);
+        }
+        boolean word;
+        if (cp < 0x80) {
+          word = ASCII_WORD[cp];
+          cp = cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp;
+        } else {
+          cp = special ? cp : Character.toLowerCase(cp);
+          word = isLetterOrDigit(cp);
+        }
+        if (word) {
           if (!inWord) {
-            beginWord();
+            if (count > 0) {
+              bytes[len++] = ' ';
+            }
+            starts[count] = len;
             inWord = true;
           }
-          putUtf8(cp);
+          len = putUtf8(bytes, len, cp);
         } else if (inWord) {
-          endWord();
+          ends[count++] = len;
           inWord = false;
         }
       }
       if (inWord) {
-        endWord();
+        ends[count++] = len;
       }
+      length = len;
+      words = count;
     }
 
-    private void beginWord() {
-      if (words > 0) {
-        put((byte) ' ');
-      }
-      if (words == starts.length) {
-        starts = Arrays.copyOf(starts, words * 2);
-        ends = Arrays.copyOf(ends, words * 2);
-      }
-      starts[words] = length;
-    }
-
-    private void endWord() {
-      ends[words++] = length;
-    }
-
-    private void put(byte b) {
-      if (length == bytes.length) {
-        bytes = Arrays.copyOf(bytes, length * 2);
-      }
-      bytes[length++] = b;
-    }
-
-    private void putUtf8(int cp) {
+    /** Writes {@code cp} as UTF-8 at {@code at}; where it ends. */
+    private static int putUtf8(byte[] out, int at, int cp) {
       if (cp < 0x80) {
-        put((byte) cp);
+        out[at++] = (byte) cp;
       } else if (cp < 0x800) {
-        put((byte) (0xC0 | (cp >> 6)));
-        put((byte) (0x80 | (cp & 0x3F)));
+        out[at++] = (byte) (0xC0 | (cp >> 6));
+        out[at++] = (byte) (0x80 | (cp & 0x3F));
       } else if (cp < 0x10000) {
-        put((byte) (0xE0 | (cp >> 12)));
-        put((byte) (0x80 | ((cp >> 6) & 0x3F)));
-        put((byte) (0x80 | (cp & 0x3F)));
+        out[at++] = (byte) (0xE0 | (cp >> 12));
+        out[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (cp & 0x3F));
       } else {
-        put((byte) (0xF0 | (cp >> 18)));
-        put((byte) (0x80 | ((cp >> 12) & 0x3F)));
-        put((byte) (0x80 | ((cp >> 6) & 0x3F)));
-        put((byte) (0x80 | (cp & 0x3F)));
+        out[at++] = (byte) (0xF0 | (cp >> 18));
+        out[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        out[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (cp & 0x3F));
       }
+      return at;
     }
 
     /** An empty set of buckets for a text of {@code terms} terms (open addressing, marked slots). */
