@@ -186,8 +186,9 @@ final class Report {
     if (graphPath) {
       lines.add(
           lines.size() - 3,
-          "The run after it: saturation with inference restarted with MAAS_INFERENCE_PREPROCESSING=graph (the\n"
-              + "preprocessing in TensorFlow's string ops instead of the Java featurizer; 30,000 requests unmeasured first).");
+          "The row after batching off: saturation with inference restarted with MAAS_INFERENCE_PREPROCESSING=graph\n"
+              + "(the preprocessing in TensorFlow's string ops instead of the Java featurizer; 30,000 requests\n"
+              + "unmeasured first).");
     }
     e2e.forEach(run -> lines.add(ReportRows.e2eRow(run)));
     return lines;
