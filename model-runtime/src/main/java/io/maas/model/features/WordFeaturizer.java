@@ -2,7 +2,6 @@ package io.maas.model.features;
 
 import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,7 +57,7 @@ public final class WordFeaturizer {
     for (int d = 0; d < texts.size(); d++) {
       run.text(d, texts.get(d));
     }
-    return new Features(run.bucket, run.document, run.pairs, texts.size());
+    return new Features(run.pairs.bucket(), run.pairs.document(), run.pairs.size(), texts.size());
   }
 
   /** The scratch of one call. */
@@ -69,24 +68,19 @@ public final class WordFeaturizer {
     private int[] starts = new int[64];
     private int[] ends = new int[64];
     private int words;
-    private long[] bucket = new long[256];
-    private long[] document = new long[256];
-    private int pairs;
-    private long[] keys = new long[0];
-    private int[] marks = new int[0];
-    private int mark;
+    private final TextBuckets pairs = new TextBuckets();
 
     void text(int d, String text) {
       words(text);
       int terms = spec.ngrams() == 2 ? 2 * words : words;
-      openSet(terms);
+      pairs.beginText(terms);
       for (int w = 0; w < words; w++) {
-        add(d, hash(starts[w], ends[w]));
+        pairs.add(d, hash(starts[w], ends[w]));
       }
       if (spec.ngrams() == 2) {
         // the pair's bytes are already "first second" in the buffer: one space between words
         for (int w = 0; w + 1 < words; w++) {
-          add(d, hash(starts[w], ends[w + 1]));
+          pairs.add(d, hash(starts[w], ends[w + 1]));
         }
       }
     }
@@ -233,39 +227,6 @@ public final class WordFeaturizer {
         out[at++] = (byte) (0x80 | (cp & 0x3F));
       }
       return at;
-    }
-
-    /** An empty set of buckets for a text of {@code terms} terms (open addressing, marked slots). */
-    private void openSet(int terms) {
-      int capacity = Integer.highestOneBit(Math.max(16, terms * 2 - 1)) << 1;
-      if (capacity > keys.length) {
-        keys = new long[capacity];
-        marks = new int[capacity];
-        mark = 0;
-      }
-      if (++mark == 0) {
-        Arrays.fill(marks, 0);
-        mark = 1;
-      }
-    }
-
-    private void add(int d, long b) {
-      int mask = keys.length - 1;
-      int slot = (int) ((b * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-      while (marks[slot] == mark) {
-        if (keys[slot] == b) {
-          return;
-        }
-        slot = (slot + 1) & mask;
-      }
-      marks[slot] = mark;
-      keys[slot] = b;
-      if (pairs == bucket.length) {
-        bucket = Arrays.copyOf(bucket, pairs * 2);
-        document = Arrays.copyOf(document, pairs * 2);
-      }
-      bucket[pairs] = b;
-      document[pairs++] = d;
     }
   }
 

@@ -1,6 +1,5 @@
 package io.maas.trainer.model;
 
-import io.maas.model.features.Preprocessing;
 import io.maas.trainer.data.Example;
 import io.maas.trainer.eval.Calibration;
 import io.maas.trainer.eval.Evaluation;
@@ -15,9 +14,7 @@ import java.util.function.Consumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
-import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Op;
@@ -25,16 +22,13 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 
 /**
  * Trains the classifier with Adam ({@link AdamStep}) on softmax cross-entropy, stops early when the validation
  * loss has not improved for {@code patience} epochs, fits a temperature on the best epoch's
- * validation logits, and exports the best epoch's weights as a forward-only SavedModel: a fresh
- * graph with only the serving pass (the logits divided by the temperature before the softmax),
- * its variables restored from the training checkpoint, so no optimizer or gradient op reaches
- * production.
+ * validation logits, and has the best epoch's weights exported as a forward-only SavedModel
+ * ({@link ServingExport}).
  */
 public final class ClassifierTrainer {
 
@@ -168,7 +162,7 @@ public final class ClassifierTrainer {
             calibrated.nllAfter(),
             calibrated.eceBefore(),
             calibrated.eceAfter()));
-    export(checkpoint, exportDir, temperature);
+    ServingExport.export(options, classes.size(), checkpoint, exportDir, temperature);
     return new Trained(exportDir, List.copyOf(history), best, temperature, calibrated);
   }
 
@@ -225,64 +219,6 @@ public final class ClassifierTrainer {
     return validation.isEmpty()
         ? new double[] {0, 0}
         : new double[] {sum / validation.size(), correct / (double) validation.size()};
-  }
-
-  private void export(Path checkpoint, Path exportDir, double temperature) throws IOException {
-    try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
-      ClassifierGraph.Weights w =
-          ClassifierGraph.uninitialized(tf, options.buckets(), options.hidden(), classes.size());
-      Placeholder<TString> text = ClassifierGraph.textInput(tf);
-      Operand<TFloat32> temperatureConstant =
-          tf.withName("temperature").constant((float) temperature);
-      Signature serving =
-          servingSignature(
-              tf,
-              Signature.builder().key(Signature.DEFAULT_KEY).input("text", text),
-              ClassifierGraph.logits(tf, text, w, options),
-              temperatureConstant,
-              "");
-      ClassifierGraph.FeatureInputs in = ClassifierGraph.featureInputs(tf);
-      Signature features =
-          servingSignature(
-              tf,
-              Signature.builder()
-                  .key(Preprocessing.SIGNATURE)
-                  .input(Preprocessing.BUCKET, in.bucket())
-                  .input(Preprocessing.DOCUMENT, in.document())
-                  .input(Preprocessing.TEXTS, in.texts()),
-              ClassifierGraph.logits(tf, in.document(), in.bucket(), in.texts(), w),
-              temperatureConstant,
-              "features_");
-      try (Session session = new Session(graph, config(1))) {
-        session.restore(checkpoint.toString());
-        SavedModelBundle.exporter(exportDir.toString())
-            .withTags("serve")
-            .withSession(session)
-            .withSignatures(serving, features)
-            .export();
-      }
-    }
-  }
-
-  /**
-   * Probabilities (the logits divided by the temperature, softmax) and the label (argmax) as a
-   * signature's outputs.
-   */
-  private static Signature servingSignature(
-      Ops tf,
-      Signature.Builder builder,
-      Operand<TFloat32> logits,
-      Operand<TFloat32> temperature,
-      String prefix) {
-    Operand<TFloat32> probabilities =
-        tf.withName(prefix + "probabilities").nn.softmax(tf.math.div(logits, temperature));
-    Operand<TInt64> label = tf.withName(prefix + "label").math.argMax(logits, tf.constant(1));
-    return builder
-        .methodName("tensorflow/serving/predict")
-        .output("probabilities", probabilities)
-        .output("label", label)
-        .build();
   }
 
   static ConfigProto config(int threads) {
