@@ -28,9 +28,10 @@ final class RunReport {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "%d held-out messages seen three ways; temperature %.4f (fitted on validation: ECE %.4f -> %.4f), ECE with %d bins; "
+                "%d held-out messages seen %d ways; temperature %.4f (fitted on validation: ECE %.4f -> %.4f), ECE with %d bins; "
                     + "95 %% interval: Wilson's, of the accuracy%n%n",
                 views.get(0).model().examples(),
+                views.size(),
                 trained.temperature(),
                 trained.validation().eceBefore(),
                 trained.validation().eceAfter(),

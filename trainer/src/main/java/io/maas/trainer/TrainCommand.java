@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * One training run: split by message, add the training variants of each training message
  * (body, cuts of the body, subject; {@link Augmentation}), train the baseline and the model on
  * the same examples, calibrate the model on the validation part, evaluate both on the held-out
- * messages as whole messages, bodies and the first 300 characters of bodies, profile the
+ * messages as whole messages, bodies and the first 300 and 60 characters of bodies, profile the
  * model's answers there, export the model with its metadata and training vocabulary and pack it.
  */
 public final class TrainCommand {
@@ -164,7 +164,8 @@ public final class TrainCommand {
               new JsonObject()
                   .put(
                       "variants",
-                      new JsonArray(List.of("whole", "body", "body300", "window", "subject")))
+                      new JsonArray(
+                          List.of("whole", "body", "body300", "body60", "window", "subject")))
                   .put("training", fitVariants.size())
                   .put("validation", validationVariants.size()));
       Files.writeString(

@@ -74,10 +74,10 @@ class TrainerIT {
   }
 
   @Test
-  void evaluatesHeldOutMessagesWholeAsBodiesAndAsTheirFirst300Characters() {
+  void evaluatesHeldOutMessagesWholeAsBodiesAndAsTheirFirst300And60Characters() {
     assertThat(result.views())
         .extracting(v -> v.view().key())
-        .containsExactly("whole", "body", "body300");
+        .containsExactly("whole", "body", "body300", "body60");
     assertThat(result.views().get(0).model()).isSameAs(result.model());
     int testSize = result.model().support()[0] + result.model().support()[1];
     assertThat(result.views())
@@ -101,7 +101,7 @@ class TrainerIT {
     assertThat(calibration.getInteger("eceBins")).isEqualTo(15);
     assertThat(calibration.getJsonObject("validation").getDouble("nllAfter"))
         .isLessThanOrEqualTo(calibration.getJsonObject("validation").getDouble("nllBefore") + 1e-9);
-    for (String view : List.of("whole", "body", "body300")) {
+    for (String view : List.of("whole", "body", "body300", "body60")) {
       JsonObject v = metrics.getJsonObject("views").getJsonObject(view);
       assertThat(v.getDouble("accuracy")).as(view).isNotNull();
       assertThat(v.getDouble("ece")).as(view).isBetween(0.0, 1.0);

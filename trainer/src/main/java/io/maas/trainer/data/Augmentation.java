@@ -7,16 +7,18 @@ import java.util.regex.Pattern;
 
 /**
  * Training variants of a message, so that the model learns from the texts producers send and
- * not from headers they never send: the message itself, its body, the first 300 characters of
- * its body, a short window of the body (20 to 200 characters from a random place) and its
- * subject. Variants without a letter or digit are left out, and so is a variant equal to one
+ * not from headers they never send: the message itself, its body, the first 300 and the first 60
+ * characters of its body, a short window of the body (20 to 200 characters from a random place)
+ * and its subject. Variants without a letter or digit are left out, and so is a variant equal to one
  * already kept. Apply it after the split, to the training side only: a held-out message's
  * variants never reach training.
  */
 public final class Augmentation {
 
-  /** The cut of the body that the evaluation also measures. */
+  /** The cuts of the body that the evaluation also measures: a paragraph, and about a sentence. */
   public static final int BODY_PREFIX = 300;
+
+  public static final int SHORT_PREFIX = 60;
 
   static final int MIN_WINDOW = 20;
   static final int MAX_WINDOW = 200;
@@ -26,7 +28,7 @@ public final class Augmentation {
 
   /** Every example's variants, in order, each labelled as its message; ids are {@code <id>#<variant>}. */
   public static List<Example> of(List<Example> examples, long seed) {
-    List<Example> out = new ArrayList<>(examples.size() * 5);
+    List<Example> out = new ArrayList<>(examples.size() * 6);
     for (Example e : examples) {
       out.addAll(variants(e, seed));
     }
@@ -35,11 +37,12 @@ public final class Augmentation {
 
   /** The variants of one message; the same seed and id give the same window. */
   public static List<Example> variants(Example example, long seed) {
-    List<Example> out = new ArrayList<>(5);
+    List<Example> out = new ArrayList<>(6);
     out.add(example);
     String body = MailText.body(example.text());
     add(out, example, "body", body);
     add(out, example, "body300", MailText.prefix(body, BODY_PREFIX));
+    add(out, example, "body60", MailText.prefix(body, SHORT_PREFIX));
     int length = body.codePointCount(0, body.length());
     if (length > MIN_WINDOW) {
       // a per-message generator, so that a message's window does not depend on the others

@@ -5,7 +5,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * What a held-out message looks like to the model: the whole message, its body alone, or the
- * first characters of its body, the kind of text producers send as events.
+ * first characters of its body (300, and 60, about a sentence), the kind of text producers send
+ * as events.
  */
 public enum TextView {
   WHOLE("whole", "whole messages", text -> text),
@@ -13,7 +14,12 @@ public enum TextView {
   BODY_300(
       "body300",
       "first 300 characters of bodies",
-      text -> MailText.prefix(MailText.body(text), 300));
+      text -> MailText.prefix(MailText.body(text), Augmentation.BODY_PREFIX)),
+  /** About a sentence: as long as the README's examples, the short end of what producers send. */
+  BODY_60(
+      "body60",
+      "first 60 characters of bodies",
+      text -> MailText.prefix(MailText.body(text), Augmentation.SHORT_PREFIX));
 
   private final String key;
   private final String description;

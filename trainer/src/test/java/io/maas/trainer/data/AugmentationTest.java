@@ -28,16 +28,18 @@ class AugmentationTest {
             "spam-1/0001",
             "spam-1/0001#body",
             "spam-1/0001#body300",
+            "spam-1/0001#body60",
             "spam-1/0001#window",
             "spam-1/0001#subject");
     assertThat(variants).extracting(Example::label).containsOnly("spam");
     assertThat(variants.get(0).text()).isEqualTo(MAIL);
     assertThat(variants.get(1).text()).isEqualTo(BODY);
     assertThat(variants.get(2).text()).isEqualTo(BODY.substring(0, 300));
-    String window = variants.get(3).text();
+    assertThat(variants.get(3).text()).isEqualTo(BODY.substring(0, 60));
+    String window = variants.get(4).text();
     assertThat(window.length()).isBetween(Augmentation.MIN_WINDOW, Augmentation.MAX_WINDOW);
     assertThat(BODY).contains(window);
-    assertThat(variants.get(4).text()).isEqualTo("Your FREE cruise");
+    assertThat(variants.get(5).text()).isEqualTo("Your FREE cruise");
     assertThat(variants)
         .allSatisfy(v -> assertThat(v.checksum()).isEqualTo(Checksums.sha256(v.text())));
   }
@@ -49,7 +51,7 @@ class AugmentationTest {
     assertThat(Augmentation.of(mails, 42)).isEqualTo(Augmentation.of(mails, 42));
     assertThat(Augmentation.of(mails, 42)).isNotEqualTo(Augmentation.of(mails, 7));
     // a message's variants do not depend on the messages around it
-    assertThat(Augmentation.of(mails, 42).subList(5, 10))
+    assertThat(Augmentation.of(mails, 42).subList(6, 12))
         .isEqualTo(Augmentation.variants(mails.get(1), 42));
   }
 
