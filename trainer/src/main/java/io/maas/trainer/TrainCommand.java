@@ -117,7 +117,8 @@ public final class TrainCommand {
       List<String> words = TrainingVocabulary.of(split.train());
       Vocabulary.write(savedModel, words);
       List<ViewEvaluation> views = new ArrayList<>();
-      ReferenceProfile profile = null;
+      List<double[][]> answers = new ArrayList<>();
+      ReferenceProfile profile;
       JsonArray warmup = new JsonArray();
       try (LoadedModel classifier = LoadedModel.load(savedModel, 1, 1)) {
         int[] truth = split.test().stream().mapToInt(e -> split.classIndex(e.label())).toArray();
@@ -125,13 +126,12 @@ public final class TrainCommand {
           List<String> texts = split.test().stream().map(e -> view.apply(e.text())).toList();
           double[][] heldOut = predict(classifier, texts);
           views.add(evaluate(view, split, truth, heldOut, trained.temperature(), nb, texts));
-          if (view == TextView.WHOLE) {
-            // the same kind of set the inference service reads, so that
-            // both count unseen words alike; the calibration table comes
-            // from the calibrated probabilities, as the model answers
-            profile = profile(split, heldOut, WordSet.of(words));
-          }
+          answers.add(heldOut);
         }
+        // the same kind of set the inference service reads, so that
+        // both count unseen words alike; the calibration table comes
+        // from the calibrated probabilities, as the model answers
+        profile = profile(split, answers, WordSet.of(words));
         List<String> texts = warmupTexts(split);
         double[][] probabilities = predict(classifier, texts);
         for (int i = 0; i < texts.size(); i++) {
@@ -201,17 +201,29 @@ public final class TrainCommand {
     return out;
   }
 
-  /** What the model's answers on the held-out split look like, for the monitor to compare production with. */
-  static ReferenceProfile profile(Split split, double[][] probabilities, Set<String> vocabulary) {
+  /**
+   * What the model's answers on the held-out split look like, for the monitor to compare production
+   * with: the whole messages (the first of {@code byView}) for the drift parts, every view for the
+   * calibration table, so that its less confident bins, where short texts land, hold enough answers.
+   */
+  static ReferenceProfile profile(Split split, List<double[][]> byView, Set<String> vocabulary) {
     ReferenceProfile.Builder builder = new ReferenceProfile.Builder(split.classes());
-    for (int i = 0; i < probabilities.length; i++) {
-      Example example = split.test().get(i);
-      int best = Evaluation.argMax(probabilities[i]);
-      builder.add(
-          split.classes().get(best),
-          probabilities[i][best],
-          TextDescriptors.of(example.text(), vocabulary),
-          example.label());
+    for (int view = 0; view < byView.size(); view++) {
+      double[][] probabilities = byView.get(view);
+      for (int i = 0; i < probabilities.length; i++) {
+        Example example = split.test().get(i);
+        int best = Evaluation.argMax(probabilities[i]);
+        String predicted = split.classes().get(best);
+        if (view == 0) {
+          builder.add(
+              predicted,
+              probabilities[i][best],
+              TextDescriptors.of(example.text(), vocabulary),
+              example.label());
+        } else {
+          builder.calibrate(predicted, probabilities[i][best], example.label());
+        }
+      }
     }
     return builder.build(ReferenceProfile.TRAINING, true);
   }

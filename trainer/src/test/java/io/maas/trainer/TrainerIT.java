@@ -251,10 +251,18 @@ class TrainerIT {
         .isEqualTo(testSize);
     assertThat(profile.confidence().total()).isEqualTo(testSize);
     assertThat(profile.calibrated()).isTrue();
+    // the calibration table holds every view of the held-out messages, and their right answers
+    int views = result.views().size();
+    assertThat(profile.calibration().total()).isEqualTo((long) views * testSize);
     long correct = java.util.Arrays.stream(profile.correct()).sum();
-    assertThat(correct / (double) testSize)
-        .as("the calibration table agrees with the evaluation")
-        .isCloseTo(result.model().accuracy(), within(1e-9));
+    double right = result.views().stream().mapToDouble(v -> v.model().accuracy() * testSize).sum();
+    assertThat((double) correct)
+        .as("the calibration table agrees with the evaluation of every view")
+        .isCloseTo(right, within(1e-6));
+    for (int bin = 0; bin < profile.confidence().bins(); bin++) {
+      assertThat(profile.calibrationAnswers(bin))
+          .isGreaterThanOrEqualTo(profile.confidence().count(bin));
+    }
     assertThat(profile.descriptors()).containsOnlyKeys(TextDescriptors.NAMES);
     assertThat(profile.descriptors().values())
         .allSatisfy(d -> assertThat(d.total()).isEqualTo(testSize));

@@ -17,9 +17,16 @@ import java.util.Map;
  *  "labels":{"ham":800,"spam":434},                 predicted labels
  *  "actual":{"ham":810,"spam":424},                 true labels (training profiles only)
  *  "confidence":{"edges":[...],"counts":[...]},      top-class probability
- *  "calibration":{"edges":[...],"counts":[...],"correct":[...]},  right answers per confidence bin
+ *  "calibration":{"edges":[...],"counts":[...],"correct":[...]},  answers and right answers per confidence bin
  *  "descriptors":{"chars":{...},"words":{...},"unseenWords":{...},"nonLetters":{...}}}
  * </pre>
+ *
+ * <p>The drift parts (labels, confidence, descriptors) describe one kind of text, the one the
+ * version's traffic is compared with. The calibration table may hold more answers than they do:
+ * the trainer adds the same held-out messages seen as bodies and their first 300 and 60
+ * characters, so that the accuracy of the less confident bins, where short texts land, is
+ * measured on more than a handful of answers. A profile written before had the confidence's
+ * counts there, and reads as before.
  */
 public record ReferenceProfile(
     String source,
@@ -27,6 +34,7 @@ public record ReferenceProfile(
     Map<String, Long> labels,
     Map<String, Long> actual,
     Distribution confidence,
+    Distribution calibration,
     long[] correct,
     Map<String, Distribution> descriptors) {
 
@@ -43,18 +51,25 @@ public record ReferenceProfile(
     labels = Map.copyOf(labels);
     actual = actual == null ? null : Map.copyOf(actual);
     descriptors = Map.copyOf(descriptors);
-    if (correct != null && correct.length != confidence.bins()) {
+    if ((correct == null) != (calibration == null)
+        || correct != null
+            && (correct.length != confidence.bins() || !calibration.sameBins(confidence))) {
       throw new IllegalArgumentException(
-          "the calibration table needs one count per confidence bin");
+          "the calibration table needs the confidence's bins, and a right-answer count per bin");
     }
   }
 
   /** Accuracy among held-out answers in a confidence bin; NaN without a calibration table or answers there. */
   public double accuracy(int bin) {
-    if (correct == null || confidence.count(bin) == 0) {
+    if (correct == null || calibration.count(bin) == 0) {
       return Double.NaN;
     }
-    return correct[bin] / (double) confidence.count(bin);
+    return correct[bin] / (double) calibration.count(bin);
+  }
+
+  /** Held-out answers the calibration table has in a confidence bin; 0 without a table. */
+  public long calibrationAnswers(int bin) {
+    return calibration == null ? 0 : calibration.count(bin);
   }
 
   public boolean calibrated() {
@@ -76,7 +91,7 @@ public record ReferenceProfile(
       for (long n : correct) {
         c.add(n);
       }
-      json.put("calibration", confidence.toJson().put("correct", c));
+      json.put("calibration", calibration.toJson().put("correct", c));
     }
     JsonObject d = new JsonObject();
     for (String name : TextDescriptors.NAMES) {
@@ -92,8 +107,10 @@ public record ReferenceProfile(
     try {
       Distribution confidence = Distribution.fromJson(json.getJsonObject("confidence"));
       long[] correct = null;
+      Distribution answers = null;
       JsonObject calibration = json.getJsonObject("calibration");
       if (calibration != null) {
+        answers = Distribution.fromJson(calibration);
         JsonArray c = calibration.getJsonArray("correct");
         correct = new long[c.size()];
         for (int i = 0; i < correct.length; i++) {
@@ -111,6 +128,7 @@ public record ReferenceProfile(
           counts(json.getJsonObject("labels")),
           json.containsKey("actual") ? counts(json.getJsonObject("actual")) : null,
           confidence,
+          answers,
           correct,
           descriptors);
     } catch (ClassCastException | NullPointerException e) {
@@ -129,6 +147,7 @@ public record ReferenceProfile(
     private final Map<String, Long> labels = new LinkedHashMap<>();
     private final Map<String, Long> actual = new LinkedHashMap<>();
     private final Distribution confidence = confidenceBins();
+    private final Distribution calibration = confidenceBins();
     private final long[] correct = new long[confidence.bins()];
     private final Map<String, Distribution> descriptors = new LinkedHashMap<>();
     private long examples;
@@ -151,13 +170,10 @@ public record ReferenceProfile(
         String predicted, double topProbability, TextDescriptors descriptors, String truth) {
       examples++;
       labels.merge(predicted, 1L, Long::sum);
-      int bin = confidence.bin(topProbability);
       confidence.add(topProbability);
       if (truth != null) {
         actual.merge(truth, 1L, Long::sum);
-        if (truth.equals(predicted)) {
-          correct[bin]++;
-        }
+        calibrate(predicted, topProbability, truth);
       }
       if (descriptors != null) {
         for (String name : TextDescriptors.NAMES) {
@@ -166,6 +182,18 @@ public record ReferenceProfile(
             this.descriptors.get(name).add(v);
           }
         }
+      }
+      return this;
+    }
+
+    /**
+     * Counts an answer in the calibration table only: the same held-out text seen another way
+     * (its body, a cut of it), which the drift parts of the profile do not describe.
+     */
+    public Builder calibrate(String predicted, double topProbability, String truth) {
+      calibration.add(topProbability);
+      if (truth.equals(predicted)) {
+        correct[calibration.bin(topProbability)]++;
       }
       return this;
     }
@@ -189,6 +217,7 @@ public record ReferenceProfile(
           labels,
           withTruth ? actual : null,
           confidence.copy(),
+          withTruth ? calibration.copy() : null,
           withTruth ? correct.clone() : null,
           kept);
     }

@@ -48,4 +48,42 @@ class ProfileTest {
     assertThat(profile.descriptors().get(TextDescriptors.WORDS).total()).isEqualTo(2);
     assertThat(builder.build(ReferenceProfile.PRODUCTION, false).calibrated()).isFalse();
   }
+
+  @Test
+  void otherViewsOfTheHeldOutTextsCountInTheCalibrationTableOnly() {
+    ReferenceProfile.Builder builder = new ReferenceProfile.Builder(List.of("ham", "spam"));
+    builder.add("spam", 0.995, TextDescriptors.of("free money", Set.of("free")), "spam");
+    builder.calibrate("spam", 0.75, "spam").calibrate("ham", 0.72, "spam");
+    ReferenceProfile profile =
+        ReferenceProfile.fromJson(builder.build(ReferenceProfile.TRAINING, true).toJson());
+
+    int unsure = profile.confidence().bin(0.75);
+    assertThat(profile.examples()).isEqualTo(1);
+    assertThat(profile.confidence().total()).as("the drift parts: one text").isEqualTo(1);
+    assertThat(profile.calibration().total()).isEqualTo(3);
+    assertThat(profile.calibrationAnswers(unsure)).isEqualTo(2);
+    assertThat(profile.accuracy(unsure)).isEqualTo(0.5);
+    assertThat(profile.accuracy(profile.confidence().bin(0.995))).isEqualTo(1.0);
+  }
+
+  @Test
+  void aProfileWrittenBeforeTheTableHadItsOwnCountsReadsAsBefore() {
+    ReferenceProfile.Builder builder = new ReferenceProfile.Builder(List.of("ham", "spam"));
+    builder.add("spam", 0.995, null, "spam").add("ham", 0.97, null, "spam");
+    io.vertx.core.json.JsonObject json = builder.build(ReferenceProfile.TRAINING, true).toJson();
+    // then, the table repeated the confidence's counts
+    json.getJsonObject("calibration")
+        .put("counts", json.getJsonObject("confidence").getJsonArray("counts").copy());
+
+    ReferenceProfile profile = ReferenceProfile.fromJson(json);
+    assertThat(profile.calibration().counts()).containsExactly(profile.confidence().counts());
+    assertThat(profile.accuracy(profile.confidence().bin(0.97))).isEqualTo(0.0);
+    assertThatThrownBy(
+            () ->
+                ReferenceProfile.fromJson(
+                    json.put(
+                        "calibration",
+                        json.getJsonObject("calibration").copy().put("edges", List.of(0, 1)))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -36,7 +36,7 @@ public final class Estimate {
       double middle = Math.min(1.0, (edges[bin] + edges[bin + 1]) / 2);
       double accuracy = middle;
       if (profile != null && profile.calibrated()) {
-        long held = profile.confidence().count(bin);
+        long held = profile.calibrationAnswers(bin);
         double right = held == 0 ? 0 : profile.accuracy(bin) * held;
         accuracy = (right + PRIOR * middle) / (held + PRIOR);
       }

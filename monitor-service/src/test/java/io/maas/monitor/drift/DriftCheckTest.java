@@ -90,7 +90,7 @@ class DriftCheckTest {
       confident.add(0.995);
     }
     int bin = confident.bin(0.995);
-    long held = profile.confidence().count(bin);
+    long held = profile.calibrationAnswers(bin);
     double middle = (0.99 + 0.999) / 2;
     double expected =
         (profile.accuracy(bin) * held + Estimate.PRIOR * middle) / (held + Estimate.PRIOR);
