@@ -23,7 +23,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * read from {@code maas.results.<model>}; throughput, latency from ingestedAt to the result
  * observed (and to completedAt) and the batch sizes inference formed. A closed loop with
  * {@code --count} (at most {@code --window} requests unanswered), an open loop with {@code --rate};
- * a warm-up of unmeasured requests goes first.
+ * a warm-up of unmeasured requests goes first. With {@code --cpu name=pid,...}, the CPU time each
+ * of those processes and the generator spent per result ({@link ProcessCpu}).
  */
 final class EndToEndRun {
 
@@ -57,6 +58,7 @@ final class EndToEndRun {
       List<Long> latencies = new ArrayList<>(expected);
       List<Long> inService = new ArrayList<>(expected);
       Map<Integer, Integer> batchSizes = new TreeMap<>();
+      ProcessCpu cpu = flags.containsKey("cpu") ? ProcessCpu.start(flags.get("cpu")) : null;
       long firstSend = System.currentTimeMillis();
       long[] lastResult = {firstSend};
       Semaphore outstanding = rate > 0 ? null : new Semaphore(window);
@@ -78,6 +80,7 @@ final class EndToEndRun {
                 lastResult[0] = observed;
               });
       sending.join();
+      JsonObject cpuUsed = cpu == null ? null : cpu.stop(received);
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       long[] completed = inService.stream().mapToLong(Long::longValue).sorted().toArray();
       double seconds = (lastResult[0] - firstSend) / 1000.0;
@@ -103,6 +106,9 @@ final class EndToEndRun {
               .put("meanBatch", meanBatch)
               .put("maxBatch", maxBatch)
               .put("batchSizes", sizes);
+      if (cpuUsed != null) {
+        json.put("cpu", cpuUsed);
+      }
       System.out.println(ReportRows.e2eRow(json));
       if (flags.containsKey("json")) {
         Files.writeString(Path.of(flags.get("json")), json.encodePrettily());

@@ -191,6 +191,7 @@ final class Report {
               + "unmeasured first).");
     }
     e2e.forEach(run -> lines.add(ReportRows.e2eRow(run)));
+    lines.addAll(ReportRows.cpuTable(e2e.get(0)));
     return lines;
   }
 

@@ -93,4 +93,64 @@ final class ReportRows {
             ? "no swap"
             : swapMillis < 0 ? "?" : String.valueOf(swapMillis));
   }
+
+  /**
+   * The CPU per result of a run made with {@code --cpu}, by process, with the machine's busy share;
+   * no lines for a run without it.
+   */
+  static java.util.List<String> cpuTable(JsonObject run) {
+    JsonObject cpu = run.getJsonObject("cpu");
+    if (cpu == null) {
+      return java.util.List.of();
+    }
+    JsonObject perResult = cpu.getJsonObject("microsPerResult");
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    lines.add("");
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "CPU per result in the first saturation run, by process (user and system time from /proc; the"
+                + " generator's from its own JVM)%s:",
+            cpu.containsKey("busy")
+                ? String.format(
+                    Locale.ROOT,
+                    "; the %d cores were %.0f%% busy",
+                    cpu.getInteger("cores"),
+                    100 * cpu.getDouble("busy"))
+                : ""));
+    lines.add("");
+    lines.add("| process | CPU µs per result |");
+    lines.add("| --- | --- |");
+    long total = 0;
+    for (String name : perResult.fieldNames()) {
+      long micros = perResult.getLong(name);
+      total += micros;
+      lines.add(String.format(Locale.ROOT, "| %s | %d |", name, micros));
+    }
+    lines.add(String.format(Locale.ROOT, "| all | %d |", total));
+    lines.add("");
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "At %d µs of CPU per result, %d cores allow at most %,d results/s end to end, whatever the"
+                + " model's in-process limit (measured on a core of its own).",
+            total,
+            cpu.getInteger("cores"),
+            cpuCeiling(run)));
+    return lines;
+  }
+
+  /** Results per second that the run's cores allow at its CPU per result; 0 without a measure. */
+  static long cpuCeiling(JsonObject run) {
+    JsonObject cpu = run.getJsonObject("cpu");
+    if (cpu == null) {
+      return 0;
+    }
+    long total = 0;
+    JsonObject perResult = cpu.getJsonObject("microsPerResult");
+    for (String name : perResult.fieldNames()) {
+      total += perResult.getLong(name);
+    }
+    return total <= 0 ? 0 : Math.round(cpu.getInteger("cores") * 1_000_000.0 / total);
+  }
 }

@@ -56,7 +56,9 @@ final class ReportTargets {
                 + best
                 + " documents/s: "
                 + share
-                + "% | "
+                + "%"
+                + ceiling(saturation)
+                + " | "
                 + met(share >= 70)
                 + " |",
             "| p99 latency at half of saturation under 50 ms | "
@@ -94,6 +96,18 @@ final class ReportTargets {
                 + " |"));
     lines.addAll(fastPath(limit, rate, graphPath));
     return lines;
+  }
+
+  /** What the measured CPU per result allows on this machine's cores, when the run measured it. */
+  private static String ceiling(JsonObject saturation) {
+    long perSecond = ReportRows.cpuCeiling(saturation);
+    return perSecond <= 0
+        ? ""
+        : String.format(
+            Locale.ROOT,
+            " (the CPU that every process spent per result caps these %d cores at %,d/s)",
+            saturation.getJsonObject("cpu").getInteger("cores"),
+            perSecond);
   }
 
   /** The fast path's rows (issue #14), when the limit ran both paths. */

@@ -94,6 +94,49 @@ class ReportTest {
   }
 
   @Test
+  void theCpuPerResultAndTheCeilingItSetsFollowWhenTheRunMeasuredThem() throws IOException {
+    edit(
+        Report.SATURATION,
+        run ->
+            run.put(
+                "cpu",
+                new JsonObject()
+                    .put(
+                        "microsPerResult",
+                        new JsonObject()
+                            .put("kafka", 210)
+                            .put("inference-service", 360)
+                            .put("monitor-service", 30)
+                            .put("generator", 200))
+                    .put("cores", 2)
+                    .put("busy", 0.904)));
+
+    String report = Report.render(runs, SETTING);
+
+    assertThat(report)
+        .contains(
+            "CPU per result in the first saturation run, by process (user and system time from /proc; the"
+                + " generator's from its own JVM); the 2 cores were 90% busy:")
+        .contains(
+            "| kafka | 210 |\n| inference-service | 360 |\n| monitor-service | 30 |\n| generator | 200 |\n"
+                + "| all | 800 |\n")
+        .contains("At 800 µs of CPU per result, 2 cores allow at most 2,500 results/s end to end");
+    assertThat(targets().get(0))
+        .endsWith(
+            "% (the CPU that every process spent per result caps these 2 cores at 2,500/s) | no |");
+  }
+
+  @Test
+  void procStatTimesAreReadPastANameWithSpacesAndParentheses() {
+    String stat =
+        "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 1000 0 0 0 1234 56 0 0 20 0 40 0 99 1 2";
+
+    assertThat(ProcessCpu.ticks(stat)).isEqualTo(1234 + 56);
+    assertThat(ProcessCpu.processNanos(ProcessHandle.current().pid())).isPositive();
+    assertThat(ProcessCpu.processNanos(Long.MAX_VALUE)).isEqualTo(-1);
+  }
+
+  @Test
   void anOldAnswerAfterTheNewFailsTheSwap() throws IOException {
     edit(Report.SWAP, swap -> swap.put("ratio", 1.1).put("oldAfterNew", 3));
 
