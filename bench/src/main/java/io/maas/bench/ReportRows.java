@@ -1,6 +1,8 @@
 package io.maas.bench;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -98,13 +100,13 @@ final class ReportRows {
    * The CPU per result of a run made with {@code --cpu}, by process, with the machine's busy share;
    * no lines for a run without it.
    */
-  static java.util.List<String> cpuTable(JsonObject run) {
+  static List<String> cpuTable(JsonObject run) {
     JsonObject cpu = run.getJsonObject("cpu");
     if (cpu == null) {
-      return java.util.List.of();
+      return List.of();
     }
     JsonObject perResult = cpu.getJsonObject("microsPerResult");
-    java.util.List<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     lines.add("");
     lines.add(
         String.format(
@@ -121,12 +123,10 @@ final class ReportRows {
     lines.add("");
     lines.add("| process | CPU µs per result |");
     lines.add("| --- | --- |");
-    long total = 0;
     for (String name : perResult.fieldNames()) {
-      long micros = perResult.getLong(name);
-      total += micros;
-      lines.add(String.format(Locale.ROOT, "| %s | %d |", name, micros));
+      lines.add(String.format(Locale.ROOT, "| %s | %d |", name, perResult.getLong(name)));
     }
+    long total = totalMicros(cpu);
     lines.add(String.format(Locale.ROOT, "| all | %d |", total));
     lines.add("");
     lines.add(
@@ -143,14 +143,12 @@ final class ReportRows {
   /** Results per second that the run's cores allow at its CPU per result; 0 without a measure. */
   static long cpuCeiling(JsonObject run) {
     JsonObject cpu = run.getJsonObject("cpu");
-    if (cpu == null) {
-      return 0;
-    }
-    long total = 0;
-    JsonObject perResult = cpu.getJsonObject("microsPerResult");
-    for (String name : perResult.fieldNames()) {
-      total += perResult.getLong(name);
-    }
+    long total = cpu == null ? 0 : totalMicros(cpu);
     return total <= 0 ? 0 : Math.round(cpu.getInteger("cores") * 1_000_000.0 / total);
+  }
+
+  private static long totalMicros(JsonObject cpu) {
+    JsonObject perResult = cpu.getJsonObject("microsPerResult");
+    return perResult.fieldNames().stream().mapToLong(perResult::getLong).sum();
   }
 }

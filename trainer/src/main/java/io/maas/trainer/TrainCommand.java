@@ -162,10 +162,7 @@ public final class TrainCommand {
           .put(
               "augmented",
               new JsonObject()
-                  .put(
-                      "variants",
-                      new JsonArray(
-                          List.of("whole", "body", "body300", "body60", "window", "subject")))
+                  .put("variants", new JsonArray(Augmentation.VARIANTS))
                   .put("training", fitVariants.size())
                   .put("validation", validationVariants.size()));
       Files.writeString(

@@ -20,6 +20,10 @@ public final class Augmentation {
 
   public static final int SHORT_PREFIX = 60;
 
+  /** The variants' names, in the order {@link #variants} gives them (ids end in {@code #<name>}). */
+  public static final List<String> VARIANTS =
+      List.of("whole", "body", "body300", "body60", "window", "subject");
+
   static final int MIN_WINDOW = 20;
   static final int MAX_WINDOW = 200;
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]");
